@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { loadTerminalConfig } from './config.js';
+
+function loadError(env: Record<string, string>): string {
+  try {
+    loadTerminalConfig(env);
+  } catch (error) {
+    if (error instanceof Error) return error.message;
+    throw error;
+  }
+  throw new Error('expected loadTerminalConfig to throw');
+}
+
+describe('loadTerminalConfig', () => {
+  it('takes the defaults from an empty environment', () => {
+    expect(loadTerminalConfig({})).toEqual({
+      apiUrl: 'http://127.0.0.1:3000',
+      serialPath: '/dev/ttyUSB0',
+      serialBaud: 9600,
+      dataDir: './data/terminal',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadTerminalConfig({ VMCLOUD_SERIAL_BAUD: '', VMCLOUD_API_URL: '' })).toMatchObject({
+      apiUrl: 'http://127.0.0.1:3000',
+      serialBaud: 9600,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadTerminalConfig({
+        VMCLOUD_API_URL: 'https://cloud.example.com/base',
+        VMCLOUD_SERIAL_PATH: '/dev/ttyS1',
+        VMCLOUD_SERIAL_BAUD: '115200',
+        VMCLOUD_TERMINAL_DATA_DIR: '/var/lib/vmcloud',
+        UNRELATED: 'ignored',
+      }),
+    ).toEqual({
+      apiUrl: 'https://cloud.example.com/base',
+      serialPath: '/dev/ttyS1',
+      serialBaud: 115200,
+      dataDir: '/var/lib/vmcloud',
+    });
+  });
+
+  it.each(['not a url', 'ftp://cloud.example.com', '127.0.0.1:3000'])('rejects VMCLOUD_API_URL=%j', (value) => {
+    expect(loadError({ VMCLOUD_API_URL: value })).toBe(
+      'Invalid terminal configuration:\n  VMCLOUD_API_URL: must be an http:// or https:// URL',
+    );
+  });
+
+  it.each(['abc', '0', '-9600', '9600.5', '96e2', ' 9600', '0x2580', '99999999999999999999'])(
+    'rejects VMCLOUD_SERIAL_BAUD=%j',
+    (value) => {
+      expect(loadError({ VMCLOUD_SERIAL_BAUD: value })).toBe(
+        'Invalid terminal configuration:\n  VMCLOUD_SERIAL_BAUD: must be a positive integer',
+      );
+    },
+  );
+
+  it('names every invalid variable at once', () => {
+    const message = loadError({ VMCLOUD_API_URL: 'nope', VMCLOUD_SERIAL_BAUD: 'fast' });
+    expect(message.split('\n')).toEqual([
+      'Invalid terminal configuration:',
+      '  VMCLOUD_API_URL: must be an http:// or https:// URL',
+      '  VMCLOUD_SERIAL_BAUD: must be a positive integer',
+    ]);
+  });
+});

@@ -1,0 +1,6 @@
+export { createDb, DEFAULT_DATABASE_URL, dialectOf, type CreateDbOptions, type Database, type DbHandle } from './database.js';
+export { TransactionMisuseError } from './adapter.js';
+export type { FindOptions, NewRow, OrderBy, Patch, PlatformScope, Row, TableAccess, TenantScope, Where } from './scope.js';
+export { tenantTableNames, platformTableNames } from './scope.js';
+export { newId, isId } from './ids.js';
+export { tables, type TableName, type TenantTableName, type PlatformTableName, type Tables } from './schema/index.js';

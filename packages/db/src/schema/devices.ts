@@ -1,0 +1,137 @@
+/** The machine's terminal: credentials, activation, status, alarms, logs, ads. */
+import { c, platformTable, tenantTable } from './tenancy.js';
+import { machines } from './machines.js';
+
+/** The terminal's public key, registered when it activates; every call is signed with it. */
+export const deviceCredentials = tenantTable(
+  'device_credentials',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    /** SPKI PEM of the terminal's key pair. */
+    publicKey: c.text().notNull(),
+    /** SHA-256 of the public key, hex: the key id a signed request names. */
+    keyId: c.string(64).notNull(),
+    activatedAt: c.time().notNull(),
+    revokedAt: c.time(),
+  },
+  { uniques: [['keyId']], indexes: [['tenantId', 'machineId']] },
+);
+
+/** A one-time code the terminal presents to activate; only its hash is stored. */
+export const activationCodes = tenantTable(
+  'activation_codes',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    codeHash: c.string(64).notNull(),
+    expiresAt: c.time().notNull(),
+    usedAt: c.time(),
+  },
+  { uniques: [['codeHash']], indexes: [['tenantId', 'machineId']] },
+);
+
+/**
+ * Nonces of signed device requests seen within the timestamp window, so that a replayed
+ * request is refused by every API instance.
+ */
+export const deviceNonces = platformTable(
+  'device_nonces',
+  {
+    keyId: c.string(64).notNull(),
+    nonce: c.string(64).notNull(),
+    expiresAt: c.time().notNull(),
+  },
+  { uniques: [['keyId', 'nonce']], indexes: [['expiresAt']] },
+);
+
+/** The machine as last reported by its terminal. */
+export const machineStatus = tenantTable(
+  'machine_status',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    online: c.bool().notNull().default(false),
+    lastHeartbeatAt: c.time(),
+    /** Tenths of a degree Celsius. */
+    temperature: c.int(),
+    doorOpen: c.bool().notNull().default(false),
+    appVersion: c.string(32),
+    firmware: c.string(32),
+    /** STATUS `errors` bits of the serial protocol. */
+    errors: c.int().notNull().default(0),
+  },
+  { uniques: [['machineId']], indexes: [['tenantId', 'online'], ['lastHeartbeatAt']] },
+);
+
+export const ALARM_KINDS = [
+  'offline',
+  'door_open',
+  'temperature',
+  'motor_fault',
+  'jam',
+  'channel_empty',
+  'bill_stacker_full',
+  'coin_tube_low',
+  'payment_device',
+] as const;
+export const ALARM_SEVERITIES = ['info', 'warning', 'critical'] as const;
+
+export const alarms = tenantTable(
+  'alarms',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    kind: c.enum(ALARM_KINDS).notNull(),
+    severity: c.enum(ALARM_SEVERITIES).notNull(),
+    message: c.string(255).notNull(),
+    raisedAt: c.time().notNull(),
+    acknowledgedAt: c.time(),
+    acknowledgedBy: c.string(36),
+    resolvedAt: c.time(),
+  },
+  { indexes: [['tenantId', 'raisedAt'], ['tenantId', 'machineId', 'raisedAt'], ['tenantId', 'acknowledgedAt']] },
+);
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A batch of log lines a terminal uploaded. */
+export const terminalLogs = tenantTable(
+  'terminal_logs',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    /** The terminal's own id for this upload, so a retried upload is stored once. */
+    uploadId: c.string(36).notNull(),
+    level: c.enum(LOG_LEVELS).notNull(),
+    lines: c.int().notNull(),
+    content: c.text().notNull(),
+    from: c.time().notNull(),
+    to: c.time().notNull(),
+  },
+  { uniques: [['machineId', 'uploadId']], indexes: [['tenantId', 'machineId', 'from']] },
+);
+
+export const AD_MEDIA_TYPES = ['image', 'video'] as const;
+
+export const ads = tenantTable(
+  'ads',
+  {
+    name: c.string(64).notNull(),
+    mediaType: c.enum(AD_MEDIA_TYPES).notNull(),
+    url: c.string(500).notNull(),
+    sha256: c.string(64).notNull(),
+    /** How long an image shows, in seconds; a video plays to its end. */
+    durationSeconds: c.int().notNull().default(10),
+    startsAt: c.time(),
+    endsAt: c.time(),
+    enabled: c.bool().notNull().default(true),
+  },
+  { indexes: [['tenantId', 'enabled']], checks: { durationSeconds: '{durationSeconds} > 0' } },
+);
+
+/** Which machines play which ads. */
+export const adMachines = tenantTable(
+  'ad_machines',
+  {
+    adId: c.ref(() => ads, 'cascade').notNull(),
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    sortOrder: c.int().notNull().default(0),
+  },
+  { uniques: [['adId', 'machineId']], indexes: [['tenantId', 'machineId']] },
+);

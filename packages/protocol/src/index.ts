@@ -1,0 +1,3 @@
+export * from "./codes.js";
+export * from "./frame.js";
+export * from "./messages.js";
