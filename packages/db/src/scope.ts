@@ -7,7 +7,7 @@
  * that filter, and the raw Drizzle handle is not exported, so an UPDATE or DELETE by id
  * alone cannot be written by accident.
  */
-import { and, eq, sql, type InferInsertModel, type InferSelectModel, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AnyTableDef } from './schema/define.js';
 import { tables, type PlatformTableName, type Tables, type TenantTableName } from './schema/index.js';
@@ -15,8 +15,10 @@ import type { QueryRunner } from './adapter.js';
 
 type SqliteOf<D extends AnyTableDef> = D['sqlite'];
 
-export type Row<D extends AnyTableDef> = InferSelectModel<SqliteOf<D>>;
-type InsertModel<D extends AnyTableDef> = InferInsertModel<SqliteOf<D>>;
+// `$inferSelect`/`$inferInsert` rather than InferSelectModel<...>: inside a generic alias,
+// `Omit` over InferInsertModel loses its optional keys.
+export type Row<D extends AnyTableDef> = SqliteOf<D>['$inferSelect'];
+type InsertModel<D extends AnyTableDef> = SqliteOf<D>['$inferInsert'];
 
 /** What an insert takes: the tenant id is stamped by the scope, never passed in. */
 export type NewRow<D extends AnyTableDef> = Omit<InsertModel<D>, 'tenantId'>;
