@@ -4,3 +4,4 @@ export type { FindOptions, NewRow, OrderBy, Patch, PlatformScope, Row, TableAcce
 export { tenantTableNames, platformTableNames } from './scope.js';
 export { newId, isId } from './ids.js';
 export { tables, type TableName, type TenantTableName, type PlatformTableName, type Tables } from './schema/index.js';
+export { createKeyring, DecryptionError, isSealed, masterKeyId, parseMasterKey, rewrapDataKeys, type Keyring } from './crypto.js';

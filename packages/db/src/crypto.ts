@@ -1,0 +1,170 @@
+/**
+ * Field encryption by envelope.
+ *
+ * A master key (32 bytes, from the environment; never stored) wraps data keys, which are
+ * kept in `data_keys`. A value is sealed with the active data key by AES-256-GCM and
+ * carries that key's id, so keys can be rotated: new values use the new key, old values
+ * stay readable until they are re-encrypted, and a master key can be replaced by
+ * re-wrapping the data keys alone.
+ *
+ *   v1.<data key id>.<iv>.<ciphertext>.<tag>      (base64url parts)
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import type { DbHandle } from './database.js';
+import { newId } from './ids.js';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+
+export class DecryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecryptionError';
+  }
+}
+
+/** Reads a master key given as 64 hex characters or base64 of 32 bytes. */
+export function parseMasterKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new Error('the master key must be 32 bytes, as 64 hex characters or base64');
+  return key;
+}
+
+/** A short public fingerprint of a master key, recorded with the data keys it wraps. */
+export function masterKeyId(masterKey: Buffer): string {
+  return createHash('sha256').update(masterKey).digest('hex').slice(0, 16);
+}
+
+function seal(key: Buffer, plaintext: Buffer, aad: string) {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv, ciphertext, tag: cipher.getAuthTag() };
+}
+
+function open(key: Buffer, parts: { iv: Buffer; ciphertext: Buffer; tag: Buffer }, aad: string): Buffer {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, parts.iv);
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(parts.tag);
+    return Buffer.concat([decipher.update(parts.ciphertext), decipher.final()]);
+  } catch {
+    throw new DecryptionError('the value was altered or sealed with another key');
+  }
+}
+
+const b64 = (b: Buffer) => b.toString('base64url');
+const unb64 = (s: string) => Buffer.from(s, 'base64url');
+
+function wrap(masterKey: Buffer, dataKey: Buffer, id: string): string {
+  const { iv, ciphertext, tag } = seal(masterKey, dataKey, `data-key:${id}`);
+  return [b64(iv), b64(ciphertext), b64(tag)].join('.');
+}
+
+function unwrap(masterKey: Buffer, wrapped: string, id: string): Buffer {
+  const [iv, ciphertext, tag] = wrapped.split('.');
+  if (!iv || !ciphertext || !tag) throw new DecryptionError(`data key ${id} is malformed`);
+  return open(masterKey, { iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) }, `data-key:${id}`);
+}
+
+export interface Keyring {
+  /** Seals a value with the active data key. */
+  encrypt(plaintext: string): Promise<string>;
+  /** Opens a sealed value with the data key it names. */
+  decrypt(sealed: string): Promise<string>;
+  /** Retires the active data key and makes a new one; returns its id. */
+  rotate(): Promise<string>;
+  /** Re-seals a value with the active data key (after a rotation). */
+  reencrypt(sealed: string): Promise<string>;
+  /** The id of the data key a sealed value names. */
+  keyIdOf(sealed: string): string;
+}
+
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${VERSION}.`) && value.split('.').length === 5;
+}
+
+export function createKeyring(db: DbHandle, masterKey: Buffer): Keyring {
+  if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+  const masterId = masterKeyId(masterKey);
+  const keys = new Map<string, Buffer>();
+  let active: { id: string; key: Buffer } | undefined;
+
+  async function load(id: string): Promise<Buffer> {
+    const cached = keys.get(id);
+    if (cached) return cached;
+    const row = await db.platform.dataKeys.get(id);
+    if (!row) throw new DecryptionError(`data key ${id} does not exist`);
+    if (row.masterKeyId !== masterId) throw new DecryptionError(`data key ${id} is wrapped by another master key`);
+    const key = unwrap(masterKey, row.wrappedKey, id);
+    keys.set(id, key);
+    return key;
+  }
+
+  async function create(): Promise<{ id: string; key: Buffer }> {
+    const key = randomBytes(32);
+    const id = newId();
+    await db.platform.dataKeys.insert({ id, masterKeyId: masterId, wrappedKey: wrap(masterKey, key, id) });
+    keys.set(id, key);
+    return { id, key };
+  }
+
+  async function activeKey(): Promise<{ id: string; key: Buffer }> {
+    if (active) return active;
+    const [latest] = await db.platform.dataKeys.find({
+      where: (k) => and(eq(k.status, 'active'), eq(k.masterKeyId, masterId)),
+      orderBy: (k) => [desc(k.createdAt), desc(k.id)],
+      limit: 1,
+    });
+    active = latest ? { id: latest.id, key: await load(latest.id) } : await create();
+    return active;
+  }
+
+  function parse(sealed: string) {
+    const [version, id, iv, ciphertext, tag] = sealed.split('.');
+    if (version !== VERSION || !id || !iv || !ciphertext || !tag) throw new DecryptionError('not a sealed value');
+    return { id, iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) };
+  }
+
+  const keyring: Keyring = {
+    async encrypt(plaintext) {
+      const { id, key } = await activeKey();
+      const { iv, ciphertext, tag } = seal(key, Buffer.from(plaintext, 'utf8'), id);
+      return [VERSION, id, b64(iv), b64(ciphertext), b64(tag)].join('.');
+    },
+    async decrypt(sealed) {
+      const parts = parse(sealed);
+      return open(await load(parts.id), parts, parts.id).toString('utf8');
+    },
+    async rotate() {
+      const previous = await activeKey();
+      active = await create();
+      await db.platform.dataKeys.update(previous.id, { status: 'retired', retiredAt: new Date() });
+      return active.id;
+    },
+    async reencrypt(sealed) {
+      return keyring.encrypt(await keyring.decrypt(sealed));
+    },
+    keyIdOf(sealed) {
+      return parse(sealed).id;
+    },
+  };
+  return keyring;
+}
+
+/** Re-wraps every data key under a new master key, in one transaction. */
+export async function rewrapDataKeys(db: DbHandle, oldMaster: Buffer, newMaster: Buffer): Promise<number> {
+  const oldId = masterKeyId(oldMaster);
+  const newMasterId = masterKeyId(newMaster);
+  return db.transaction(async (tx) => {
+    const rows = await tx.platform.dataKeys.find({ where: (k) => eq(k.masterKeyId, oldId) });
+    for (const row of rows) {
+      const key = unwrap(oldMaster, row.wrappedKey, row.id);
+      await tx.platform.dataKeys.update(row.id, { masterKeyId: newMasterId, wrappedKey: wrap(newMaster, key, row.id) });
+    }
+    return rows.length;
+  });
+}
