@@ -776,6 +776,8 @@ CREATE INDEX `orders_provider_trade_no_idx` ON `orders` (`provider_trade_no`);
 --> statement-breakpoint
 CREATE UNIQUE INDEX `orders_tenant_id_order_no_uq` ON `orders` (`tenant_id`,`order_no`);
 --> statement-breakpoint
+CREATE UNIQUE INDEX `orders_machine_id_vend_id_uq` ON `orders` (`machine_id`,`vend_id`);
+--> statement-breakpoint
 CREATE TABLE `payments` (
 	`id` text(36) PRIMARY KEY NOT NULL,
 	`tenant_id` text(36) NOT NULL,

@@ -23,6 +23,7 @@ export type ColumnKind =
   | 'enum' // one of a fixed set of short strings, enforced by a CHECK
   | 'int' // 32-bit integer
   | 'money' // integer count of the currency's minor unit (fen), 53-bit safe
+  | 'bigint' // integer up to 2^53 (counters, byte sizes, 32-bit unsigned ids)
   | 'bool'
   | 'time' // UTC instant, millisecond precision
   | 'date' // calendar date, 'YYYY-MM-DD'
@@ -144,6 +145,11 @@ export const c = {
 
   money: () =>
     column<lite.SQLiteIntegerBuilderInitial<''>>({ kind: 'money' }, (d, n) =>
+      d === 'sqlite' ? lite.integer(n) : my.bigint(n, { mode: 'number' }),
+    ),
+
+  bigint: () =>
+    column<lite.SQLiteIntegerBuilderInitial<''>>({ kind: 'bigint' }, (d, n) =>
       d === 'sqlite' ? lite.integer(n) : my.bigint(n, { mode: 'number' }),
     ),
 

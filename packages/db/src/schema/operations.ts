@@ -69,7 +69,7 @@ export const backups = platformTable(
   'backups',
   {
     location: c.string(500).notNull(),
-    sizeBytes: c.money(),
+    sizeBytes: c.bigint(),
     sha256: c.string(64),
     status: c.enum(BACKUP_STATUSES).notNull().default('running'),
     startedAt: c.time().notNull(),

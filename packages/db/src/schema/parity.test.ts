@@ -62,6 +62,7 @@ function expectedType(spec: ColumnSpec, dialect: Dialect): string {
     text: 'text',
     int: 'int',
     money: 'bigint',
+    bigint: 'bigint',
     bool: 'boolean',
     time: 'datetime(3)',
     date: 'date',

@@ -44,8 +44,8 @@ export const orders = tenantTable(
     provider: c.enum(PAYMENT_PROVIDERS),
     /** The payment provider's trade number. */
     providerTradeNo: c.string(64),
-    /** The vendId sent to the machine (serial protocol), derived from the order. */
-    vendId: c.int(),
+    /** The vendId (u32) sent to the machine over the serial link, derived from the order. */
+    vendId: c.bigint(),
     status: c.enum(ORDER_STATUSES).notNull().default('created'),
     paidAt: c.time(),
     vendedAt: c.time(),
@@ -55,7 +55,7 @@ export const orders = tenantTable(
     offline: c.bool().notNull().default(false),
   },
   {
-    uniques: [['tenantId', 'orderNo']],
+    uniques: [['tenantId', 'orderNo'], ['machineId', 'vendId']],
     indexes: [
       ['tenantId', 'createdAt', 'id'],
       ['tenantId', 'machineId', 'createdAt', 'id'],

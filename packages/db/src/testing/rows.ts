@@ -33,6 +33,7 @@ function valueOf(spec: ColumnSpec): unknown {
       return spec.values?.[0];
     case 'int':
     case 'money':
+    case 'bigint':
       return 1;
     case 'bool':
       return false;
