@@ -78,8 +78,7 @@ export const StatusErrorBit = Object.freeze({
   MOTOR_POWER: 5,
 } as const);
 
-export type StatusErrorBit =
-  (typeof StatusErrorBit)[keyof typeof StatusErrorBit];
+export type StatusErrorBit = (typeof StatusErrorBit)[keyof typeof StatusErrorBit];
 
 /** SET_ACCEPT `flags`: bit numbers (bit 0 is the least significant). */
 export const AcceptFlagBit = Object.freeze({

@@ -1,3 +1,3 @@
-export * from "./codes.js";
-export * from "./frame.js";
-export * from "./messages.js";
+export * from './codes.js';
+export * from './frame.js';
+export * from './messages.js';

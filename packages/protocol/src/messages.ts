@@ -26,13 +26,12 @@ export type MessageType = (typeof MessageType)[MessageName];
 
 /** Which side sends a message. */
 export const MessageDirection = Object.freeze({
-  BOTH: "both",
-  HOST_TO_VMC: "host-to-vmc",
-  VMC_TO_HOST: "vmc-to-host",
+  BOTH: 'both',
+  HOST_TO_VMC: 'host-to-vmc',
+  VMC_TO_HOST: 'vmc-to-host',
 } as const);
 
-export type MessageDirection =
-  (typeof MessageDirection)[keyof typeof MessageDirection];
+export type MessageDirection = (typeof MessageDirection)[keyof typeof MessageDirection];
 
 /** Length of the board id field of HELLO: ASCII, zero-padded. */
 export const HELLO_BOARD_ID_LENGTH = 16;
@@ -82,10 +81,7 @@ export const MESSAGE_DIRECTION = Object.freeze({
 } satisfies Record<MessageType, MessageDirection>);
 
 const NAME_BY_TYPE: ReadonlyMap<number, MessageName> = new Map(
-  (Object.keys(MessageType) as MessageName[]).map((name) => [
-    MessageType[name],
-    name,
-  ]),
+  (Object.keys(MessageType) as MessageName[]).map((name) => [MessageType[name], name]),
 );
 
 /** Every TYPE byte, in ascending order. */
