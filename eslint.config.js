@@ -38,6 +38,7 @@ export default defineConfig(
   {
     name: 'vmcloud/rules',
     rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         {

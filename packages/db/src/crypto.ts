@@ -10,7 +10,7 @@
  *   v1.<data key id>.<iv>.<ciphertext>.<tag>      (base64url parts)
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { DbHandle } from './database.js';
 import { newId } from './ids.js';
 
@@ -71,14 +71,18 @@ function unwrap(masterKey: Buffer, wrapped: string, id: string): Buffer {
 }
 
 export interface Keyring {
-  /** Seals a value with the active data key. */
-  encrypt(plaintext: string): Promise<string>;
-  /** Opens a sealed value with the data key it names. */
-  decrypt(sealed: string): Promise<string>;
-  /** Retires the active data key and makes a new one; returns its id. */
+  /** Seals a value with the active data key. Needs no database access. */
+  encrypt(plaintext: string): string;
+  /**
+   * Opens a sealed value with the data key it names. A key made by another instance
+   * since this keyring opened is read from `via` (pass the transaction handle when
+   * inside one), else from the database the keyring was opened on.
+   */
+  decrypt(sealed: string, via?: DbHandle): Promise<string>;
+  /** Retires the active data key and makes a new one; returns its id. Not inside a transaction. */
   rotate(): Promise<string>;
   /** Re-seals a value with the active data key (after a rotation). */
-  reencrypt(sealed: string): Promise<string>;
+  reencrypt(sealed: string, via?: DbHandle): Promise<string>;
   /** The id of the data key a sealed value names. */
   keyIdOf(sealed: string): string;
 }
@@ -87,16 +91,43 @@ export function isSealed(value: string): boolean {
   return value.startsWith(`${VERSION}.`) && value.split('.').length === 5;
 }
 
-export function createKeyring(db: DbHandle, masterKey: Buffer): Keyring {
+function parse(sealed: string) {
+  const [version, id, iv, ciphertext, tag] = sealed.split('.');
+  if (version !== VERSION || !id || !iv || !ciphertext || !tag) throw new DecryptionError('not a sealed value');
+  return { id, iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) };
+}
+
+/**
+ * Opens the keyring: unwraps the data keys this master key wrapped, and makes the first
+ * data key if there is none. Call it at start, outside any transaction, so that a data
+ * key is never created by a transaction that later rolls back.
+ */
+export async function openKeyring(db: DbHandle, masterKey: Buffer): Promise<Keyring> {
   if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
   const masterId = masterKeyId(masterKey);
   const keys = new Map<string, Buffer>();
-  let active: { id: string; key: Buffer } | undefined;
 
-  async function load(id: string): Promise<Buffer> {
+  const rows = await db.platform.dataKeys.find({
+    where: (k) => eq(k.masterKeyId, masterId),
+    orderBy: (k) => [desc(k.createdAt), desc(k.id)],
+  });
+  for (const row of rows) keys.set(row.id, unwrap(masterKey, row.wrappedKey, row.id));
+
+  async function create(handle: DbHandle): Promise<{ id: string; key: Buffer }> {
+    const key = randomBytes(32);
+    const id = newId();
+    await handle.platform.dataKeys.insert({ id, masterKeyId: masterId, wrappedKey: wrap(masterKey, key, id) });
+    return { id, key };
+  }
+
+  const newest = rows.find((r) => r.status === 'active');
+  let active = newest ? { id: newest.id, key: keys.get(newest.id) as Buffer } : await create(db);
+  keys.set(active.id, active.key);
+
+  async function load(id: string, via: DbHandle): Promise<Buffer> {
     const cached = keys.get(id);
     if (cached) return cached;
-    const row = await db.platform.dataKeys.get(id);
+    const row = await via.platform.dataKeys.get(id);
     if (!row) throw new DecryptionError(`data key ${id} does not exist`);
     if (row.masterKeyId !== masterId) throw new DecryptionError(`data key ${id} is wrapped by another master key`);
     const key = unwrap(masterKey, row.wrappedKey, id);
@@ -104,49 +135,28 @@ export function createKeyring(db: DbHandle, masterKey: Buffer): Keyring {
     return key;
   }
 
-  async function create(): Promise<{ id: string; key: Buffer }> {
-    const key = randomBytes(32);
-    const id = newId();
-    await db.platform.dataKeys.insert({ id, masterKeyId: masterId, wrappedKey: wrap(masterKey, key, id) });
-    keys.set(id, key);
-    return { id, key };
-  }
-
-  async function activeKey(): Promise<{ id: string; key: Buffer }> {
-    if (active) return active;
-    const [latest] = await db.platform.dataKeys.find({
-      where: (k) => and(eq(k.status, 'active'), eq(k.masterKeyId, masterId)),
-      orderBy: (k) => [desc(k.createdAt), desc(k.id)],
-      limit: 1,
-    });
-    active = latest ? { id: latest.id, key: await load(latest.id) } : await create();
-    return active;
-  }
-
-  function parse(sealed: string) {
-    const [version, id, iv, ciphertext, tag] = sealed.split('.');
-    if (version !== VERSION || !id || !iv || !ciphertext || !tag) throw new DecryptionError('not a sealed value');
-    return { id, iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) };
-  }
-
   const keyring: Keyring = {
-    async encrypt(plaintext) {
-      const { id, key } = await activeKey();
-      const { iv, ciphertext, tag } = seal(key, Buffer.from(plaintext, 'utf8'), id);
-      return [VERSION, id, b64(iv), b64(ciphertext), b64(tag)].join('.');
+    encrypt(plaintext) {
+      const { iv, ciphertext, tag } = seal(active.key, Buffer.from(plaintext, 'utf8'), active.id);
+      return [VERSION, active.id, b64(iv), b64(ciphertext), b64(tag)].join('.');
     },
-    async decrypt(sealed) {
+    async decrypt(sealed, via = db) {
       const parts = parse(sealed);
-      return open(await load(parts.id), parts, parts.id).toString('utf8');
+      return open(await load(parts.id, via), parts, parts.id).toString('utf8');
     },
     async rotate() {
-      const previous = await activeKey();
-      active = await create();
-      await db.platform.dataKeys.update(previous.id, { status: 'retired', retiredAt: new Date() });
-      return active.id;
+      const previous = active;
+      const next = await db.transaction(async (tx) => {
+        const created = await create(tx);
+        await tx.platform.dataKeys.update(previous.id, { status: 'retired', retiredAt: new Date() });
+        return created;
+      });
+      keys.set(next.id, next.key);
+      active = next;
+      return next.id;
     },
-    async reencrypt(sealed) {
-      return keyring.encrypt(await keyring.decrypt(sealed));
+    async reencrypt(sealed, via) {
+      return keyring.encrypt(await keyring.decrypt(sealed, via));
     },
     keyIdOf(sealed) {
       return parse(sealed).id;

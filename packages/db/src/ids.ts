@@ -30,7 +30,7 @@ export function newId(now: number = Date.now()): string {
     ms = lastMs;
   } else {
     lastMs = ms;
-    sequence = bytes[6]! & 0x07; // start low so the counter rarely overflows
+    sequence = (bytes[6] ?? 0) & 0x07; // start low so the counter rarely overflows
   }
 
   const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');

@@ -4,4 +4,6 @@ export type { FindOptions, NewRow, OrderBy, Patch, PlatformScope, Row, TableAcce
 export { tenantTableNames, platformTableNames } from './scope.js';
 export { newId, isId } from './ids.js';
 export { tables, type TableName, type TenantTableName, type PlatformTableName, type Tables } from './schema/index.js';
-export { createKeyring, DecryptionError, isSealed, masterKeyId, parseMasterKey, rewrapDataKeys, type Keyring } from './crypto.js';
+export { openKeyring, DecryptionError, isSealed, masterKeyId, parseMasterKey, rewrapDataKeys, type Keyring } from './crypto.js';
+// The query operators for `where` and `orderBy` callbacks, from the same Drizzle the layer uses.
+export { and, asc, between, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, ne, not, notInArray, or, sql, type SQL } from 'drizzle-orm';

@@ -1,0 +1,148 @@
+/**
+ * The platform's catalogue: the 22 rentable modules, the permission codes (manufacturer
+ * 000xx, operator 001xx) and the built-in roles of each kind. Seeded into the database;
+ * the permission table is what authorization and its tests derive from.
+ */
+
+export interface ModuleEntry {
+  code: string;
+  name: string;
+  /** Monthly rent in fen. */
+  monthlyRent: number;
+}
+
+/** The rentable modules, in the order the console lists them. */
+export const MODULES: readonly ModuleEntry[] = [
+  { code: 'user', name: '用户管理', monthlyRent: 3000 },
+  { code: 'role', name: '角色管理', monthlyRent: 2000 },
+  { code: 'user_group', name: '用户组管理', monthlyRent: 2000 },
+  { code: 'machine', name: '售货机管理', monthlyRent: 8000 },
+  { code: 'machine_group', name: '分组管理', monthlyRent: 2000 },
+  { code: 'channel', name: '货道管理', monthlyRent: 5000 },
+  { code: 'channel_group', name: '货道组管理', monthlyRent: 3000 },
+  { code: 'product', name: '商品管理', monthlyRent: 5000 },
+  { code: 'order', name: '订单管理', monthlyRent: 6000 },
+  { code: 'transfer', name: '调拨管理', monthlyRent: 3000 },
+  { code: 'goods_settlement', name: '货物结算', monthlyRent: 4000 },
+  { code: 'outbound_query', name: '出库查询', monthlyRent: 2000 },
+  { code: 'warehouse_shipping', name: '仓库发货', monthlyRent: 4000 },
+  { code: 'list_printing', name: '清单打印', monthlyRent: 1500 },
+  { code: 'finance', name: '财务管理', monthlyRent: 6000 },
+  { code: 'profit_settlement', name: '利润结算', monthlyRent: 4000 },
+  { code: 'profit_query', name: '利润查询', monthlyRent: 3000 },
+  { code: 'turnover_statistics', name: '营业额统计', monthlyRent: 3000 },
+  { code: 'staff_info', name: '员工信息', monthlyRent: 1500 },
+  { code: 'my_turnover', name: '我的营业额', monthlyRent: 1500 },
+  { code: 'my_machines', name: '我的售货机', monthlyRent: 2000 },
+  { code: 'my_inventory', name: '我的库存', monthlyRent: 2000 },
+];
+
+export type PermissionKind = 'manufacturer' | 'operator';
+
+export interface PermissionEntry {
+  code: string;
+  name: string;
+  kind: PermissionKind;
+  /** The module an operator must rent to hold this permission; null for the manufacturer's. */
+  moduleCode: string | null;
+}
+
+const manufacturer = (code: string, name: string): PermissionEntry => ({ code, name, kind: 'manufacturer', moduleCode: null });
+const operator = (code: string, name: string, moduleCode: string): PermissionEntry => ({
+  code,
+  name,
+  kind: 'operator',
+  moduleCode,
+});
+
+export const PERMISSIONS: readonly PermissionEntry[] = [
+  manufacturer('00001', 'View tenants'),
+  manufacturer('00002', 'Manage tenants and leases'),
+  manufacturer('00003', 'Manage pricing and discount tiers'),
+  manufacturer('00004', 'Manage modules'),
+  manufacturer('00005', 'Manage permissions and role templates'),
+  manufacturer('00006', 'Manage manufacturer users'),
+  manufacturer('00007', 'Manage machine types'),
+  manufacturer('00008', 'Manage and sell machines'),
+  manufacturer('00009', 'View lease orders'),
+  manufacturer('00010', 'View the audit log'),
+  manufacturer('00011', 'Publish terminal app releases'),
+  // One operator permission per rentable module, numbered in module order.
+  ...MODULES.map((m, i) => operator(`001${String(i + 1).padStart(2, '0')}`, m.name, m.code)),
+  operator('00123', 'Manage payment accounts', 'finance'),
+  operator('00124', 'Manage gift codes', 'order'),
+  operator('00125', 'Manage ads', 'machine'),
+  operator('00126', 'View and acknowledge alarms', 'machine'),
+  operator('00127', 'Manage custom fields', 'user'),
+];
+
+const operatorCodeOf = (moduleCode: string) => {
+  const entry = PERMISSIONS.find((p) => p.kind === 'operator' && p.moduleCode === moduleCode);
+  if (!entry) throw new Error(`no permission for module ${moduleCode}`);
+  return entry.code;
+};
+
+export interface RoleTemplate {
+  key: string;
+  name: string;
+  kind: PermissionKind;
+  description: string;
+  permissions: readonly string[];
+}
+
+const allOf = (kind: PermissionKind) => PERMISSIONS.filter((p) => p.kind === kind).map((p) => p.code);
+
+export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
+  {
+    key: 'system_admin',
+    name: '系统管理员',
+    kind: 'manufacturer',
+    description: 'Everything the manufacturer can do',
+    permissions: allOf('manufacturer'),
+  },
+  {
+    key: 'manufacturer_admin',
+    name: '厂商管理员',
+    kind: 'manufacturer',
+    description: 'Tenants, leases, machine types and machine sales',
+    permissions: ['00001', '00002', '00007', '00008', '00009'],
+  },
+  {
+    key: 'operator_admin',
+    name: '商家管理员',
+    kind: 'operator',
+    description: 'Everything the operator rents',
+    permissions: allOf('operator'),
+  },
+  {
+    key: 'group_admin',
+    name: '组管理员',
+    kind: 'operator',
+    description: "The staff and machines of one group",
+    permissions: ['user', 'user_group', 'machine', 'machine_group', 'channel', 'channel_group', 'order', 'transfer', 'staff_info', 'turnover_statistics'].map(operatorCodeOf),
+  },
+  {
+    key: 'field_staff',
+    name: '营业员',
+    kind: 'operator',
+    description: 'Restocks machines, hands in turnover, requests stock',
+    permissions: ['my_turnover', 'my_machines', 'my_inventory', 'transfer'].map(operatorCodeOf),
+  },
+  {
+    key: 'inventory_admin',
+    name: '库存管理员',
+    kind: 'operator',
+    description: 'Products, the warehouse, shipments and transfers',
+    permissions: ['product', 'warehouse_shipping', 'outbound_query', 'list_printing', 'transfer', 'goods_settlement'].map(operatorCodeOf),
+  },
+  {
+    key: 'finance_admin',
+    name: '财务管理员',
+    kind: 'operator',
+    description: 'Turnover, settlements, profit and payment accounts',
+    permissions: [
+      ...['finance', 'profit_settlement', 'profit_query', 'turnover_statistics', 'order', 'goods_settlement'].map(operatorCodeOf),
+      '00123',
+    ],
+  },
+];

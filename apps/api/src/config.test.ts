@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const keyFile = () => join(mkdtempSync(join(tmpdir(), 'vmcloud-config-')), 'master.key');
+
+describe('API configuration', () => {
+  it('defaults to the embedded SQLite database on 127.0.0.1:3000', () => {
+    const config = loadConfig({ VMCLOUD_MASTER_KEY_FILE: keyFile() });
+    expect(config).toMatchObject({ databaseUrl: 'file:./data/vmcloud.db', host: '127.0.0.1', port: 3000, seed: 'auto' });
+  });
+
+  it('keeps a generated development master key and reads the same key back', () => {
+    const path = keyFile();
+    const first = loadConfig({ VMCLOUD_MASTER_KEY_FILE: path });
+    expect(first.masterKey.source).toBe('file');
+    expect(readFileSync(path, 'utf8').trim()).toBe(first.masterKey.key.toString('hex'));
+    expect(loadConfig({ VMCLOUD_MASTER_KEY_FILE: path }).masterKey.key).toEqual(first.masterKey.key);
+  });
+
+  it('takes the master key from the environment', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ VMCLOUD_MASTER_KEY: hex }).masterKey).toMatchObject({ source: 'env' });
+  });
+
+  it('names every invalid variable', () => {
+    const bad = () => loadConfig({ PORT: 'http', DATABASE_URL: 'postgres://x', VMCLOUD_MASTER_KEY_FILE: keyFile() });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/PORT/);
+    expect(bad).toThrow(/DATABASE_URL: must be a SQLite path/);
+    expect(() => loadConfig({ VMCLOUD_MASTER_KEY: 'short' })).toThrow(/VMCLOUD_MASTER_KEY: the master key must be 32 bytes/);
+  });
+
+  it('refuses to start in production without a master key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/required in production/);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The API's configuration, from environment variables, validated at start. Every
+ * variable has a default that runs the platform on the embedded SQLite database.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DATABASE_URL, parseMasterKey } from '@vmcloud/db';
+import { z } from 'zod';
+
+const Env = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .default(DEFAULT_DATABASE_URL)
+    .refine((url) => !/^[a-z]+:\/\//i.test(url) || /^mysql:\/\//i.test(url), {
+      message: 'must be a SQLite path (file:./data/vmcloud.db) or a mysql:// URL',
+    }),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  VMCLOUD_MASTER_KEY: z.string().trim().optional(),
+  VMCLOUD_MASTER_KEY_FILE: z.string().trim().default('./data/master.key'),
+  VMCLOUD_SEED: z.enum(['auto', 'never']).default('auto'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export interface ApiConfig {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Where the master key comes from, and the key itself (32 bytes). */
+  masterKey: { source: 'env' | 'file'; key: Buffer; path?: string };
+  /** Seed the demo data when the database is empty. */
+  seed: 'auto' | 'never';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the configuration. Without VMCLOUD_MASTER_KEY, a development install keeps a
+ * generated key in VMCLOUD_MASTER_KEY_FILE; production refuses to start without one.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  let masterKey: ApiConfig['masterKey'];
+  if (e.VMCLOUD_MASTER_KEY) {
+    try {
+      masterKey = { source: 'env', key: parseMasterKey(e.VMCLOUD_MASTER_KEY) };
+    } catch (error) {
+      throw new ConfigError([`VMCLOUD_MASTER_KEY: ${(error as Error).message}`]);
+    }
+  } else if (e.NODE_ENV === 'production') {
+    throw new ConfigError(['VMCLOUD_MASTER_KEY: required in production (64 hex characters or base64 of 32 bytes)']);
+  } else {
+    masterKey = { source: 'file', ...developmentMasterKey(resolve(e.VMCLOUD_MASTER_KEY_FILE)) };
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    host: e.HOST,
+    port: e.PORT,
+    masterKey,
+    seed: e.VMCLOUD_SEED,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function developmentMasterKey(path: string): { key: Buffer; path: string } {
+  if (existsSync(path)) {
+    try {
+      return { key: parseMasterKey(readFileSync(path, 'utf8')), path };
+    } catch (error) {
+      throw new ConfigError([`VMCLOUD_MASTER_KEY_FILE (${path}): ${(error as Error).message}`]);
+    }
+  }
+  const key = randomBytes(32);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return { key, path };
+}

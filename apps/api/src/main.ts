@@ -1,0 +1,76 @@
+/**
+ * vmcloud-api [start|seed|report]
+ *
+ *   start   migrate, seed an empty database with demo data, report, and serve (default)
+ *   seed    migrate and seed, then print the demo logins
+ *   report  migrate and print what the database holds
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createDb, openKeyring, type Database } from '@vmcloud/db';
+import { ConfigError, loadConfig, type ApiConfig } from './config.js';
+import { createLogger } from './log.js';
+import { formatReport, reportDatabase } from './report.js';
+import { DEMO_PASSWORD, isEmpty, seed, type SeededUser } from './seed/index.js';
+import { createApiServer } from './server.js';
+
+function printLogins(users: SeededUser[]): void {
+  if (users.length === 0) return;
+  console.log(`\nDemo logins (password ${DEMO_PASSWORD}):`);
+  for (const u of users) console.log(`  tenant ${u.tenantCode}  user ${u.username.padEnd(8)}  ${u.role}`);
+}
+
+async function openDatabase(config: ApiConfig): Promise<Database> {
+  return createDb(config.databaseUrl);
+}
+
+async function run(command: string): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { service: 'api' });
+  const db = await openDatabase(config);
+  const keyring = await openKeyring(db, config.masterKey.key);
+  if (config.masterKey.source === 'file') {
+    log.warn('using a development master key; set VMCLOUD_MASTER_KEY in production', { path: config.masterKey.path });
+  }
+
+  if (command === 'seed' || (command === 'start' && config.seed === 'auto' && (await isEmpty(db)))) {
+    const result = await seed(db, keyring);
+    console.log(result.seeded ? 'Seeded the database.' : 'The database was already seeded.');
+    printLogins(result.users);
+  }
+
+  if (command === 'report' || command === 'start' || command === 'seed') {
+    console.log(`\n${formatReport(await reportDatabase(db))}`);
+  }
+
+  if (command !== 'start') {
+    await db.close();
+    return;
+  }
+
+  const server = createApiServer(db, log);
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  console.log(`\nVMCloud API listening on http://${config.host}:${port} (health: http://${config.host}:${port}/health)`);
+
+  const stop = async (signal: string) => {
+    log.info('shutting down', { signal });
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const command = process.argv[2] ?? 'start';
+if (!['start', 'seed', 'report'].includes(command)) {
+  console.error(`unknown command "${command}": use start, seed or report`);
+  process.exitCode = 2;
+} else {
+  run(command).catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exitCode = 1;
+  });
+}

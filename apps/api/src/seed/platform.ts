@@ -1,0 +1,131 @@
+/**
+ * The platform's own data, present on every install: the manufacturer tenant and its
+ * system admin, the modules, permissions and role templates, and the rent pricing.
+ * Idempotent: running it again changes nothing.
+ */
+
+import { eq, type DbHandle, type Keyring } from '@vmcloud/db';
+import { MODULES, PERMISSIONS, ROLE_TEMPLATES, type PermissionKind } from '../access/catalog.js';
+import { hashPassword } from '../auth/password.js';
+
+export const MANUFACTURER = { code: '000001', name: 'VMCloud_Factory' } as const;
+
+export interface SeedOptions {
+  /** The password every demo user gets. */
+  password: string;
+  /** scrypt cost; tests lower it. */
+  passwordCost?: { ln: number; r: number; p: number };
+  now?: Date;
+}
+
+export interface SeededUser {
+  tenantCode: string;
+  username: string;
+  role: string;
+}
+
+/** Inserts the modules, permissions and pricing that are missing; returns the permission ids by code. */
+async function seedCatalog(tx: DbHandle): Promise<Map<string, string>> {
+  const existingModules = new Set((await tx.platform.modules.find()).map((m) => m.code));
+  await tx.platform.modules.insertMany(
+    MODULES.filter((m) => !existingModules.has(m.code)).map((m, i) => ({ ...m, sortOrder: i + 1 })),
+  );
+  const existingPermissions = new Set((await tx.platform.permissions.find()).map((p) => p.code));
+  await tx.platform.permissions.insertMany(PERMISSIONS.filter((p) => !existingPermissions.has(p.code)));
+  if ((await tx.platform.pricingRules.count()) === 0) {
+    await tx.platform.pricingRules.insert({
+      machineMonthlyRent: 5000,
+      effectiveFrom: new Date(Date.UTC(2026, 0, 1)),
+      note: 'Launch pricing',
+    });
+  }
+  if ((await tx.platform.discountTiers.count()) === 0) {
+    await tx.platform.discountTiers.insertMany([
+      { minMachines: 10, discountBasisPoints: 500 },
+      { minMachines: 50, discountBasisPoints: 1000 },
+      { minMachines: 100, discountBasisPoints: 1500 },
+    ]);
+  }
+  return new Map((await tx.platform.permissions.find()).map((p) => [p.code, p.id]));
+}
+
+/**
+ * Creates a tenant's roles from the templates of one kind (`template` marks the
+ * manufacturer's own copies, which operators' roles are made from).
+ */
+export async function createRolesFromTemplates(
+  tx: DbHandle,
+  tenantId: string,
+  kind: PermissionKind,
+  permissionIds: Map<string, string>,
+  template: boolean,
+): Promise<Map<string, string>> {
+  const scope = tx.forTenant(tenantId);
+  const roleIds = new Map<string, string>();
+  for (const t of ROLE_TEMPLATES.filter((r) => r.kind === kind)) {
+    const existing = await scope.roles.findOne((r) => eq(r.name, t.name));
+    const role =
+      existing ??
+      (await scope.roles.insert({ name: t.name, key: t.key, kind: t.kind, template, description: t.description }));
+    if (!existing) {
+      await scope.rolePermissions.insertMany(
+        t.permissions.map((code) => {
+          const permissionId = permissionIds.get(code);
+          if (!permissionId) throw new Error(`role ${t.key} names unknown permission ${code}`);
+          return { roleId: role.id, permissionId };
+        }),
+      );
+    }
+    roleIds.set(t.key, role.id);
+  }
+  return roleIds;
+}
+
+export async function createUser(
+  tx: DbHandle,
+  keyring: Keyring,
+  tenantId: string,
+  user: { username: string; displayName: string; roleId: string; phone?: string; email?: string; groupId?: string; groupAdmin?: boolean },
+  options: SeedOptions,
+) {
+  const scope = tx.forTenant(tenantId);
+  const row = await scope.users.insert({
+    username: user.username,
+    displayName: user.displayName,
+    passwordHash: await hashPassword(options.password, options.passwordCost),
+    phone: user.phone ? keyring.encrypt(user.phone) : null,
+    email: user.email ? keyring.encrypt(user.email) : null,
+    groupId: user.groupId ?? null,
+    groupAdmin: user.groupAdmin ?? false,
+  });
+  await scope.userRoles.insert({ userId: row.id, roleId: user.roleId });
+  return row;
+}
+
+/** Seeds the platform data; returns the manufacturer tenant and the logins it created. */
+export async function seedPlatform(tx: DbHandle, keyring: Keyring, options: SeedOptions) {
+  const permissionIds = await seedCatalog(tx);
+  const users: SeededUser[] = [];
+
+  let manufacturer = await tx.platform.tenants.findOne((t) => eq(t.kind, 'manufacturer'));
+  if (!manufacturer) {
+    manufacturer = await tx.platform.tenants.insert({ kind: 'manufacturer', ...MANUFACTURER, machineQuota: 0 });
+  }
+  const own = await createRolesFromTemplates(tx, manufacturer.id, 'manufacturer', permissionIds, false);
+  // The operator role templates live with the manufacturer, which defines them.
+  await createRolesFromTemplates(tx, manufacturer.id, 'operator', permissionIds, true);
+
+  const scope = tx.forTenant(manufacturer.id);
+  for (const [username, displayName, key] of [
+    ['admin', '系统管理员', 'system_admin'],
+    ['maker', '厂商管理员', 'manufacturer_admin'],
+  ] as const) {
+    if (!(await scope.users.findOne((u) => eq(u.username, username)))) {
+      const roleId = own.get(key);
+      if (!roleId) throw new Error(`missing role ${key}`);
+      await createUser(tx, keyring, manufacturer.id, { username, displayName, roleId }, options);
+      users.push({ tenantCode: manufacturer.code, username, role: key });
+    }
+  }
+  return { manufacturer, permissionIds, users };
+}
