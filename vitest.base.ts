@@ -1,5 +1,8 @@
+import { basename } from 'node:path';
 import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+type Reporters = NonNullable<NonNullable<ViteUserConfig['test']>['reporters']>;
 
 /**
  * Shared Vitest settings. Workspace packages export their TypeScript sources under the
@@ -7,14 +10,34 @@ import { defineConfig } from 'vitest/config';
  */
 export const sourceConditions = ['@vmcloud/source', ...defaultServerConditions];
 
-export function packageTestConfig(options: { testTimeout?: number; typecheck?: boolean } = {}) {
+export interface PackageTestOptions {
+  testTimeout?: number;
+  /** Run `*.test-d.ts` type tests with the suite. */
+  typecheck?: boolean;
+  /** The package has database tests: report the MySQL suite's state once per run. */
+  database?: boolean;
+}
+
+/** With VMCLOUD_TEST_REPORT_DIR set, each package also writes a JSON report there (CI sums them). */
+function reporters(): Reporters {
+  const dir = process.env.VMCLOUD_TEST_REPORT_DIR;
+  if (!dir) return ['default'];
+  const name = basename(process.cwd());
+  return ['default', ['json', { outputFile: `${dir}/${name}.json` }]];
+}
+
+export function packageTestConfig(options: PackageTestOptions = {}) {
   return defineConfig({
     resolve: { conditions: sourceConditions },
     ssr: { resolve: { conditions: sourceConditions } },
     test: {
+      reporters: reporters(),
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: 60_000,
+      globalSetup: options.database
+        ? [new URL('./packages/db/src/testing/global-setup.ts', import.meta.url).pathname]
+        : [],
       // Type tests (`*.test-d.ts`) run with the suite where a package has them.
       typecheck: { enabled: options.typecheck ?? false, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },

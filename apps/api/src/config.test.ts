@@ -9,7 +9,12 @@ const keyFile = () => join(mkdtempSync(join(tmpdir(), 'vmcloud-config-')), 'mast
 describe('API configuration', () => {
   it('defaults to the embedded SQLite database on 127.0.0.1:3000', () => {
     const config = loadConfig({ VMCLOUD_MASTER_KEY_FILE: keyFile() });
-    expect(config).toMatchObject({ databaseUrl: 'file:./data/vmcloud.db', host: '127.0.0.1', port: 3000, seed: 'auto' });
+    expect(config).toMatchObject({
+      databaseUrl: 'file:./data/vmcloud.db',
+      host: '127.0.0.1',
+      port: 3000,
+      seed: 'auto',
+    });
   });
 
   it('keeps a generated development master key and reads the same key back', () => {
@@ -30,7 +35,9 @@ describe('API configuration', () => {
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/PORT/);
     expect(bad).toThrow(/DATABASE_URL: must be a SQLite path/);
-    expect(() => loadConfig({ VMCLOUD_MASTER_KEY: 'short' })).toThrow(/VMCLOUD_MASTER_KEY: the master key must be 32 bytes/);
+    expect(() => loadConfig({ VMCLOUD_MASTER_KEY: 'short' })).toThrow(
+      /VMCLOUD_MASTER_KEY: the master key must be 32 bytes/,
+    );
   });
 
   it('refuses to start in production without a master key', () => {

@@ -8,6 +8,12 @@ describe('logger', () => {
     log.debug('hidden');
     log.child({ requestId: 'r1' }).warn('slow', { ms: 120 });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: 'warn', msg: 'slow', service: 'api', requestId: 'r1', ms: 120 });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'warn',
+      msg: 'slow',
+      service: 'api',
+      requestId: 'r1',
+      ms: 120,
+    });
   });
 });

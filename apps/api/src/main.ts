@@ -52,7 +52,9 @@ async function run(command: string): Promise<void> {
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  console.log(`\nVMCloud API listening on http://${config.host}:${port} (health: http://${config.host}:${port}/health)`);
+  console.log(
+    `\nVMCloud API listening on http://${config.host}:${port} (health: http://${config.host}:${port}/health)`,
+  );
 
   const stop = async (signal: string) => {
     log.info('shutting down', { signal });

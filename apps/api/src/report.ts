@@ -29,7 +29,9 @@ export function formatReport(report: DatabaseReport): string {
   const nonEmpty = Object.entries(report.rows).filter(([, n]) => n > 0);
   const width = Math.max(...nonEmpty.map(([name]) => name.length));
   for (const [name, n] of nonEmpty.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${name.padEnd(width)} ${n}`);
-  const empty = Object.entries(report.rows).filter(([, n]) => n === 0).map(([name]) => name);
+  const empty = Object.entries(report.rows)
+    .filter(([, n]) => n === 0)
+    .map(([name]) => name);
   if (empty.length > 0) lines.push(`  (empty: ${empty.sort().join(', ')})`);
   return lines.join('\n');
 }

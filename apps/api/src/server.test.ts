@@ -9,7 +9,10 @@ describe('the API server', () => {
   it('answers the health check from the database, and 404 for anything else', async () => {
     const t = await openTestDatabase('sqlite');
     const lines: string[] = [];
-    const server = createApiServer(t.db, createLogger('info', {}, (line) => lines.push(line)));
+    const server = createApiServer(
+      t.db,
+      createLogger('info', {}, (line) => lines.push(line)),
+    );
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

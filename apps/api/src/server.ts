@@ -9,7 +9,10 @@ import type { Logger } from './log.js';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 
@@ -18,9 +21,15 @@ export async function health(db: Database): Promise<{ status: number; body: Reco
   const started = performance.now();
   try {
     await db.ping();
-    return { status: 200, body: { status: 'ok', database: { dialect: db.dialect, ms: +(performance.now() - started).toFixed(2) } } };
+    return {
+      status: 200,
+      body: { status: 'ok', database: { dialect: db.dialect, ms: +(performance.now() - started).toFixed(2) } },
+    };
   } catch (error) {
-    return { status: 503, body: { status: 'unavailable', database: { dialect: db.dialect, error: (error as Error).message } } };
+    return {
+      status: 503,
+      body: { status: 'unavailable', database: { dialect: db.dialect, error: (error as Error).message } },
+    };
   }
 }
 

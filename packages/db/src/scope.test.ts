@@ -47,36 +47,39 @@ for (const { dialect, skip } of testDialects()) {
     const access = (tenantId: string, name: TenantTableName) =>
       t.db.forTenant(tenantId)[name] as unknown as LooseAccess;
 
-    it.each(tenantOwned)('%s: the owner reads, changes and deletes its row; another tenant can do none of it', async (name) => {
-      const id = await insertRow(t.db, name, tenantA);
-      const mine = access(tenantA, name);
-      const theirs = access(tenantB, name);
+    it.each(tenantOwned)(
+      '%s: the owner reads, changes and deletes its row; another tenant can do none of it',
+      async (name) => {
+        const id = await insertRow(t.db, name, tenantA);
+        const mine = access(tenantA, name);
+        const theirs = access(tenantB, name);
 
-      // The owner sees its row, stamped with its tenant id.
-      const row = await mine.get(id);
-      expect(row).toMatchObject({ id, tenantId: tenantA });
-      expect((await mine.find()).map((r) => r.id)).toContain(id);
-      expect(await mine.count()).toBeGreaterThanOrEqual(1);
+        // The owner sees its row, stamped with its tenant id.
+        const row = await mine.get(id);
+        expect(row).toMatchObject({ id, tenantId: tenantA });
+        expect((await mine.find()).map((r) => r.id)).toContain(id);
+        expect(await mine.count()).toBeGreaterThanOrEqual(1);
 
-      // Another tenant cannot read it ...
-      expect(await theirs.get(id)).toBeUndefined();
-      expect((await theirs.find()).map((r) => r.id)).not.toContain(id);
-      expect(await theirs.count()).toBe(0);
-      // ... nor change it, by id or by an unfiltered update ...
-      expect(await theirs.update(id, { updatedBy: 'intruder' })).toBe(false);
-      expect(await theirs.updateWhere(() => undefined, { updatedBy: 'intruder' })).toBe(0);
-      expect(await mine.get(id)).toEqual(row);
-      // ... nor delete it.
-      expect(await theirs.delete(id)).toBe(false);
-      expect(await theirs.deleteWhere(() => undefined)).toBe(0);
-      expect(await mine.get(id)).toEqual(row);
+        // Another tenant cannot read it ...
+        expect(await theirs.get(id)).toBeUndefined();
+        expect((await theirs.find()).map((r) => r.id)).not.toContain(id);
+        expect(await theirs.count()).toBe(0);
+        // ... nor change it, by id or by an unfiltered update ...
+        expect(await theirs.update(id, { updatedBy: 'intruder' })).toBe(false);
+        expect(await theirs.updateWhere(() => undefined, { updatedBy: 'intruder' })).toBe(0);
+        expect(await mine.get(id)).toEqual(row);
+        // ... nor delete it.
+        expect(await theirs.delete(id)).toBe(false);
+        expect(await theirs.deleteWhere(() => undefined)).toBe(0);
+        expect(await mine.get(id)).toEqual(row);
 
-      // The owner can change and delete it (the positive control).
-      expect(await mine.update(id, { updatedBy: 'owner' })).toBe(true);
-      expect(await mine.get(id)).toMatchObject({ id, tenantId: tenantA, updatedBy: 'owner' });
-      expect(await mine.delete(id)).toBe(true);
-      expect(await mine.get(id)).toBeUndefined();
-    });
+        // The owner can change and delete it (the positive control).
+        expect(await mine.update(id, { updatedBy: 'owner' })).toBe(true);
+        expect(await mine.get(id)).toMatchObject({ id, tenantId: tenantA, updatedBy: 'owner' });
+        expect(await mine.delete(id)).toBe(true);
+        expect(await mine.get(id)).toBeUndefined();
+      },
+    );
 
     it('stamps the scope tenant on insert even when a caller smuggles another one in', async () => {
       const scope = t.db.forTenant(tenantA);

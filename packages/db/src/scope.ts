@@ -174,8 +174,12 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const tableEntries = Object.entries(tables) as [keyof Tables, AnyTableDef][];
-export const tenantTableNames = tableEntries.filter(([, d]) => d.scope === 'tenant').map(([k]) => k) as TenantTableName[];
-export const platformTableNames = tableEntries.filter(([, d]) => d.scope === 'platform').map(([k]) => k) as PlatformTableName[];
+export const tenantTableNames = tableEntries
+  .filter(([, d]) => d.scope === 'tenant')
+  .map(([k]) => k) as TenantTableName[];
+export const platformTableNames = tableEntries
+  .filter(([, d]) => d.scope === 'platform')
+  .map(([k]) => k) as PlatformTableName[];
 
 class TenantScopeImpl {
   constructor(

@@ -47,7 +47,12 @@ export interface PermissionEntry {
   moduleCode: string | null;
 }
 
-const manufacturer = (code: string, name: string): PermissionEntry => ({ code, name, kind: 'manufacturer', moduleCode: null });
+const manufacturer = (code: string, name: string): PermissionEntry => ({
+  code,
+  name,
+  kind: 'manufacturer',
+  moduleCode: null,
+});
 const operator = (code: string, name: string, moduleCode: string): PermissionEntry => ({
   code,
   name,
@@ -118,8 +123,19 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     key: 'group_admin',
     name: '组管理员',
     kind: 'operator',
-    description: "The staff and machines of one group",
-    permissions: ['user', 'user_group', 'machine', 'machine_group', 'channel', 'channel_group', 'order', 'transfer', 'staff_info', 'turnover_statistics'].map(operatorCodeOf),
+    description: 'The staff and machines of one group',
+    permissions: [
+      'user',
+      'user_group',
+      'machine',
+      'machine_group',
+      'channel',
+      'channel_group',
+      'order',
+      'transfer',
+      'staff_info',
+      'turnover_statistics',
+    ].map(operatorCodeOf),
   },
   {
     key: 'field_staff',
@@ -133,7 +149,14 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     name: '库存管理员',
     kind: 'operator',
     description: 'Products, the warehouse, shipments and transfers',
-    permissions: ['product', 'warehouse_shipping', 'outbound_query', 'list_printing', 'transfer', 'goods_settlement'].map(operatorCodeOf),
+    permissions: [
+      'product',
+      'warehouse_shipping',
+      'outbound_query',
+      'list_printing',
+      'transfer',
+      'goods_settlement',
+    ].map(operatorCodeOf),
   },
   {
     key: 'finance_admin',
@@ -141,7 +164,9 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     kind: 'operator',
     description: 'Turnover, settlements, profit and payment accounts',
     permissions: [
-      ...['finance', 'profit_settlement', 'profit_query', 'turnover_statistics', 'order', 'goods_settlement'].map(operatorCodeOf),
+      ...['finance', 'profit_settlement', 'profit_query', 'turnover_statistics', 'order', 'goods_settlement'].map(
+        operatorCodeOf,
+      ),
       '00123',
     ],
   },

@@ -17,7 +17,9 @@ describe('lease fee', () => {
 
   it('is months x (modules + machines x machine rent) x (1 - discount), in fen', () => {
     // 12 x (3000 + 8000 + 10 x 5000) = 732,000; 5 % off = 695,400
-    expect(quoteLease({ months: 12, machines: 10, moduleRents: [3000, 8000], machineMonthlyRent: 5000, tiers })).toEqual({
+    expect(
+      quoteLease({ months: 12, machines: 10, moduleRents: [3000, 8000], machineMonthlyRent: 5000, tiers }),
+    ).toEqual({
       months: 12,
       machines: 10,
       moduleMonthlyRent: 11000,

@@ -102,7 +102,10 @@ export async function seedDemo(
   const types = new Map<string, Row<Tables['machineTypes']>>();
   for (const t of MACHINE_TYPES) {
     const existing = await factory.machineTypes.findOne((m) => eq(m.model, t.model));
-    types.set(t.model, existing ?? (await factory.machineTypes.insert({ ...t, description: `${t.channelCount} 货道` })));
+    types.set(
+      t.model,
+      existing ?? (await factory.machineTypes.insert({ ...t, description: `${t.channelCount} 货道` })),
+    );
   }
 
   const modules = await tx.platform.modules.find();
@@ -152,7 +155,14 @@ export async function seedDemo(
   const campus = await op.groups.insert({ name: '中关村校区', type: 'machine' });
   const people = [
     { username: 'admin', displayName: '王经理', role: 'operator_admin', phone: '13800138000' },
-    { username: 'leader', displayName: '李组长', role: 'group_admin', phone: '13800138001', groupId: team.id, groupAdmin: true },
+    {
+      username: 'leader',
+      displayName: '李组长',
+      role: 'group_admin',
+      phone: '13800138001',
+      groupId: team.id,
+      groupAdmin: true,
+    },
     { username: 'staff1', displayName: '张伟', role: 'field_staff', phone: '13800138002', groupId: team.id },
     { username: 'staff2', displayName: '刘洋', role: 'field_staff', phone: '13800138003', groupId: team.id },
     { username: 'stock', displayName: '陈库管', role: 'inventory_admin', email: 'stock@demo-vending.cn' },
@@ -180,7 +190,11 @@ export async function seedDemo(
     required: false,
   });
   await op.customFieldValues.insertMany(
-    products.map((p) => ({ definitionId: shelfLife.id, entityId: p.id, value: p.code.startsWith('D') ? '365' : '270' })),
+    products.map((p) => ({
+      definitionId: shelfLife.id,
+      entityId: p.id,
+      value: p.code.startsWith('D') ? '365' : '270',
+    })),
   );
   const assetTag = await op.customFieldDefinitions.insert({
     entity: 'machine',
@@ -211,7 +225,11 @@ export async function seedDemo(
     });
     machines.push(machine);
     await factory.machineSales.insert({ machineId: machine.id, operatorId: operator.id, price: machine.price, soldAt });
-    await op.customFieldValues.insert({ definitionId: assetTag.id, entityId: machine.id, value: `ZGC-${pad(i + 1, 4)}` });
+    await op.customFieldValues.insert({
+      definitionId: assetTag.id,
+      entityId: machine.id,
+      value: `ZGC-${pad(i + 1, 4)}`,
+    });
     await op.machineStatus.insert({
       machineId: machine.id,
       online: i !== 2,
@@ -226,7 +244,9 @@ export async function seedDemo(
     // Drinks in the refrigerated machines, snacks in the snack machine; two lanes per product.
     const assortment = PRODUCTS.filter((p) => (type.refrigerated ? p.code.startsWith('D') : p.code.startsWith('S')));
     const lanes = Array.from({ length: type.channelCount }, (_, n) => {
-      const product = productByCode.get((assortment[n % assortment.length] as { code: string }).code) as Row<Tables['products']>;
+      const product = productByCode.get((assortment[n % assortment.length] as { code: string }).code) as Row<
+        Tables['products']
+      >;
       return { number: n + 1, product };
     });
     // The first two lanes of each product share a channel group (same product, same price).
@@ -370,7 +390,8 @@ export async function seedDemo(
         const roll = rng.next();
         const method = roll < 0.68 ? 'qr' : roll < 0.9 ? 'cash' : roll < 0.97 ? 'card' : 'gift_code';
         const outcome = rng.next();
-        const status = outcome < 0.95 ? 'completed' : outcome < 0.975 ? 'refunded' : method === 'qr' ? 'expired' : 'completed';
+        const status =
+          outcome < 0.95 ? 'completed' : outcome < 0.975 ? 'refunded' : method === 'qr' ? 'expired' : 'completed';
         const paid = status !== 'expired';
         const amount = method === 'gift_code' ? 0 : (channel.price as number);
         const id = newId(time);

@@ -1,4 +1,3 @@
-
 import { eq, type Database, type Keyring } from '@vmcloud/db';
 import { DEMO_OPERATOR, seedDemo } from './demo.js';
 import { MANUFACTURER, seedPlatform, type SeededUser, type SeedOptions } from './platform.js';

@@ -85,7 +85,15 @@ export async function createUser(
   tx: DbHandle,
   keyring: Keyring,
   tenantId: string,
-  user: { username: string; displayName: string; roleId: string; phone?: string; email?: string; groupId?: string; groupAdmin?: boolean },
+  user: {
+    username: string;
+    displayName: string;
+    roleId: string;
+    phone?: string;
+    email?: string;
+    groupId?: string;
+    groupAdmin?: boolean;
+  },
   options: SeedOptions,
 ) {
   const scope = tx.forTenant(tenantId);

@@ -32,7 +32,11 @@ for (const { dialect, skip } of testDialects()) {
         [MANUFACTURER.code, MANUFACTURER.name, 'manufacturer'],
         [DEMO_OPERATOR.code, DEMO_OPERATOR.name, 'operator'],
       ]);
-      expect(first.users.map((u) => u.role).sort()).toEqual(ROLE_TEMPLATES.map((r) => r.key).concat('field_staff').sort());
+      expect(first.users.map((u) => u.role).sort()).toEqual(
+        ROLE_TEMPLATES.map((r) => r.key)
+          .concat('field_staff')
+          .sort(),
+      );
     });
 
     it('gives every demo user the demo password, hashed, and their phone encrypted', async () => {
@@ -48,9 +52,27 @@ for (const { dialect, skip } of testDialects()) {
     it('fills every table an admin page lists', async () => {
       const report = await reportDatabase(t.db);
       for (const table of [
-        'machines', 'channels', 'channelGroups', 'products', 'orders', 'payments', 'refunds', 'shipments',
-        'transfers', 'restocks', 'warehouseStock', 'staffInventory', 'turnovers', 'giftCodes', 'ads',
-        'alarms', 'leaseOrders', 'tenantModules', 'customFieldValues', 'machineSales', 'settlements',
+        'machines',
+        'channels',
+        'channelGroups',
+        'products',
+        'orders',
+        'payments',
+        'refunds',
+        'shipments',
+        'transfers',
+        'restocks',
+        'warehouseStock',
+        'staffInventory',
+        'turnovers',
+        'giftCodes',
+        'ads',
+        'alarms',
+        'leaseOrders',
+        'tenantModules',
+        'customFieldValues',
+        'machineSales',
+        'settlements',
       ] as const) {
         expect({ table, rows: report.rows[table] }).toEqual({ table, rows: expect.any(Number) });
         expect(report.rows[table]).toBeGreaterThan(0);
@@ -92,10 +114,17 @@ describe('[sqlite] a seed that fails halfway', () => {
     try {
       const keyring = await openKeyring(t.db, randomBytes(32));
       // The keyring fails at the first demo phone number, after the platform data was written.
-      const brokenKeyring = { ...keyring, encrypt: () => { throw new Error('keyring failed'); } };
+      const brokenKeyring = {
+        ...keyring,
+        encrypt: () => {
+          throw new Error('keyring failed');
+        },
+      };
       await expect(seed(t.db, brokenKeyring, { passwordCost: fastHash, now })).rejects.toThrow('keyring failed');
       const report = await reportDatabase(t.db);
-      const nonEmpty = Object.entries(report.rows).filter(([, n]) => n > 0).map(([name]) => name);
+      const nonEmpty = Object.entries(report.rows)
+        .filter(([, n]) => n > 0)
+        .map(([name]) => name);
       // Only the data key the keyring made when it opened, before the seed began.
       expect(nonEmpty).toEqual(['dataKeys']);
     } finally {

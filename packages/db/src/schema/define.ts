@@ -299,8 +299,14 @@ function pick(table: Record<string, any>, keys: string[]): [any, ...any[]] {
 /** Columns every table carries: when it was made and last changed, and by which user. */
 export function auditColumns() {
   return {
-    createdAt: c.time().notNull().defaultFn(() => new Date()),
-    updatedAt: c.time().notNull().defaultFn(() => new Date()),
+    createdAt: c
+      .time()
+      .notNull()
+      .defaultFn(() => new Date()),
+    updatedAt: c
+      .time()
+      .notNull()
+      .defaultFn(() => new Date()),
     /** The user who created the row (a user id, kept even if that user is removed). */
     createdBy: c.string(ID_LENGTH),
     /** The user who last changed the row. */

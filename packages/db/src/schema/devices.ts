@@ -86,7 +86,13 @@ export const alarms = tenantTable(
     acknowledgedBy: c.string(36),
     resolvedAt: c.time(),
   },
-  { indexes: [['tenantId', 'raisedAt'], ['tenantId', 'machineId', 'raisedAt'], ['tenantId', 'acknowledgedAt']] },
+  {
+    indexes: [
+      ['tenantId', 'raisedAt'],
+      ['tenantId', 'machineId', 'raisedAt'],
+      ['tenantId', 'acknowledgedAt'],
+    ],
+  },
 );
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -18,7 +18,13 @@ export const auditLog = tenantTable(
     requestId: c.string(36),
     ip: c.string(45),
   },
-  { indexes: [['tenantId', 'createdAt'], ['tenantId', 'entity', 'entityId'], ['tenantId', 'userId', 'createdAt']] },
+  {
+    indexes: [
+      ['tenantId', 'createdAt'],
+      ['tenantId', 'entity', 'entityId'],
+      ['tenantId', 'userId', 'createdAt'],
+    ],
+  },
 );
 
 export const RECONCILIATION_STATUSES = ['running', 'succeeded', 'failed'] as const;
@@ -60,7 +66,12 @@ export const reconciliationDiscrepancies = tenantTable(
     resolvedAt: c.time(),
     note: c.string(255),
   },
-  { indexes: [['tenantId', 'runId'], ['tenantId', 'resolvedAt']] },
+  {
+    indexes: [
+      ['tenantId', 'runId'],
+      ['tenantId', 'resolvedAt'],
+    ],
+  },
 );
 
 export const BACKUP_STATUSES = ['running', 'succeeded', 'failed'] as const;

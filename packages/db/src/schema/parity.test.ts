@@ -83,14 +83,13 @@ function drizzleShape(def: AnyTableDef, dialect: Dialect): Shape {
     foreignKeys: cfg.foreignKeys
       .map((fk) => {
         const ref = fk.reference();
-        const target = dialect === 'sqlite' ? sqliteConfig(ref.foreignTable as never) : mysqlConfig(ref.foreignTable as never);
+        const target =
+          dialect === 'sqlite' ? sqliteConfig(ref.foreignTable as never) : mysqlConfig(ref.foreignTable as never);
         return `${ref.columns.map((c) => c.name).join(',')}->${target.name}(${ref.foreignColumns.map((c) => c.name).join(',')}) on delete ${fkAction(fk.onDelete)}`;
       })
       .sort(byName),
     uniques: cfg.uniqueConstraints.map((u) => indexKey(u.columns.map((c) => c.name))).sort(byName),
-    indexes: cfg.indexes
-      .map((i) => indexKey(i.config.columns.map((c) => (c as { name: string }).name)))
-      .sort(byName),
+    indexes: cfg.indexes.map((i) => indexKey(i.config.columns.map((c) => (c as { name: string }).name))).sort(byName),
     checks: cfg.checks.map((c) => checkKey(def.name, c.name)).sort(byName),
   };
 }
@@ -124,7 +123,9 @@ describe('the Drizzle tables of both dialects', () => {
 });
 
 /** Reads the schema of a migrated database back from the database itself. */
-async function introspect(t: TestDatabase): Promise<{ shapes: Record<string, Shape>; types: Record<string, string[]> }> {
+async function introspect(
+  t: TestDatabase,
+): Promise<{ shapes: Record<string, Shape>; types: Record<string, string[]> }> {
   return t.dialect === 'sqlite' ? introspectSqlite(t.url) : introspectMysql(t.url);
 }
 
@@ -159,13 +160,24 @@ function introspectSqlite(url: string) {
       }[];
       const colsOf = (index: string) =>
         (db.prepare('select name from pragma_index_info(?) order by seqno').pluck().all(index) as string[]).join(',');
-      const createSql = db.prepare("select sql from sqlite_master where type = 'table' and name = ?").pluck().get(table) as string;
+      const createSql = db
+        .prepare("select sql from sqlite_master where type = 'table' and name = ?")
+        .pluck()
+        .get(table) as string;
       shapes[table] = {
         columns: cols.map((c) => ({ name: c.name, notNull: c.notnull === 1 || c.pk === 1, primaryKey: c.pk === 1 })),
         foreignKeys: fks.map((f) => `${f.from}->${f.table}(${f.to}) on delete ${fkAction(f.on_delete)}`).sort(byName),
-        uniques: idx.filter((i) => i.unique === 1 && i.origin !== 'pk').map((i) => colsOf(i.name)).sort(byName),
-        indexes: idx.filter((i) => i.unique === 0).map((i) => colsOf(i.name)).sort(byName),
-        checks: [...createSql.matchAll(/CONSTRAINT "([^"]+)" CHECK/g)].map((m) => checkKey(table, m[1] as string)).sort(byName),
+        uniques: idx
+          .filter((i) => i.unique === 1 && i.origin !== 'pk')
+          .map((i) => colsOf(i.name))
+          .sort(byName),
+        indexes: idx
+          .filter((i) => i.unique === 0)
+          .map((i) => colsOf(i.name))
+          .sort(byName),
+        checks: [...createSql.matchAll(/CONSTRAINT "([^"]+)" CHECK/g)]
+          .map((m) => checkKey(table, m[1] as string))
+          .sort(byName),
       };
       types[table] = cols.map((c) => c.type.toLowerCase());
     }
@@ -217,8 +229,14 @@ async function introspectMysql(url: string) {
           .filter((f) => f.t === table)
           .map((f) => `${f.col}->${f.ref}(${f.refCol}) on delete ${fkAction(f.rule)}`)
           .sort(byName),
-        uniques: [...indexes.values()].filter((i) => i.unique).map((i) => i.cols.join(',')).sort(byName),
-        indexes: [...indexes.values()].filter((i) => !i.unique).map((i) => i.cols.join(',')).sort(byName),
+        uniques: [...indexes.values()]
+          .filter((i) => i.unique)
+          .map((i) => i.cols.join(','))
+          .sort(byName),
+        indexes: [...indexes.values()]
+          .filter((i) => !i.unique)
+          .map((i) => i.cols.join(','))
+          .sort(byName),
         // MariaDB adds a json_valid check named after each JSON column; ours end in _chk.
         checks: checks
           .filter((c) => c.t === table && c.name.endsWith('_chk'))

@@ -55,7 +55,10 @@ export const orders = tenantTable(
     offline: c.bool().notNull().default(false),
   },
   {
-    uniques: [['tenantId', 'orderNo'], ['machineId', 'vendId']],
+    uniques: [
+      ['tenantId', 'orderNo'],
+      ['machineId', 'vendId'],
+    ],
     indexes: [
       ['tenantId', 'createdAt', 'id'],
       ['tenantId', 'machineId', 'createdAt', 'id'],
@@ -93,7 +96,10 @@ export const payments = tenantTable(
     notification: c.json<Record<string, unknown>>(),
   },
   {
-    indexes: [['tenantId', 'orderId'], ['tenantId', 'status', 'expiresAt']],
+    indexes: [
+      ['tenantId', 'orderId'],
+      ['tenantId', 'status', 'expiresAt'],
+    ],
     uniques: [['provider', 'providerTradeNo']],
     checks: { amount: '{amount} >= 0' },
   },
@@ -115,7 +121,10 @@ export const refunds = tenantTable(
   },
   {
     uniques: [['tenantId', 'refundNo']],
-    indexes: [['tenantId', 'orderId'], ['tenantId', 'status']],
+    indexes: [
+      ['tenantId', 'orderId'],
+      ['tenantId', 'status'],
+    ],
     checks: { amount: '{amount} > 0' },
   },
 );
@@ -180,7 +189,10 @@ export const turnovers = tenantTable(
   },
   {
     uniques: [['tenantId', 'documentNo']],
-    indexes: [['tenantId', 'staffId', 'periodStart'], ['tenantId', 'periodStart']],
+    indexes: [
+      ['tenantId', 'staffId', 'periodStart'],
+      ['tenantId', 'periodStart'],
+    ],
     checks: { cashAmount: '{cashAmount} >= 0', mobileAmount: '{mobileAmount} >= 0' },
   },
 );
@@ -204,5 +216,10 @@ export const settlements = tenantTable(
     status: c.enum(SETTLEMENT_STATUSES).notNull().default('draft'),
     settledAt: c.time(),
   },
-  { indexes: [['tenantId', 'kind', 'periodStart'], ['tenantId', 'staffId']] },
+  {
+    indexes: [
+      ['tenantId', 'kind', 'periodStart'],
+      ['tenantId', 'staffId'],
+    ],
+  },
 );

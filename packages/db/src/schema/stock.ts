@@ -92,7 +92,11 @@ export const staffInventory = tenantTable(
     productId: c.ref(() => products).notNull(),
     quantity: c.int().notNull().default(0),
   },
-  { uniques: [['staffId', 'productId']], indexes: [['tenantId', 'productId']], checks: { quantity: '{quantity} >= 0' } },
+  {
+    uniques: [['staffId', 'productId']],
+    indexes: [['tenantId', 'productId']],
+    checks: { quantity: '{quantity} >= 0' },
+  },
 );
 
 export const SHIPMENT_STATUSES = ['requested', 'approved', 'rejected', 'shipped', 'cancelled'] as const;
@@ -111,7 +115,13 @@ export const shipments = tenantTable(
     /** Counted in a goods settlement. */
     settled: c.bool().notNull().default(false),
   },
-  { uniques: [['tenantId', 'documentNo']], indexes: [['tenantId', 'staffId', 'createdAt'], ['tenantId', 'status']] },
+  {
+    uniques: [['tenantId', 'documentNo']],
+    indexes: [
+      ['tenantId', 'staffId', 'createdAt'],
+      ['tenantId', 'status'],
+    ],
+  },
 );
 
 export const shipmentItems = tenantTable(
@@ -144,7 +154,10 @@ export const transfers = tenantTable(
   },
   {
     uniques: [['tenantId', 'documentNo']],
-    indexes: [['tenantId', 'fromStaffId', 'createdAt'], ['tenantId', 'toStaffId', 'createdAt']],
+    indexes: [
+      ['tenantId', 'fromStaffId', 'createdAt'],
+      ['tenantId', 'toStaffId', 'createdAt'],
+    ],
   },
 );
 
@@ -155,7 +168,11 @@ export const transferItems = tenantTable(
     productId: c.ref(() => products).notNull(),
     quantity: c.int().notNull(),
   },
-  { uniques: [['transferId', 'productId']], indexes: [['tenantId', 'productId']], checks: { quantity: '{quantity} > 0' } },
+  {
+    uniques: [['transferId', 'productId']],
+    indexes: [['tenantId', 'productId']],
+    checks: { quantity: '{quantity} > 0' },
+  },
 );
 
 /** A field worker moving stock from their own inventory into a channel. */

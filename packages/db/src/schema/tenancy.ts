@@ -55,9 +55,12 @@ export function platformTable<const N extends string, C extends ColumnMap>(
   columns: C,
   options: TableOptions<{ id: ReturnType<typeof c.id> } & C & ReturnType<typeof auditColumns>> = {},
 ) {
-  return defineTable('platform', name, { id: c.id(), ...columns, ...auditColumns() }, options as TableOptions<
-    { id: ReturnType<typeof c.id> } & C & ReturnType<typeof auditColumns>
-  >);
+  return defineTable(
+    'platform',
+    name,
+    { id: c.id(), ...columns, ...auditColumns() },
+    options as TableOptions<{ id: ReturnType<typeof c.id> } & C & ReturnType<typeof auditColumns>>,
+  );
 }
 
 /** The 22 rentable units of the platform (see MODULES in modules.ts). */

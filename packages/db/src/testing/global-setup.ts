@@ -1,0 +1,25 @@
+/**
+ * Vitest global setup for packages with database tests: says once why the MySQL suite is
+ * skipped, or, when it is to run, checks up front that the server answers, so that a
+ * missing server fails the run with one clear line instead of a failure per suite.
+ */
+import mysql from 'mysql2/promise';
+import { MYSQL_SKIP_REASON, mysqlTestUrl } from './databases.js';
+
+export default async function setup(): Promise<void> {
+  const url = mysqlTestUrl();
+  if (!url) {
+    console.log(MYSQL_SKIP_REASON);
+    return;
+  }
+  const server = new URL(url);
+  server.pathname = '/';
+  try {
+    const conn = await mysql.createConnection({ uri: server.toString(), connectTimeout: 5000 });
+    await conn.end();
+  } catch (error) {
+    throw new Error(`MySQL suite required but ${server.host} did not answer: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
