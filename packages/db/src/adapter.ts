@@ -28,8 +28,29 @@ export interface QueryRunner {
   run<T>(build: (q: QueryDb) => PromiseLike<T>): Promise<T>;
   /** Runs an UPDATE or DELETE and resolves with the number of rows it matched. */
   affected(build: (q: QueryDb) => PromiseLike<unknown>): Promise<number>;
+  /**
+   * Runs a statement that is built and prepared once per connection for each `key`
+   * (the statement's shape), with its `sql.placeholder`s filled from `params`. Resolves
+   * with the rows of a SELECT, or the number of rows an INSERT, UPDATE or DELETE matched.
+   */
+  prepared<T>(
+    key: string,
+    kind: 'rows',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T[]>;
+  prepared(
+    key: string,
+    kind: 'count',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<number>;
   /** Runs `fn` in a transaction (a savepoint when already inside one). */
   transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T>;
+}
+/** A Drizzle query builder that can be prepared (select, insert, update, delete). */
+export interface Preparable {
+  prepare(): any;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -84,6 +105,7 @@ export class SqliteRunner implements QueryRunner {
     depth = 0,
   ) {
     this.gate = root ? root.gate : new Gate();
+    this.statements = root ? root.statements : new Map();
     this.depth = depth;
   }
 
@@ -119,6 +141,34 @@ export class SqliteRunner implements QueryRunner {
   async affected(build: (q: QueryDb) => PromiseLike<unknown>): Promise<number> {
     const result = (await this.run(build)) as { changes: number };
     return result.changes;
+  }
+
+  /** Prepared statements of this connection, shared by its transactions. */
+  private readonly statements: Map<string, QueryDb>;
+
+  prepared<T>(
+    key: string,
+    kind: 'rows',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T[]>;
+  prepared(
+    key: string,
+    kind: 'count',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<number>;
+  prepared(key: string, kind: 'rows' | 'count', build: (q: QueryDb) => Preparable, params: Record<string, unknown>) {
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = build(this.db).prepare();
+      this.statements.set(key, statement);
+    }
+    const stmt = statement;
+    // better-sqlite3 runs the statement synchronously inside `run`, after the gate check.
+    return this.run(() =>
+      Promise.resolve(kind === 'rows' ? stmt.all(params) : (stmt.run(params) as { changes: number }).changes),
+    );
   }
 
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -170,6 +220,37 @@ export class MysqlRunner implements QueryRunner {
   async affected(build: (q: QueryDb) => PromiseLike<unknown>): Promise<number> {
     const [header] = (await this.run(build)) as [{ affectedRows: number }];
     return header.affectedRows;
+  }
+
+  /** Prepared statements of the pool; a transaction's connection prepares its own. */
+  private readonly statements = new Map<string, QueryDb>();
+
+  prepared<T>(
+    key: string,
+    kind: 'rows',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T[]>;
+  prepared(
+    key: string,
+    kind: 'count',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<number>;
+  async prepared(
+    key: string,
+    kind: 'rows' | 'count',
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ) {
+    this.guard();
+    let statement = this.root ? undefined : this.statements.get(key);
+    if (!statement) {
+      statement = build(this.db).prepare();
+      if (!this.root) this.statements.set(key, statement);
+    }
+    const result = await statement.execute(params);
+    return kind === 'rows' ? result : (result as [{ affectedRows: number }])[0].affectedRows;
   }
 
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables, type TenantTableName } from './schema/index.js';
 import { platformTableNames, tenantTableNames } from './scope.js';
@@ -95,6 +95,17 @@ for (const { dialect, skip } of testDialects()) {
       const product = await scope.products.insert({ code: 'COLA-330', name: 'Cola 330 ml', price: 300 });
       expect(product).toMatchObject({ unit: 'pcs', cost: 0, status: 'active', spec: null, tenantId: tenantA });
       expect(await scope.products.get(product.id)).toEqual(product);
+    });
+
+    it('updates to null, skips undefined, and takes SQL expressions', async () => {
+      const scope = t.db.forTenant(tenantA);
+      const product = await scope.products.insert({ code: 'UPD-1', name: 'Update me', spec: '330ml', price: 300 });
+      expect(await scope.products.update(product.id, { spec: null, name: undefined, cost: 120 })).toBe(true);
+      expect(await scope.products.get(product.id)).toMatchObject({ spec: null, name: 'Update me', cost: 120 });
+      expect(await scope.products.update(product.id, { cost: sql`${sql.identifier('cost')} + 5` })).toBe(true);
+      expect((await scope.products.get(product.id))?.cost).toBe(125);
+      const later = (await scope.products.get(product.id))?.updatedAt;
+      expect(later?.getTime()).toBeGreaterThanOrEqual(product.updatedAt.getTime());
     });
 
     it('filters, orders and pages within the tenant', async () => {

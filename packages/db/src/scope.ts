@@ -7,7 +7,7 @@
  * that filter, and the raw Drizzle handle is not exported, so an UPDATE or DELETE by id
  * alone cannot be written by accident.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, is, SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AnyTableDef } from './schema/define.js';
 import { tables, type PlatformTableName, type Tables, type TenantTableName } from './schema/index.js';
@@ -90,8 +90,24 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     return own ? and(tenant, own) : tenant;
   }
 
+  /** The scope's filter on the row id, with placeholders, for prepared statements. */
+  private byIdPlaceholders(): SQL {
+    const byId = eq(this.t.id, sql.placeholder('id'));
+    return this.tenantId === null ? byId : (and(eq(this.t.tenantId, sql.placeholder('tenantId')), byId) as SQL);
+  }
+
+  private idParams(id: string): Record<string, unknown> {
+    return this.tenantId === null ? { id } : { id, tenantId: this.tenantId };
+  }
+
   async get(id: string): Promise<Row<D> | undefined> {
-    return this.findOne((t) => eq((t as LooseTable).id, id));
+    const rows = await this.runner.prepared<Row<D>>(
+      `${this.def.name}:get:${this.tenantId === null ? 'platform' : 'tenant'}`,
+      'rows',
+      (q) => q.select().from(this.t).where(this.byIdPlaceholders()).limit(1),
+      this.idParams(id),
+    );
+    return rows[0];
   }
 
   async find(options: FindOptions<D> = {}): Promise<Row<D>[]> {
@@ -132,7 +148,20 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async insert(values: NewRow<D>): Promise<Row<D>> {
-    const [row] = await this.insertMany([values]);
+    const row = this.complete(values) as Record<string, unknown>;
+    // Every column is given (defaults applied), so one prepared INSERT serves every row
+    // with the same null columns. Nulls are literal: a placeholder's encoder rejects them.
+    const keys = Object.keys(this.def.columns);
+    const nulls = keys.filter((k) => row[k] === null);
+    await this.runner.prepared(
+      `${this.def.name}:insert:${nulls.join(',')}`,
+      'count',
+      (q) =>
+        q
+          .insert(this.t)
+          .values(Object.fromEntries(keys.map((k) => [k, row[k] === null ? sql`null` : sql.placeholder(k)]))),
+      row,
+    );
     return row as Row<D>;
   }
 
@@ -146,14 +175,34 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   private stamp(patch: Patch<D>): Record<string, unknown> {
-    const set: Record<string, unknown> = { ...patch, updatedAt: new Date() };
-    delete set.tenantId;
-    delete set.id;
+    const set: Record<string, unknown> = { updatedAt: new Date() };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined && key !== 'id' && key !== 'tenantId') set[key] = value;
+    }
     return set;
   }
 
   async update(id: string, patch: Patch<D>): Promise<boolean> {
-    return (await this.updateWhere((t) => eq((t as LooseTable).id, id), patch)) > 0;
+    const set = this.stamp(patch);
+    const keys = Object.keys(set).sort();
+    // A patch of plain values is prepared once per set of columns; SQL expressions are not.
+    if (keys.some((k) => !(k in this.def.columns) || is(set[k], SQL))) {
+      return (await this.updateWhere((t) => eq((t as LooseTable).id, id), patch)) > 0;
+    }
+    const params: Record<string, unknown> = { ...this.idParams(id) };
+    for (const k of keys) params[`set_${k}`] = set[k];
+    const shape = keys.map((k) => (set[k] === null ? `${k}=null` : k)).join(',');
+    const changed = await this.runner.prepared(
+      `${this.def.name}:update:${this.tenantId === null ? 'platform' : 'tenant'}:${shape}`,
+      'count',
+      (q) =>
+        q
+          .update(this.t)
+          .set(Object.fromEntries(keys.map((k) => [k, set[k] === null ? sql`null` : sql.placeholder(`set_${k}`)])))
+          .where(this.byIdPlaceholders()),
+      params,
+    );
+    return changed > 0;
   }
 
   async updateWhere(where: Where<D>, patch: Patch<D>): Promise<number> {
@@ -163,7 +212,13 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.deleteWhere((t) => eq((t as LooseTable).id, id))) > 0;
+    const deleted = await this.runner.prepared(
+      `${this.def.name}:delete:${this.tenantId === null ? 'platform' : 'tenant'}`,
+      'count',
+      (q) => q.delete(this.t).where(this.byIdPlaceholders()),
+      this.idParams(id),
+    );
+    return deleted > 0;
   }
 
   async deleteWhere(where: Where<D>): Promise<number> {
