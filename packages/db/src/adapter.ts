@@ -29,22 +29,12 @@ export interface QueryRunner {
   /** Runs an UPDATE or DELETE and resolves with the number of rows it matched. */
   affected(build: (q: QueryDb) => PromiseLike<unknown>): Promise<number>;
   /**
-   * Runs a statement that is built and prepared once per connection for each `key`
-   * (the statement's shape), with its `sql.placeholder`s filled from `params`. Resolves
-   * with the rows of a SELECT, or the number of rows an INSERT, UPDATE or DELETE matched.
+   * Statements built and prepared once per connection for each `key` (the statement's
+   * shape), run with their `sql.placeholder`s filled from `params`: the rows of a SELECT,
+   * or how many rows an INSERT, UPDATE or DELETE matched.
    */
-  prepared<T>(
-    key: string,
-    kind: 'rows',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<T[]>;
-  prepared(
-    key: string,
-    kind: 'count',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<number>;
+  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]>;
+  preparedCount(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<number>;
   /** Runs `fn` in a transaction (a savepoint when already inside one). */
   transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T>;
 }
@@ -146,29 +136,24 @@ export class SqliteRunner implements QueryRunner {
   /** Prepared statements of this connection, shared by its transactions. */
   private readonly statements: Map<string, QueryDb>;
 
-  prepared<T>(
-    key: string,
-    kind: 'rows',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<T[]>;
-  prepared(
-    key: string,
-    kind: 'count',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<number>;
-  prepared(key: string, kind: 'rows' | 'count', build: (q: QueryDb) => Preparable, params: Record<string, unknown>) {
+  private statement(key: string, build: (q: QueryDb) => Preparable): QueryDb {
     let statement = this.statements.get(key);
     if (!statement) {
       statement = build(this.db).prepare();
       this.statements.set(key, statement);
     }
-    const stmt = statement;
-    // better-sqlite3 runs the statement synchronously inside `run`, after the gate check.
-    return this.run(() =>
-      Promise.resolve(kind === 'rows' ? stmt.all(params) : (stmt.run(params) as { changes: number }).changes),
-    );
+    return statement;
+  }
+
+  // better-sqlite3 runs a statement synchronously inside `run`, after the gate check.
+  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
+    const statement = this.statement(key, build);
+    return this.run(() => Promise.resolve(statement.all(params) as T[]));
+  }
+
+  preparedCount(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<number> {
+    const statement = this.statement(key, build);
+    return this.run(() => Promise.resolve((statement.run(params) as { changes: number }).changes));
   }
 
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -225,32 +210,28 @@ export class MysqlRunner implements QueryRunner {
   /** Prepared statements of the pool; a transaction's connection prepares its own. */
   private readonly statements = new Map<string, QueryDb>();
 
-  prepared<T>(
-    key: string,
-    kind: 'rows',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<T[]>;
-  prepared(
-    key: string,
-    kind: 'count',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ): Promise<number>;
-  async prepared(
-    key: string,
-    kind: 'rows' | 'count',
-    build: (q: QueryDb) => Preparable,
-    params: Record<string, unknown>,
-  ) {
+  private statement(key: string, build: (q: QueryDb) => Preparable): QueryDb {
     this.guard();
-    let statement = this.root ? undefined : this.statements.get(key);
+    if (this.root) return build(this.db).prepare();
+    let statement = this.statements.get(key);
     if (!statement) {
       statement = build(this.db).prepare();
-      if (!this.root) this.statements.set(key, statement);
+      this.statements.set(key, statement);
     }
-    const result = await statement.execute(params);
-    return kind === 'rows' ? result : (result as [{ affectedRows: number }])[0].affectedRows;
+    return statement;
+  }
+
+  async preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
+    return this.statement(key, build).execute(params);
+  }
+
+  async preparedCount(
+    key: string,
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<number> {
+    const [header] = (await this.statement(key, build).execute(params)) as [{ affectedRows: number }];
+    return header.affectedRows;
   }
 
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {

@@ -101,9 +101,8 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async get(id: string): Promise<Row<D> | undefined> {
-    const rows = await this.runner.prepared<Row<D>>(
+    const rows = await this.runner.preparedRows<Row<D>>(
       `${this.def.name}:get:${this.tenantId === null ? 'platform' : 'tenant'}`,
-      'rows',
       (q) => q.select().from(this.t).where(this.byIdPlaceholders()).limit(1),
       this.idParams(id),
     );
@@ -153,9 +152,8 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     // with the same null columns. Nulls are literal: a placeholder's encoder rejects them.
     const keys = Object.keys(this.def.columns);
     const nulls = keys.filter((k) => row[k] === null);
-    await this.runner.prepared(
+    await this.runner.preparedCount(
       `${this.def.name}:insert:${nulls.join(',')}`,
-      'count',
       (q) =>
         q
           .insert(this.t)
@@ -192,9 +190,8 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     const params: Record<string, unknown> = { ...this.idParams(id) };
     for (const k of keys) params[`set_${k}`] = set[k];
     const shape = keys.map((k) => (set[k] === null ? `${k}=null` : k)).join(',');
-    const changed = await this.runner.prepared(
+    const changed = await this.runner.preparedCount(
       `${this.def.name}:update:${this.tenantId === null ? 'platform' : 'tenant'}:${shape}`,
-      'count',
       (q) =>
         q
           .update(this.t)
@@ -212,9 +209,8 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.runner.prepared(
+    const deleted = await this.runner.preparedCount(
       `${this.def.name}:delete:${this.tenantId === null ? 'platform' : 'tenant'}`,
-      'count',
       (q) => q.delete(this.t).where(this.byIdPlaceholders()),
       this.idParams(id),
     );
