@@ -80,7 +80,11 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     private readonly tenantId: string | null,
   ) {
     this.t = runner.table(def);
+    this.kind = tenantId === null ? 'platform' : 'tenant';
   }
+
+  /** Part of every prepared statement's key: the tenant filter changes the SQL. */
+  private readonly kind: 'platform' | 'tenant';
 
   /** The scope's filter AND the caller's. */
   private filter(where?: Where<D>): SQL | undefined {
@@ -102,7 +106,7 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
 
   async get(id: string): Promise<Row<D> | undefined> {
     const rows = await this.runner.preparedRows<Row<D>>(
-      `${this.def.name}:get:${this.tenantId === null ? 'platform' : 'tenant'}`,
+      `${this.def.name}:get:${this.kind}`,
       (q) => q.select().from(this.t).where(this.byIdPlaceholders()).limit(1),
       this.idParams(id),
     );
@@ -191,7 +195,7 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     for (const k of keys) params[`set_${k}`] = set[k];
     const shape = keys.map((k) => (set[k] === null ? `${k}=null` : k)).join(',');
     const changed = await this.runner.preparedCount(
-      `${this.def.name}:update:${this.tenantId === null ? 'platform' : 'tenant'}:${shape}`,
+      `${this.def.name}:update:${this.kind}:${shape}`,
       (q) =>
         q
           .update(this.t)
@@ -210,7 +214,7 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
 
   async delete(id: string): Promise<boolean> {
     const deleted = await this.runner.preparedCount(
-      `${this.def.name}:delete:${this.tenantId === null ? 'platform' : 'tenant'}`,
+      `${this.def.name}:delete:${this.kind}`,
       (q) => q.delete(this.t).where(this.byIdPlaceholders()),
       this.idParams(id),
     );
