@@ -7,8 +7,8 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createDb, openKeyring, type Database } from '@vmcloud/db';
-import { ConfigError, loadConfig, type ApiConfig } from './config.js';
+import { createDb, openKeyring } from '@vmcloud/db';
+import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { formatReport, reportDatabase } from './report.js';
 import { DEMO_PASSWORD, isEmpty, seed, type SeededUser } from './seed/index.js';
@@ -20,14 +20,10 @@ function printLogins(users: SeededUser[]): void {
   for (const u of users) console.log(`  tenant ${u.tenantCode}  user ${u.username.padEnd(8)}  ${u.role}`);
 }
 
-async function openDatabase(config: ApiConfig): Promise<Database> {
-  return createDb(config.databaseUrl);
-}
-
 async function run(command: string): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { service: 'api' });
-  const db = await openDatabase(config);
+  const db = await createDb(config.databaseUrl);
   const keyring = await openKeyring(db, config.masterKey.key);
   if (config.masterKey.source === 'file') {
     log.warn('using a development master key; set VMCLOUD_MASTER_KEY in production', { path: config.masterKey.path });

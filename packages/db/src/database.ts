@@ -98,8 +98,7 @@ export function sqlitePath(url: string): string {
 }
 
 export async function createDb(url: string = DEFAULT_DATABASE_URL, options: CreateDbOptions = {}): Promise<Database> {
-  const db = dialectOf(url) === 'mysql' ? await openMysql(url, options) : openSqlite(url, options);
-  return db;
+  return dialectOf(url) === 'mysql' ? openMysql(url, options) : openSqlite(url, options);
 }
 
 function openSqlite(url: string, options: CreateDbOptions): Database {

@@ -189,7 +189,12 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     const keys = Object.keys(set).sort();
     // A patch of plain values is prepared once per set of columns; SQL expressions are not.
     if (keys.some((k) => !(k in this.def.columns) || is(set[k], SQL))) {
-      return (await this.updateWhere((t) => eq((t as LooseTable).id, id), patch)) > 0;
+      return (
+        (await this.updateSet(
+          this.filter((t) => eq((t as LooseTable).id, id)),
+          set,
+        )) > 0
+      );
     }
     const params: Record<string, unknown> = { ...this.idParams(id) };
     for (const k of keys) params[`set_${k}`] = set[k];
@@ -207,8 +212,10 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async updateWhere(where: Where<D>, patch: Patch<D>): Promise<number> {
-    const condition = this.filter(where);
-    const set = this.stamp(patch);
+    return this.updateSet(this.filter(where), this.stamp(patch));
+  }
+
+  private updateSet(condition: SQL | undefined, set: Record<string, unknown>): Promise<number> {
     return this.runner.affected((q) => q.update(this.t).set(set).where(condition));
   }
 

@@ -295,7 +295,7 @@ export async function seedDemo(
     [userId('staff1'), new Map()],
     [userId('staff2'), new Map()],
   ]);
-  await op.shipmentItems.insertMany(
+  const shippedItems = await op.shipmentItems.insertMany(
     products.slice(0, 8).map((p) => {
       heldBy.get(userId('staff1'))?.set(p.id, 24);
       return { shipmentId: shipped.id, productId: p.id, quantityRequested: 24, quantityShipped: 24 };
@@ -318,7 +318,9 @@ export async function seedDemo(
     note: '支援体育馆',
   });
   const moved = products.slice(6, 8);
-  await op.transferItems.insertMany(moved.map((p) => ({ transferId: transfer.id, productId: p.id, quantity: 6 })));
+  const transferItems = await op.transferItems.insertMany(
+    moved.map((p) => ({ transferId: transfer.id, productId: p.id, quantity: 6 })),
+  );
   for (const p of moved) {
     const from = heldBy.get(userId('staff1')) as Map<string, number>;
     from.set(p.id, (from.get(p.id) ?? 0) - 6);
@@ -326,6 +328,7 @@ export async function seedDemo(
   }
 
   // Restocks: each field worker fills some lanes of their machines from what they hold.
+  const restockedBy = new Map<string, number>();
   for (const [i, machine] of machines.entries()) {
     const staffId = staffFor[i] as string;
     const held = heldBy.get(staffId) as Map<string, number>;
@@ -334,6 +337,7 @@ export async function seedDemo(
       const quantity = Math.min(have, channel.capacity - channel.stock, 3);
       if (quantity <= 0) continue;
       held.set(channel.productId as string, have - quantity);
+      restockedBy.set(staffId, (restockedBy.get(staffId) ?? 0) + quantity);
       await op.restocks.insert({
         staffId,
         machineId: machine.id,
@@ -496,13 +500,21 @@ export async function seedDemo(
       confirmedAt: week > 1 ? new Date(periodEnd.getTime() + DAY) : null,
     });
   }
-  const issued = 8 * 24;
+  // staff1's goods settlement: what was issued to them, restocked, moved on, and still held.
+  const staff1 = userId('staff1');
+  const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+  const issued = sum(shippedItems.map((item) => item.quantityShipped ?? 0));
   await op.settlements.insert({
     kind: 'goods',
-    staffId: userId('staff1'),
+    staffId: staff1,
     periodStart: dateOf(new Date(today - 14 * DAY)),
     periodEnd: dateOf(new Date(today - 8 * DAY)),
-    figures: { issued, restocked: 12, transferredOut: 12, held: issued - 24, cashDue: 0, cashHandedIn: 0 },
+    figures: {
+      issued,
+      restocked: restockedBy.get(staff1) ?? 0,
+      transferredOut: sum(transferItems.map((item) => item.quantity)),
+      held: sum(heldBy.get(staff1)?.values() ?? []),
+    },
     status: 'final',
     settledAt: new Date(today - 7 * DAY),
   });

@@ -81,10 +81,6 @@ export class Col<S extends Builder = Builder> {
     return this.derive({ defaultValue: { fn } }, (b) => b.$defaultFn(fn));
   }
 
-  type<T>(): Col<$Type<S, T>> {
-    return this.derive({}, (b) => b.$type());
-  }
-
   primaryKey(): Col<IsPrimaryKey<NotNull<S>>> {
     return this.derive({ primaryKey: true, notNull: true }, (b) => b.primaryKey());
   }

@@ -21,62 +21,30 @@ export * from './operations.js';
 export * from './sales.js';
 export * from './stock.js';
 export * from './tenancy.js';
+import type { AnyTableDef } from './define.js';
 export type { AnyTableDef, ColumnKind, ColumnSpec, Dialect, Scope, TableDef } from './define.js';
 
+type TablesIn<M> = { [K in keyof M as M[K] extends AnyTableDef ? K : never]: M[K] };
+
+/** The table definitions a schema module exports (it also exports constants and helpers). */
+function tablesIn<M extends object>(module: M): TablesIn<M> {
+  const isTable = (value: unknown) =>
+    typeof value === 'object' && value !== null && 'scope' in value && 'sqlite' in value;
+  return Object.fromEntries(Object.entries(module).filter(([, value]) => isTable(value))) as TablesIn<M>;
+}
+
+/** Every table, keyed by its export name: read from the schema modules, so none is left out. */
 export const tables = {
-  tenants: tenancy.tenants,
-  modules: tenancy.modules,
-  tenantModules: tenancy.tenantModules,
-  pricingRules: tenancy.pricingRules,
-  discountTiers: tenancy.discountTiers,
-  leaseOrders: tenancy.leaseOrders,
-  permissions: access.permissions,
-  roles: access.roles,
-  rolePermissions: access.rolePermissions,
-  groups: access.groups,
-  users: access.users,
-  userRoles: access.userRoles,
-  sessions: access.sessions,
-  loginThrottles: access.loginThrottles,
-  dataKeys: keys.dataKeys,
-  paymentAccounts: keys.paymentAccounts,
-  customFieldDefinitions: customFields.customFieldDefinitions,
-  customFieldValues: customFields.customFieldValues,
-  machineTypes: machines.machineTypes,
-  machines: machines.machines,
-  machineSales: machines.machineSales,
-  appReleases: machines.appReleases,
-  products: stock.products,
-  channelGroups: stock.channelGroups,
-  channels: stock.channels,
-  warehouseStock: stock.warehouseStock,
-  staffInventory: stock.staffInventory,
-  shipments: stock.shipments,
-  shipmentItems: stock.shipmentItems,
-  transfers: stock.transfers,
-  transferItems: stock.transferItems,
-  restocks: stock.restocks,
-  orders: sales.orders,
-  payments: sales.payments,
-  refunds: sales.refunds,
-  giftCodeRules: sales.giftCodeRules,
-  giftCodes: sales.giftCodes,
-  turnovers: sales.turnovers,
-  settlements: sales.settlements,
-  deviceCredentials: devices.deviceCredentials,
-  activationCodes: devices.activationCodes,
-  deviceNonces: devices.deviceNonces,
-  machineStatus: devices.machineStatus,
-  alarms: devices.alarms,
-  terminalLogs: devices.terminalLogs,
-  ads: devices.ads,
-  adMachines: devices.adMachines,
-  auditLog: operations.auditLog,
-  reconciliationRuns: operations.reconciliationRuns,
-  reconciliationDiscrepancies: operations.reconciliationDiscrepancies,
-  backups: operations.backups,
-  jobLocks: operations.jobLocks,
-} as const;
+  ...tablesIn(tenancy),
+  ...tablesIn(access),
+  ...tablesIn(keys),
+  ...tablesIn(customFields),
+  ...tablesIn(machines),
+  ...tablesIn(stock),
+  ...tablesIn(sales),
+  ...tablesIn(devices),
+  ...tablesIn(operations),
+};
 
 export type Tables = typeof tables;
 export type TableName = keyof Tables;
