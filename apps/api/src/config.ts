@@ -23,6 +23,12 @@ const Env = z.object({
   VMCLOUD_MASTER_KEY_FILE: z.string().trim().default('./data/master.key'),
   VMCLOUD_SEED: z.enum(['auto', 'never']).default('auto'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -35,6 +41,10 @@ export interface ApiConfig {
   /** Seed the demo data when the database is empty. */
   seed: 'auto' | 'never';
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long a session lasts, in milliseconds. */
+  sessionTtlMs: number;
+  /** Send the session cookie with `Secure` (the API is behind HTTPS). */
+  secureCookies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     masterKey,
     seed: e.VMCLOUD_SEED,
     logLevel: e.LOG_LEVEL,
+    sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000),
+    secureCookies: e.COOKIE_SECURE === 'true',
   };
 }
 

@@ -5,3 +5,4 @@ export { seed, isEmpty, DEMO_PASSWORD, DEMO_OPERATOR, MANUFACTURER } from './see
 export { createApiServer, health } from './server.js';
 export { MODULES, PERMISSIONS, ROLE_TEMPLATES } from './access/catalog.js';
 export { quoteLease, discountFor } from './lease/fee.js';
+export type { AppRouter } from './routers/index.js';

@@ -8,6 +8,8 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** Whether lines of this level are written (to skip building them when not). */
+  enabled(level: Level): boolean;
 }
 
 export function createLogger(
@@ -25,5 +27,6 @@ export function createLogger(
     warn: log('warn'),
     error: log('error'),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    enabled: (at) => ORDER[at] >= ORDER[level],
   };
 }

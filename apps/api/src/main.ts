@@ -6,6 +6,9 @@
  *   report  migrate and print what the database holds
  */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createDb, openKeyring } from '@vmcloud/db';
 import { ConfigError, loadConfig } from './config.js';
@@ -13,6 +16,8 @@ import { createLogger } from './log.js';
 import { formatReport, reportDatabase } from './report.js';
 import { DEMO_PASSWORD, isEmpty, seed, type SeededUser } from './seed/index.js';
 import { createApiServer } from './server.js';
+import { PrincipalCache } from './auth/principal.js';
+import { JOBS, JobRunner } from './jobs/index.js';
 
 function printLogins(users: SeededUser[]): void {
   if (users.length === 0) return;
@@ -44,7 +49,19 @@ async function run(command: string): Promise<void> {
     return;
   }
 
-  const server = createApiServer(db, log);
+  const adminDir = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+  const server = createApiServer({
+    services: {
+      db,
+      keyring,
+      log,
+      principals: new PrincipalCache(),
+      sessionTtlMs: config.sessionTtlMs,
+      secureCookies: config.secureCookies,
+      now: () => new Date(),
+    },
+    adminDir: existsSync(join(adminDir, 'index.html')) ? adminDir : undefined,
+  });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -52,9 +69,13 @@ async function run(command: string): Promise<void> {
     `\nVMCloud API listening on http://${config.host}:${port} (health: http://${config.host}:${port}/health)`,
   );
 
+  const jobs = new JobRunner({ db, log, jobs: JOBS });
+  jobs.start();
+
   const stop = async (signal: string) => {
     log.info('shutting down', { signal });
     server.close();
+    await jobs.stop();
     await db.close();
     process.exit(0);
   };

@@ -1,11 +1,17 @@
 /**
- * The HTTP server. For now it answers the health check that load balancers and
- * deployments poll; the tRPC API mounts here.
+ * The HTTP server: the tRPC API under /trpc, the health check that load balancers poll,
+ * and the built admin console for every other GET.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@vmcloud/db';
-import type { Logger } from './log.js';
+import { SESSION_COOKIE } from './auth/principal.js';
+import { createTrpcHandler } from './http/trpc-handler.js';
+import { createStaticHandler } from './http/static.js';
+import { uploadDir } from './routers/uploads.js';
+import { appRouter } from './routers/index.js';
+import { createContext, type Context, type Services } from './trpc/context.js';
+import { logUnexpected } from './trpc/init.js';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
@@ -33,18 +39,104 @@ export async function health(db: Database): Promise<{ status: number; body: Reco
   }
 }
 
-export function createApiServer(db: Database, log: Logger): Server {
+/** The session token from the session cookie or an `Authorization: Bearer` header. */
+export function sessionTokenOf(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
+  const cookie = req.headers.cookie;
+  if (!cookie) return null;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return value ? decodeURIComponent(value) : null;
+      } catch {
+        return null; // not a token we issued: treated as no session
+      }
+    }
+  }
+  return null;
+}
+
+function responseHeaders(ctx: Context, secure: boolean): Record<string, string | string[]> {
+  if (ctx.cookies.length === 0) return { 'x-request-id': ctx.request.requestId };
+  return {
+    'x-request-id': ctx.request.requestId,
+    'set-cookie': ctx.cookies.map(
+      (c) =>
+        `${c.name}=${encodeURIComponent(c.value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${c.maxAge}${secure ? '; Secure' : ''}`,
+    ),
+  };
+}
+
+export interface ApiServerOptions {
+  services: Services;
+  /** The built admin console (apps/admin/dist); not served when absent. */
+  adminDir?: string;
+}
+
+export function createApiServer({ services, adminDir }: ApiServerOptions): Server {
+  const { db, log } = services;
+  const trpc = createTrpcHandler({
+    router: appRouter,
+    createContext: (req) =>
+      createContext(services, {
+        requestId: (req.headers['x-request-id'] as string | undefined) ?? undefined,
+        ip: req.socket.remoteAddress ?? null,
+        userAgent: req.headers['user-agent'] ?? null,
+        sessionToken: sessionTokenOf(req),
+      }),
+    responseHeaders: (ctx) => responseHeaders(ctx, services.secureCookies),
+    // Room for a 20 MB ad video as a base64 data URL.
+    maxBodyBytes: 32 * 1024 * 1024,
+    onError: logUnexpected,
+  });
+  const admin = adminDir ? createStaticHandler(adminDir) : undefined;
+  const debug = log.enabled('debug');
+  // Product images and ads: public, under unguessable names, shown on the machines' screens.
+  const uploads = createStaticHandler(uploadDir());
+
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    req.headers['x-request-id'] = requestId;
+    if (debug) {
+      const started = performance.now();
+      res.once('finish', () =>
+        log.debug('request', {
+          requestId,
+          method: req.method,
+          url: req.url,
+          status: res.statusCode,
+          ms: +(performance.now() - started).toFixed(2),
+        }),
+      );
+    }
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    if (pathname.startsWith('/trpc/')) {
+      // The tRPC handler writes x-request-id with the rest of its head, in one go.
+      trpc(req, res, pathname.slice(6), q < 0 ? '' : raw.slice(q + 1)).catch((error: unknown) => {
+        log.error('request failed', { requestId, error: (error as Error).message });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+        else res.destroy();
+      });
+      return;
+    }
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void health(db).then(({ status, body }) => {
         if (status !== 200) log.warn('health check failed', { requestId, ...body });
         sendJson(res, status, body);
       });
       return;
     }
-    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } });
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (pathname.startsWith('/uploads/') && uploads(req, res, pathname.slice('/uploads'.length))) return;
+      if (admin?.(req, res, pathname)) return;
+    }
+    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${pathname}` } });
   });
 }

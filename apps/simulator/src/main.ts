@@ -1,3 +1,7 @@
-import { formatMessageTable } from './message-table.js';
+import { runCli } from './cli.js';
 
-process.stdout.write(`VMC serial protocol messages\n\n${formatMessageTable()}\n`);
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -30,11 +30,20 @@ export interface QueryRunner {
   affected(build: (q: QueryDb) => PromiseLike<unknown>): Promise<number>;
   /**
    * Statements built and prepared once per connection for each `key` (the statement's
-   * shape), run with their `sql.placeholder`s filled from `params`: the rows of a SELECT,
-   * or how many rows an INSERT, UPDATE or DELETE matched.
+   * shape), run with their `sql.placeholder`s filled from `params`. This one answers how
+   * many rows an INSERT, UPDATE or DELETE matched.
    */
-  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]>;
   preparedCount(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<number>;
+  /**
+   * The same for the first row of a SELECT. On SQLite the statement stops at that row, so
+   * the SELECT needs no LIMIT: with a bound LIMIT, a lookup by primary key took 13 µs
+   * instead of 5 µs here.
+   */
+  preparedRow<T>(
+    key: string,
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T | undefined>;
   /** Runs `fn` in a transaction (a savepoint when already inside one). */
   transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T>;
 }
@@ -59,26 +68,44 @@ export class TransactionMisuseError extends Error {
 /** A FIFO lock: one holder at a time, waiters served in arrival order. */
 class Gate {
   private held = false;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: { wake: () => void; transaction: boolean }[] = [];
 
   get busy(): boolean {
     return this.held;
   }
 
-  acquire(): Promise<void> {
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
+  /** True when the next holder will be a transaction (it may join the open batch). */
+  get transactionWaiting(): boolean {
+    return this.waiters[0]?.transaction === true;
+  }
+
+  acquire(transaction = false): Promise<void> {
     if (!this.held) {
       this.held = true;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((wake) => this.waiters.push({ wake, transaction }));
   }
 
   release(): void {
     const next = this.waiters.shift();
-    if (next) next();
+    if (next) next.wake();
     else this.held = false;
   }
 }
+
+/** A transaction that has released its savepoint and waits for its batch to commit. */
+interface Pending {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** How many transactions one COMMIT may carry. */
+const MAX_BATCH = 64;
 
 export class SqliteRunner implements QueryRunner {
   readonly dialect = 'sqlite' as const;
@@ -119,7 +146,9 @@ export class SqliteRunner implements QueryRunner {
 
   async run<T>(build: (q: QueryDb) => PromiseLike<T>): Promise<T> {
     this.guard();
-    if (this.depth > 0 || !this.gate.busy) return this.exec(build);
+    if (this.depth > 0) return this.exec(build);
+    if (this.idle) this.commit(); // a batch waiting for company commits before anything outside runs
+    if (!this.gate.busy) return this.exec(build);
     await this.gate.acquire();
     try {
       return await this.exec(build);
@@ -146,38 +175,130 @@ export class SqliteRunner implements QueryRunner {
   }
 
   // better-sqlite3 runs a statement synchronously inside `run`, after the gate check.
-  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
-    const statement = this.statement(key, build);
-    return this.run(() => Promise.resolve(statement.all(params) as T[]));
-  }
-
   preparedCount(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<number> {
     const statement = this.statement(key, build);
     return this.run(() => Promise.resolve((statement.run(params) as { changes: number }).changes));
   }
 
+  preparedRow<T>(
+    key: string,
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T | undefined> {
+    const statement = this.statement(key, build);
+    return this.run(() => Promise.resolve(statement.get(params) as T | undefined));
+  }
+
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
     this.guard();
+    return this.depth === 0 ? this.batched(fn) : this.nested(fn);
+  }
+
+  /** A transaction inside a transaction: a savepoint of the enclosing one. */
+  private async nested<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
     const root = this.root ?? this;
-    if (this.depth === 0) await this.gate.acquire();
     const savepoint = `sp_${this.depth}`;
     const inner = new SqliteRunner(this.client, this.db, root, this.depth + 1);
+    this.client.exec(`SAVEPOINT ${savepoint}`);
     try {
-      this.client.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+      const result = await activeTransaction.run(root, () => fn(inner));
+      inner.ended = true;
+      this.client.exec(`RELEASE ${savepoint}`);
+      return result;
+    } catch (error) {
+      inner.ended = true;
+      this.client.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+      throw error;
+    }
+  }
+
+  /** The open write transaction, shared by the transactions of one batch: who waits for its COMMIT. */
+  private batch: Pending[] | null = null;
+  /** The batch is open and no transaction runs in it: the next transaction joins at once. */
+  private idle = false;
+
+  /**
+   * A top-level transaction, with group commit. Each transaction runs alone, holding the
+   * gate, inside a savepoint of the connection's write transaction (the batch), so it
+   * stays atomic on its own. When it ends, the batch stays open for the transactions that
+   * are waiting at the gate, and for those that start before the event loop's next check
+   * phase (the other requests read in the same poll); then one COMMIT, one WAL append,
+   * serves them all, and only then does each caller hear that its transaction committed.
+   * A statement outside any transaction never sees rows that are not committed: it waits
+   * at the gate, and an open batch commits before it runs.
+   */
+  private async batched<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    if (this.idle)
+      this.idle = false; // the gate stays held: join the open batch
+    else await this.gate.acquire(true);
+    let batch = this.batch;
+    if (!batch) {
       try {
-        const result = await activeTransaction.run(root, () => fn(inner));
-        inner.ended = true;
-        this.client.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
-        return result;
+        this.client.exec('BEGIN IMMEDIATE');
       } catch (error) {
-        inner.ended = true;
-        if (this.depth === 0) this.client.exec('ROLLBACK');
-        else this.client.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+        this.gate.release();
         throw error;
       }
-    } finally {
-      if (this.depth === 0) this.gate.release();
+      batch = this.batch = [];
     }
+    const inner = new SqliteRunner(this.client, this.db, this, 1);
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    this.client.exec('SAVEPOINT tx');
+    try {
+      outcome = { ok: true, value: await activeTransaction.run(this, () => fn(inner)) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    inner.ended = true;
+    if (!this.client.inTransaction) {
+      // SQLite rolled the whole write transaction back (disk full, I/O error): the batch's
+      // earlier transactions are lost with it.
+      this.batch = null;
+      const lost = outcome.ok ? new Error('the transaction was rolled back by the database') : outcome.error;
+      for (const pending of batch) pending.reject(lost);
+      this.gate.release();
+      throw lost;
+    }
+    this.client.exec(outcome.ok ? 'RELEASE tx' : 'ROLLBACK TO tx; RELEASE tx');
+
+    const committed = outcome.ok
+      ? new Promise<void>((resolve, reject) => batch.push({ resolve, reject }))
+      : Promise.resolve();
+    if (batch.length >= MAX_BATCH || (this.gate.waiting && !this.gate.transactionWaiting)) {
+      this.commit();
+    } else if (this.gate.transactionWaiting) {
+      this.gate.release(); // hand the open batch to the next transaction
+    } else {
+      this.idle = true;
+      setImmediate(() => {
+        if (this.idle && this.batch === batch) this.commit();
+      });
+    }
+    if (!outcome.ok) throw outcome.error;
+    await committed;
+    return outcome.value;
+  }
+
+  /** Commits a batch that waits for company; called before the connection closes. */
+  flush(): void {
+    if (this.idle) this.commit();
+  }
+
+  /** Commits the open batch, tells its transactions, and frees the gate. */
+  private commit(): void {
+    const batch = this.batch ?? [];
+    this.batch = null;
+    this.idle = false;
+    try {
+      this.client.exec('COMMIT');
+    } catch (error) {
+      if (this.client.inTransaction) this.client.exec('ROLLBACK');
+      for (const pending of batch) pending.reject(error);
+      return;
+    } finally {
+      this.gate.release();
+    }
+    for (const pending of batch) pending.resolve();
   }
 }
 
@@ -221,8 +342,13 @@ export class MysqlRunner implements QueryRunner {
     return statement;
   }
 
-  async preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
-    return this.statement(key, build).execute(params);
+  async preparedRow<T>(
+    key: string,
+    build: (q: QueryDb) => Preparable,
+    params: Record<string, unknown>,
+  ): Promise<T | undefined> {
+    const rows = (await this.statement(key, build).execute(params)) as T[];
+    return rows[0];
   }
 
   async preparedCount(

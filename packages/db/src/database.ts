@@ -16,6 +16,7 @@ import { drizzle as drizzleMysql, type MySql2Database } from 'drizzle-orm/mysql2
 import { migrate as migrateMysql } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
 import { MysqlRunner, SqliteRunner, type QueryRunner } from './adapter.js';
+import { BACKSTOP_PAGES, Checkpointer, inlineCheckpoints } from './checkpointer.js';
 import type { Dialect } from './schema/define.js';
 import { platformScope, tenantScope, type PlatformScope, type TenantScope } from './scope.js';
 
@@ -85,6 +86,11 @@ export interface CreateDbOptions {
   migrate?: boolean;
   /** MySQL pool size (default 10). */
   poolSize?: number;
+  /**
+   * SQLite files: checkpoint the WAL from a worker thread ('background', the default) or
+   * inside the COMMIT that crosses 1,000 pages, as SQLite does by itself ('inline').
+   */
+  checkpoints?: 'background' | 'inline';
 }
 
 export function dialectOf(url: string): Dialect {
@@ -111,7 +117,17 @@ function openSqlite(url: string, options: CreateDbOptions): Database {
   client.pragma('busy_timeout = 5000');
   const db = drizzleSqlite(client);
   if (options.migrate !== false) migrateSqlite(db, { migrationsFolder: migrationsFolder('sqlite') });
-  return new DatabaseImpl(new SqliteRunner(client, db), async () => {
+  const runner = new SqliteRunner(client, db);
+  let checkpointer: Checkpointer | undefined;
+  if (path !== ':memory:' && options.checkpoints !== 'inline') {
+    client.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    checkpointer = new Checkpointer(path, () => {
+      if (client.open) inlineCheckpoints(client);
+    });
+  }
+  return new DatabaseImpl(runner, async () => {
+    runner.flush();
+    await checkpointer?.close();
     client.close();
   });
 }

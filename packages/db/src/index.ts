@@ -9,6 +9,7 @@ export {
 export { TransactionMisuseError } from './adapter.js';
 export type {
   FindOptions,
+  Match,
   NewRow,
   OrderBy,
   Patch,
@@ -18,8 +19,9 @@ export type {
   TenantScope,
   Where,
 } from './scope.js';
-export { tenantTableNames, platformTableNames } from './scope.js';
+export { adjust, Adjustment, tenantTableNames, platformTableNames } from './scope.js';
 export { newId, isId } from './ids.js';
+export { containsText, startsWithText } from './search.js';
 export { tables, type TableName, type TenantTableName, type PlatformTableName, type Tables } from './schema/index.js';
 export {
   openKeyring,

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables, type TenantTableName } from './schema/index.js';
-import { platformTableNames, tenantTableNames } from './scope.js';
+import { adjust, platformTableNames, tenantTableNames } from './scope.js';
+import { containsText, startsWithText } from './search.js';
 import { createTestTenant, insertRow, openTestDatabase, testDialects, type TestDatabase } from './testing/index.js';
 
 /** Every table of the schema that carries a tenant id, read from the definitions. */
@@ -13,6 +14,7 @@ const tenantOwned = Object.entries(tables)
 type LooseAccess = {
   get(id: string): Promise<Record<string, unknown> | undefined>;
   find(o?: object): Promise<Record<string, unknown>[]>;
+  findOneBy(match: object): Promise<Record<string, unknown> | undefined>;
   count(where?: unknown): Promise<number>;
   update(id: string, patch: object): Promise<boolean>;
   updateWhere(where: () => undefined, patch: object): Promise<number>;
@@ -58,10 +60,12 @@ for (const { dialect, skip } of testDialects()) {
         const row = await mine.get(id);
         expect(row).toMatchObject({ id, tenantId: tenantA });
         expect((await mine.find()).map((r) => r.id)).toContain(id);
+        expect(await mine.findOneBy({ id })).toEqual(row);
         expect(await mine.count()).toBeGreaterThanOrEqual(1);
 
         // Another tenant cannot read it ...
         expect(await theirs.get(id)).toBeUndefined();
+        expect(await theirs.findOneBy({ id })).toBeUndefined();
         expect((await theirs.find()).map((r) => r.id)).not.toContain(id);
         expect(await theirs.count()).toBe(0);
         // ... nor change it, by id or by an unfiltered update ...
@@ -108,6 +112,42 @@ for (const { dialect, skip } of testDialects()) {
       expect(later?.getTime()).toBeGreaterThanOrEqual(product.updatedAt.getTime());
     });
 
+    it('finds by equal columns, null meaning IS NULL, with one statement per set of columns', async () => {
+      const scope = t.db.forTenant(tenantA);
+      const plain = await scope.products.insert({ code: 'BY-1', name: 'By one', price: 250 });
+      const specced = await scope.products.insert({ code: 'BY-2', name: 'By one', spec: '500ml', price: 250 });
+      expect(await scope.products.findOneBy({ code: 'BY-2' })).toEqual(specced);
+      expect(await scope.products.findOneBy({ name: 'By one', spec: null })).toEqual(plain);
+      expect(await scope.products.findOneBy({ name: 'By one', spec: '500ml' })).toEqual(specced);
+      expect(await scope.products.findOneBy({ name: 'By one', price: 251 })).toBeUndefined();
+      // The same shape with other values reuses the statement and still answers for those values.
+      expect((await scope.products.findOneBy({ name: 'By one', spec: '500ml', price: 250 }))?.id).toBe(specced.id);
+      expect(await scope.products.findOneBy({ name: 'By one', spec: '330ml', price: 250 })).toBeUndefined();
+      await expect(scope.products.findOneBy({})).rejects.toThrow('at least one column');
+      await expect(
+        (scope.products as unknown as LooseAccess).findOneBy({ tenantId: tenantB, code: 'BY-1' }),
+      ).rejects.toThrow('no column tenantId');
+    });
+
+    it('adjusts a number in the database, kept at a minimum, by id and by a filter', async () => {
+      const scope = t.db.forTenant(tenantA);
+      const product = await scope.products.insert({ code: 'ADJ-1', name: 'Adjust me', price: 300, cost: 10 });
+      expect(await scope.products.update(product.id, { cost: adjust(-4, { min: 0 }) })).toBe(true);
+      expect((await scope.products.get(product.id))?.cost).toBe(6);
+      expect(await scope.products.update(product.id, { cost: adjust(-9, { min: 0 }) })).toBe(true);
+      expect((await scope.products.get(product.id))?.cost).toBe(0);
+      expect(await scope.products.update(product.id, { cost: adjust(7), price: 350 })).toBe(true);
+      expect(await scope.products.get(product.id)).toMatchObject({ cost: 7, price: 350 });
+      // Concurrent adjustments of one row all count.
+      await Promise.all(Array.from({ length: 10 }, () => scope.products.update(product.id, { cost: adjust(1) })));
+      expect((await scope.products.get(product.id))?.cost).toBe(17);
+      expect(await scope.products.updateWhere((p) => eq(p.code, 'ADJ-1'), { cost: adjust(-20, { min: 2 }) })).toBe(1);
+      expect((await scope.products.get(product.id))?.cost).toBe(2);
+      // Another tenant's row does not move.
+      expect(await t.db.forTenant(tenantB).products.update(product.id, { cost: adjust(100) })).toBe(false);
+      expect((await scope.products.get(product.id))?.cost).toBe(2);
+    });
+
     it('filters, orders and pages within the tenant', async () => {
       const scope = t.db.forTenant(tenantB);
       await scope.products.insertMany(
@@ -122,6 +162,19 @@ for (const { dialect, skip } of testDialects()) {
       });
       expect(page.map((p) => p.price)).toEqual([300, 500]);
       expect(await scope.products.count((p) => eq(p.code, 'P7'))).toBe(0);
+      const counted = await scope.products.page({
+        where: (p) => eq(p.status, 'active'),
+        orderBy: (p) => [p.price],
+        limit: 2,
+        offset: 1,
+      });
+      expect(counted.rows.map((p) => p.price)).toEqual([300, 500]);
+      expect(counted.total).toBe(4);
+      // Text search: case-insensitive, and a wildcard typed by a user matches only itself.
+      expect(await scope.products.count((p) => containsText(p.name, 'product 5'))).toBe(1);
+      expect(await scope.products.count((p) => containsText(p.code, '_'))).toBe(0);
+      expect(await scope.products.count((p) => startsWithText(p.code, 'P%'))).toBe(0);
+      expect(await scope.products.count((p) => startsWithText(p.code, 'P'))).toBe(4);
     });
   });
 }

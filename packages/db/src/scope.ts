@@ -7,7 +7,7 @@
  * that filter, and the raw Drizzle handle is not exported, so an UPDATE or DELETE by id
  * alone cannot be written by accident.
  */
-import { and, eq, is, SQL, sql } from 'drizzle-orm';
+import { and, eq, is, isNull, SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AnyTableDef } from './schema/define.js';
 import { tables, type PlatformTableName, type Tables, type TenantTableName } from './schema/index.js';
@@ -23,9 +23,31 @@ type InsertModel<D extends AnyTableDef> = SqliteOf<D>['$inferInsert'];
 /** What an insert takes: the tenant id is stamped by the scope, never passed in. */
 export type NewRow<D extends AnyTableDef> = Omit<InsertModel<D>, 'tenantId'>;
 
-/** What an update takes: any column but the keys, as a value or an SQL expression. */
+/**
+ * A number column moved by `by` and kept at `min` or above, in the database, so that two
+ * writers moving the same row both count: `stock: adjust(-2, { min: 0 })`.
+ */
+export class Adjustment {
+  constructor(
+    readonly by: number,
+    readonly min?: number,
+  ) {}
+}
+
+export function adjust(by: number, bounds: { min?: number } = {}): Adjustment {
+  if (!Number.isFinite(by)) throw new Error('adjust: by must be a number');
+  return new Adjustment(by, bounds.min);
+}
+
+/** What an update takes: any column but the keys, as a value, an adjustment or an SQL expression. */
 export type Patch<D extends AnyTableDef> = {
-  [K in Exclude<keyof InsertModel<D>, 'id' | 'tenantId' | 'createdAt'>]?: InsertModel<D>[K] | SQL;
+  [K in Exclude<keyof InsertModel<D>, 'id' | 'tenantId' | 'createdAt'>]?:
+    InsertModel<D>[K] | SQL | (NonNullable<InsertModel<D>[K]> extends number ? Adjustment : never);
+};
+
+/** Columns equal to values (null: IS NULL). */
+export type Match<D extends AnyTableDef> = {
+  [K in Exclude<keyof Row<D>, 'tenantId'>]?: Row<D>[K];
 };
 
 export type Where<D extends AnyTableDef> = (t: SqliteOf<D>) => SQL | undefined;
@@ -44,6 +66,13 @@ export interface TableAccess<D extends AnyTableDef> {
   get(id: string): Promise<Row<D> | undefined>;
   find(options?: FindOptions<D>): Promise<Row<D>[]>;
   findOne(where: Where<D>): Promise<Row<D> | undefined>;
+  /**
+   * The first row whose columns equal `match`, by a statement prepared once for each set of
+   * columns: the lookup for hot paths, where building the query would cost more than running it.
+   */
+  findOneBy(match: Match<D>): Promise<Row<D> | undefined>;
+  /** One page of the rows that match, and how many match in all. */
+  page(options: FindOptions<D> & { limit: number }): Promise<{ rows: Row<D>[]; total: number }>;
   count(where?: Where<D>): Promise<number>;
   /** Inserts one row and returns it as stored, with its id and defaults. */
   insert(values: NewRow<D>): Promise<Row<D>>;
@@ -65,10 +94,29 @@ export type PlatformScope = { readonly [K in PlatformTableName]: TableAccess<Tab
 
 const INSERT_CHUNK = 200;
 
+/** `column + by`, or `min` where that would fall below it. */
+function adjustment(column: string, value: Adjustment, by: unknown, min: unknown): SQL {
+  const moved = sql`${sql.identifier(column)} + ${by}`;
+  return value.min === undefined ? moved : sql`case when ${moved} < ${min} then ${min} else ${moved} end`;
+}
+
 // Drizzle's builders are typed per dialect; the runner hands out the dialect's tables under
 // the SQLite types, and these helpers use them through one loose shape.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LooseTable = any;
+
+type ColumnDefault = AnyTableDef['columns'][string]['spec']['defaultValue'];
+const defaults = new WeakMap<AnyTableDef, [string, ColumnDefault][]>();
+
+/** Each column of a table with its default, read once per table. */
+function defaultsOf(def: AnyTableDef): [string, ColumnDefault][] {
+  let list = defaults.get(def);
+  if (!list) {
+    list = Object.entries(def.columns).map(([key, col]) => [key, col.spec.defaultValue]);
+    defaults.set(def, list);
+  }
+  return list;
+}
 
 class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   private readonly t: LooseTable;
@@ -105,12 +153,11 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async get(id: string): Promise<Row<D> | undefined> {
-    const rows = await this.runner.preparedRows<Row<D>>(
+    return this.runner.preparedRow<Row<D>>(
       `${this.def.name}:get:${this.kind}`,
-      (q) => q.select().from(this.t).where(this.byIdPlaceholders()).limit(1),
+      (q) => q.select().from(this.t).where(this.byIdPlaceholders()),
       this.idParams(id),
     );
-    return rows[0];
   }
 
   async find(options: FindOptions<D> = {}): Promise<Row<D>[]> {
@@ -128,6 +175,45 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     return rows[0];
   }
 
+  async findOneBy(match: Match<D>): Promise<Row<D> | undefined> {
+    const keys = Object.keys(match)
+      .filter((k) => (match as Record<string, unknown>)[k] !== undefined)
+      .sort();
+    if (keys.length === 0) throw new Error('findOneBy: match at least one column');
+    const params: Record<string, unknown> = this.tenantId === null ? {} : { tenantId: this.tenantId };
+    const parts: SQL[] = this.tenantId === null ? [] : [eq(this.t.tenantId, sql.placeholder('tenantId'))];
+    const shape: string[] = [];
+    for (const k of keys) {
+      if (!(k in this.def.columns) || k === 'tenantId') throw new Error(`findOneBy: no column ${k}`);
+      const value = (match as Record<string, unknown>)[k];
+      if (value === null) {
+        parts.push(isNull(this.t[k]));
+        shape.push(`${k}=null`);
+      } else {
+        parts.push(eq(this.t[k], sql.placeholder(`m_${k}`)));
+        params[`m_${k}`] = value;
+        shape.push(k);
+      }
+    }
+    const mysql = this.runner.dialect === 'mysql';
+    return this.runner.preparedRow<Row<D>>(
+      `${this.def.name}:by:${this.kind}:${shape.join(',')}`,
+      (q) => {
+        const query = q
+          .select()
+          .from(this.t)
+          .where(and(...parts));
+        return mysql ? query.limit(1) : query;
+      },
+      params,
+    );
+  }
+
+  async page(options: FindOptions<D> & { limit: number }): Promise<{ rows: Row<D>[]; total: number }> {
+    const [rows, total] = await Promise.all([this.find(options), this.count(options.where)]);
+    return { rows, total };
+  }
+
   async count(where?: Where<D>): Promise<number> {
     const rows = await this.runner.run((q) =>
       q
@@ -140,11 +226,13 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
 
   /** The row exactly as it will be stored: scope stamped, defaults applied, nulls explicit. */
   private complete(values: NewRow<D>): Row<D> {
-    const row: Record<string, unknown> = { ...values };
-    for (const [key, col] of Object.entries(this.def.columns)) {
-      if (row[key] !== undefined) continue;
-      const d = col.spec.defaultValue;
-      row[key] = d === undefined ? null : 'fn' in d ? d.fn() : d.value;
+    // Built column by column, in the table's order, so that every row of a table has the
+    // same shape; keys that are not columns are not stored and not returned.
+    const given = values as Record<string, unknown>;
+    const row: Record<string, unknown> = {};
+    for (const [key, d] of defaultsOf(this.def)) {
+      const value = given[key];
+      row[key] = value !== undefined ? value : d === undefined ? null : 'fn' in d ? d.fn() : d.value;
     }
     if (this.tenantId !== null) row.tenantId = this.tenantId;
     return row as Row<D>;
@@ -187,32 +275,56 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   async update(id: string, patch: Patch<D>): Promise<boolean> {
     const set = this.stamp(patch);
     const keys = Object.keys(set).sort();
-    // A patch of plain values is prepared once per set of columns; SQL expressions are not.
+    // A patch of plain values and adjustments is prepared once per shape; SQL expressions are not.
     if (keys.some((k) => !(k in this.def.columns) || is(set[k], SQL))) {
       return (
         (await this.updateSet(
           this.filter((t) => eq((t as LooseTable).id, id)),
-          set,
+          this.expressions(set),
         )) > 0
       );
     }
     const params: Record<string, unknown> = { ...this.idParams(id) };
-    for (const k of keys) params[`set_${k}`] = set[k];
-    const shape = keys.map((k) => (set[k] === null ? `${k}=null` : k)).join(',');
+    const shape: string[] = [];
+    const assignments: Record<string, unknown> = {};
+    for (const k of keys) {
+      const value = set[k];
+      if (value === null) {
+        shape.push(`${k}=null`);
+        assignments[k] = sql`null`;
+      } else if (value instanceof Adjustment) {
+        params[`set_${k}`] = value.by;
+        if (value.min !== undefined) params[`min_${k}`] = value.min;
+        shape.push(value.min === undefined ? `${k}+=` : `${k}+=min`);
+        assignments[k] = adjustment(this.t[k].name, value, sql.placeholder(`set_${k}`), sql.placeholder(`min_${k}`));
+      } else {
+        params[`set_${k}`] = value;
+        shape.push(k);
+        assignments[k] = sql.placeholder(`set_${k}`);
+      }
+    }
     const changed = await this.runner.preparedCount(
-      `${this.def.name}:update:${this.kind}:${shape}`,
-      (q) =>
-        q
-          .update(this.t)
-          .set(Object.fromEntries(keys.map((k) => [k, set[k] === null ? sql`null` : sql.placeholder(`set_${k}`)])))
-          .where(this.byIdPlaceholders()),
+      `${this.def.name}:update:${this.kind}:${shape.join(',')}`,
+      (q) => q.update(this.t).set(assignments).where(this.byIdPlaceholders()),
       params,
     );
     return changed > 0;
   }
 
+  /** The patch with its adjustments written out as SQL. */
+  private expressions(set: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(set)) {
+      out[k] =
+        value instanceof Adjustment && k in this.def.columns
+          ? adjustment(this.t[k].name, value, sql`${value.by}`, sql`${value.min ?? null}`)
+          : value;
+    }
+    return out;
+  }
+
   async updateWhere(where: Where<D>, patch: Patch<D>): Promise<number> {
-    return this.updateSet(this.filter(where), this.stamp(patch));
+    return this.updateSet(this.filter(where), this.expressions(this.stamp(patch)));
   }
 
   private updateSet(condition: SQL | undefined, set: Record<string, unknown>): Promise<number> {

@@ -1,13 +1,11 @@
-import { callMutation, type CallOptions } from './http';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@vmcloud/api';
+import { api, type ApiClient } from './client';
 
-export interface LoginInput {
-  /** The tenant's 6-digit code. */
-  tenantCode: string;
-  username: string;
-  password: string;
-}
+export type LoginInput = inferRouterInputs<AppRouter>['auth']['login'];
+export type SignedIn = inferRouterOutputs<AppRouter>['auth']['login'];
 
-/** Signs in. Rejects with an ApiError carrying the server's message when the server refuses. */
-export function login(input: LoginInput, options?: CallOptions): Promise<unknown> {
-  return callMutation('auth.login', input, options);
+/** Signs in; the API sets the session cookie. Rejects with the server's message when it refuses. */
+export function login(input: LoginInput, client: ApiClient = api): Promise<SignedIn> {
+  return client.auth.login.mutate(input);
 }

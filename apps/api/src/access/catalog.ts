@@ -43,7 +43,10 @@ export interface PermissionEntry {
   code: string;
   name: string;
   kind: PermissionKind;
-  /** The module an operator must rent to hold this permission; null for the manufacturer's. */
+  /**
+   * The module an operator must rent to use this permission; null for the manufacturer's,
+   * and for the operator's that every tenant has whatever it rents (renewing its lease).
+   */
   moduleCode: string | null;
 }
 
@@ -53,7 +56,7 @@ const manufacturer = (code: string, name: string): PermissionEntry => ({
   kind: 'manufacturer',
   moduleCode: null,
 });
-const operator = (code: string, name: string, moduleCode: string): PermissionEntry => ({
+const operator = (code: string, name: string, moduleCode: string | null): PermissionEntry => ({
   code,
   name,
   kind: 'operator',
@@ -79,6 +82,8 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   operator('00125', 'Manage ads', 'machine'),
   operator('00126', 'View and acknowledge alarms', 'machine'),
   operator('00127', 'Manage custom fields', 'user'),
+  // Not tied to a module: a tenant must be able to renew whatever it rents.
+  operator('00128', 'Renew the lease', null),
 ];
 
 const operatorCodeOf = (moduleCode: string) => {

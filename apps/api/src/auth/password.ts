@@ -5,7 +5,15 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;
-const DEFAULT_COST = { ln: 15, r: 8, p: 1 };
+
+/** scrypt cost parameters: N = 2^ln, block size r, parallelism p. */
+export interface PasswordCost {
+  ln: number;
+  r: number;
+  p: number;
+}
+
+export const DEFAULT_PASSWORD_COST: PasswordCost = { ln: 15, r: 8, p: 1 };
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -15,7 +23,7 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
-const scryptOptions = (cost: { ln: number; r: number; p: number }): ScryptOptions => ({
+const scryptOptions = (cost: PasswordCost): ScryptOptions => ({
   N: 2 ** cost.ln,
   r: cost.r,
   p: cost.p,
@@ -24,7 +32,7 @@ const scryptOptions = (cost: { ln: number; r: number; p: number }): ScryptOption
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
 
-export async function hashPassword(password: string, cost = DEFAULT_COST): Promise<string> {
+export async function hashPassword(password: string, cost: PasswordCost = DEFAULT_PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, scryptOptions(cost));
   return `$scrypt$ln=${cost.ln},r=${cost.r},p=${cost.p}$${b64(salt)}$${b64(key)}`;

@@ -311,15 +311,24 @@ export async function seedDemo(
     products.slice(6).map((p) => ({ shipmentId: requested.id, productId: p.id, quantityRequested: 12 })),
   );
 
+  const transferredAt = new Date(today - 10 * DAY + 10 * 3_600_000);
   const transfer = await op.transfers.insert({
-    documentNo: `DB${compact(new Date(today - 7 * DAY))}0001`,
+    documentNo: `DB${compact(transferredAt)}0001`,
+    createdAt: transferredAt,
+    updatedAt: transferredAt,
     fromStaffId: userId('staff1'),
     toStaffId: userId('staff2'),
     note: '支援体育馆',
   });
   const moved = products.slice(6, 8);
   const transferItems = await op.transferItems.insertMany(
-    moved.map((p) => ({ transferId: transfer.id, productId: p.id, quantity: 6 })),
+    moved.map((p) => ({
+      transferId: transfer.id,
+      productId: p.id,
+      quantity: 6,
+      createdAt: transferredAt,
+      updatedAt: transferredAt,
+    })),
   );
   for (const p of moved) {
     const from = heldBy.get(userId('staff1')) as Map<string, number>;
@@ -327,7 +336,9 @@ export async function seedDemo(
     heldBy.get(userId('staff2'))?.set(p.id, 6);
   }
 
-  // Restocks: each field worker fills some lanes of their machines from what they hold.
+  // Restocks: each field worker fills some lanes of their machines from what they hold,
+  // inside the period of the settled week below.
+  const restockedAt = new Date(today - 9 * DAY + 9 * 3_600_000);
   const restockedBy = new Map<string, number>();
   for (const [i, machine] of machines.entries()) {
     const staffId = staffFor[i] as string;
@@ -346,6 +357,8 @@ export async function seedDemo(
         quantity,
         stockBefore: channel.stock,
         stockAfter: channel.stock + quantity,
+        createdAt: restockedAt,
+        updatedAt: restockedAt,
       });
       await op.channels.update(channel.id, { stock: channel.stock + quantity, updatedBy: staffId });
     }

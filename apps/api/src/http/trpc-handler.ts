@@ -1,0 +1,181 @@
+/**
+ * The tRPC endpoint over node:http.
+ *
+ * tRPC's own node adapter turns every request into Fetch-API `Request`, `AbortSignal`
+ * and stream objects before it reaches the router, and that is where most of its time
+ * goes (docs/PERFORMANCE-NOTES.md). This handler answers the everyday calls itself —
+ * queries by GET and mutations by POST, single or batched, with JSON input — and builds
+ * the response with tRPC's own error shape and status functions, so the bytes are the
+ * same. Anything else (subscriptions, streaming batches, other content types, unknown
+ * procedures, the wrong method, unparsable input) goes to the official adapter, which
+ * gets the request body already read.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnyRouter, AnyProcedure } from '@trpc/server';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  getTRPCErrorFromUnknown,
+  transformTRPCResponse,
+  type TRPCError,
+  type TRPCResponse,
+} from '@trpc/server/unstable-core-do-not-import';
+import type { Context } from '../trpc/context.js';
+
+export interface TrpcHandlerOptions {
+  router: AnyRouter;
+  createContext(req: IncomingMessage): Context;
+  /** Called once the calls are done, before the response head is written (cookies). */
+  responseHeaders(ctx: Context): Record<string, string | string[]>;
+  onError?(error: TRPCError, path: string | undefined, ctx: Context | undefined): void;
+  /** The largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+const JSON_TYPE = /^application\/json\b/i;
+
+class BodyTooLarge extends Error {}
+
+const NO_PARAMETERS = new URLSearchParams();
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Returns a request handler for paths under the tRPC prefix; `path` is the part after `/trpc/`. */
+export function createTrpcHandler(options: TrpcHandlerOptions) {
+  const { router } = options;
+  const procedures = router._def.procedures as Record<string, AnyProcedure | undefined>;
+  const config = router._def._config;
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+
+  const official = (req: IncomingMessage, res: ServerResponse, path: string, body?: string) => {
+    if (body !== undefined) (req as IncomingMessage & { body?: unknown }).body = body;
+    let context: Context | undefined;
+    return nodeHTTPRequestHandler({
+      router,
+      req,
+      res,
+      path,
+      createContext: () => (context = options.createContext(req)),
+      responseMeta: () => ({ headers: context ? options.responseHeaders(context) : {} }),
+      onError: ({ error, path: at }) => options.onError?.(error, at, context),
+    });
+  };
+
+  /** `query` is the request's query string, without the `?`. */
+  return async function handle(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
+    const method = req.method;
+    const procedureType = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : null;
+    if (!procedureType || req.headers['trpc-accept'] !== undefined) return official(req, res, path);
+    const contentType = req.headers['content-type'];
+    if (method === 'POST' && contentType !== undefined && !JSON_TYPE.test(contentType)) {
+      return official(req, res, path);
+    }
+
+    const search = query === '' ? NO_PARAMETERS : new URLSearchParams(query);
+    const batch = search.get('batch') === '1';
+    let paths: string[];
+    try {
+      paths = (batch ? path.split(',') : [path]).map(decodeURIComponent);
+    } catch {
+      return official(req, res, path);
+    }
+    const found: AnyProcedure[] = [];
+    for (const p of paths) {
+      const procedure = procedures[p];
+      if (!procedure || procedure._def.type !== procedureType) return official(req, res, path);
+      found.push(procedure);
+    }
+
+    let raw: string | null;
+    let body: string | undefined;
+    if (method === 'GET') {
+      raw = search.get('input');
+    } else {
+      try {
+        body = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+          res.end(JSON.stringify({ error: { message: 'Request body too large', code: -32600 } }));
+          return;
+        }
+        throw error;
+      }
+      raw = body === '' ? null : body;
+    }
+    let parsed: unknown = undefined;
+    if (raw !== null) {
+      const result = parseJson(raw);
+      if (!result.ok) return official(req, res, path, body);
+      parsed = result.value;
+    }
+    if (batch && parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
+      return official(req, res, path, body);
+    }
+    const ctx = options.createContext(req);
+    const errors: (TRPCError | undefined)[] = [];
+    const call = async (procedure: AnyProcedure, at: string, input: unknown, batchIndex: number) => {
+      try {
+        const data: unknown = await procedure({
+          ctx,
+          path: at,
+          type: procedureType,
+          getRawInput: async () => input,
+          signal: undefined,
+          batchIndex,
+        });
+        return { result: { data } } as TRPCResponse;
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        options.onError?.(error, at, ctx);
+        errors[batchIndex] = error;
+        return { error: getErrorShape({ config, ctx, error, input, path: at, type: procedureType }) } as TRPCResponse;
+      }
+    };
+    let answer: TRPCResponse | TRPCResponse[];
+    if (batch) {
+      const inputs = parsed as Record<string, unknown> | undefined;
+      answer = await Promise.all(
+        found.map((procedure, i) => call(procedure, paths[i] as string, inputs?.[String(i)], i)),
+      );
+    } else {
+      answer = await call(found[0] as AnyProcedure, paths[0] as string, parsed, 0);
+    }
+    const status = errors.length === 0 ? 200 : getHTTPStatusCode(answer, errors);
+    const payload = JSON.stringify(transformTRPCResponse(config, answer));
+    res.writeHead(status, {
+      vary: 'trpc-accept, accept',
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...options.responseHeaders(ctx),
+    });
+    res.end(payload);
+  };
+}

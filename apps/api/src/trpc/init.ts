@@ -1,0 +1,248 @@
+/**
+ * tRPC, initialised once. Every procedure is built from one of the builders here, and each
+ * middleware narrows the context:
+ *
+ *   publicProcedure -> authedProcedure -> manufacturerProcedure(code) / operatorProcedure(code)
+ *
+ * A procedure that needs a permission declares it as the builder's argument; it is kept
+ * in the procedure's meta, where authorization, the console's menus and the tests read it.
+ *
+ * How a failure is reported is decided where a call leaves the server, not in a middleware:
+ * the error formatter (every HTTP adapter goes through it) and the in-process caller apply
+ * `reportedError`, and the HTTP server and the caller log what nobody expected. A
+ * middleware hop copies the call's options and context, and one that only waits for the
+ * outcome would be most of the cost of a procedure that does little (README, Benchmarks).
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import {
+  getHTTPStatusCodeFromError,
+  getTRPCErrorFromUnknown,
+  TRPC_ERROR_CODES_BY_KEY,
+} from '@trpc/server/unstable-core-do-not-import';
+import { z } from 'zod';
+import type { DbHandle, PlatformScope, TenantScope } from '@vmcloud/db';
+import { PERMISSIONS } from '../access/catalog.js';
+import type { Principal } from '../auth/principal.js';
+import type { Context } from './context.js';
+import { fieldErrorsOf, describeIssues, isUniqueViolation } from './errors.js';
+
+export interface Meta {
+  /** Who may call it at all: anyone, or a signed-in user. */
+  access?: 'public' | 'session';
+  /** The permission code the caller must hold. */
+  permission?: string;
+  /** Which kind of tenant may call it. */
+  tenantKind?: 'manufacturer' | 'operator';
+  /** Callable while the caller's tenant may only renew (lease expired or suspended). */
+  allowRestricted?: boolean;
+}
+
+/**
+ * What a failed call reports: input errors name the fields they are about, and a unique
+ * key the request collides with is a CONFLICT. Anything else is reported as it is (an
+ * unexpected error reaches the client as a bare INTERNAL_SERVER_ERROR, see below).
+ */
+export function reportedError(error: TRPCError): TRPCError {
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(error.cause.issues), cause: error.cause });
+  }
+  if (error.code === 'INTERNAL_SERVER_ERROR' && isUniqueViolation(error.cause)) {
+    return new TRPCError({ code: 'CONFLICT', message: 'A record with the same unique value already exists' });
+  }
+  return error;
+}
+
+/** Logs a failure nobody expected, with the request id and the cause's stack. */
+export function logUnexpected(error: TRPCError, path: string | undefined, ctx: Context | undefined): void {
+  if (!ctx || reportedError(error).code !== 'INTERNAL_SERVER_ERROR') return;
+  const cause = error.cause ?? error;
+  ctx.log.error('procedure failed', {
+    requestId: ctx.request.requestId,
+    path,
+    error: cause instanceof Error ? (cause.stack ?? cause.message) : String(cause),
+  });
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const report = reportedError(error);
+      const internal = report.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        message: internal ? 'Internal server error' : report.message,
+        code: TRPC_ERROR_CODES_BY_KEY[report.code],
+        data: {
+          ...shape.data,
+          code: report.code,
+          httpStatus: getHTTPStatusCodeFromError(report),
+          fieldErrors: report.cause instanceof z.ZodError ? fieldErrorsOf(report.cause) : undefined,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+/**
+ * tRPC's caller for in-process calls (tests, scripts), reporting failures as the HTTP API
+ * does: the caller's procedures reject with `reportedError`, and unexpected failures are
+ * logged.
+ */
+export const createCallerFactory: typeof t.createCallerFactory = (router) => {
+  const factory = t.createCallerFactory(router);
+  return ((ctx, options) =>
+    reporting(factory(ctx, options), typeof ctx === 'object' ? (ctx as Context) : undefined, '')) as typeof factory;
+};
+
+/** The caller's proxy, with every procedure call's rejection reported. */
+function reporting<T>(node: T, ctx: Context | undefined, path: string): T {
+  return new Proxy(node as object, {
+    get(target, key) {
+      const child: unknown = Reflect.get(target, key);
+      if (typeof key !== 'string' || key === 'then' || (typeof child !== 'function' && typeof child !== 'object')) {
+        return child;
+      }
+      return reporting(child, ctx, path ? `${path}.${key}` : key);
+    },
+    apply(target, self, args) {
+      return Promise.resolve(Reflect.apply(target as (...a: unknown[]) => unknown, self, args)).catch(
+        (cause: unknown) => {
+          const error = getTRPCErrorFromUnknown(cause);
+          logUnexpected(error, path, ctx);
+          throw reportedError(error);
+        },
+      );
+    },
+  }) as T;
+}
+
+const UNAUTHORIZED = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+
+/** The caller's principal, or the reason there is none. */
+async function signedIn(ctx: Context, meta: Meta | undefined): Promise<Principal> {
+  const token = ctx.request.sessionToken;
+  if (!token) throw UNAUTHORIZED();
+  const principal = await ctx.principals.resolve(ctx.db, token, ctx.now());
+  if (!principal) throw UNAUTHORIZED();
+  if (principal.restricted && !meta?.allowRestricted) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message:
+        principal.restricted === 'suspended'
+          ? 'This tenant is suspended; only renewing the lease is possible'
+          : 'The lease of this tenant has ended; renew it to continue',
+    });
+  }
+  return principal;
+}
+
+// Each builder below is at most one middleware, not a chain (session -> permission): every
+// tRPC middleware hop copies the call's options and, when it narrows it, the whole
+// context. What each one narrows is what a chain's steps would.
+
+export const publicProcedure = t.procedure.meta({ access: 'public' });
+
+/** A signed-in user of any tenant. */
+export const authedProcedure = t.procedure
+  .meta({ access: 'session' })
+  .use(async ({ ctx, meta, next }) => next({ ctx: { principal: await signedIn(ctx, meta) } }));
+
+const PERMISSION_CODES = new Map(PERMISSIONS.map((p) => [p.code, p]));
+
+/**
+ * What a mutation writes through: the tenant's scope and the platform tables inside one
+ * transaction, and `audit`, which records who changed what in that same transaction.
+ */
+export interface Writer {
+  tx: DbHandle;
+  scope: TenantScope;
+  platform: PlatformScope;
+  audit(entry: {
+    entity: string;
+    entityId?: string | null;
+    before?: object | null;
+    after?: object | null;
+  }): Promise<void>;
+}
+
+/** Columns never copied into the audit log. */
+const SECRET_COLUMNS = new Set([
+  'passwordHash',
+  'tokenHash',
+  'codeHash',
+  'credentials',
+  'secret',
+  'secrets',
+  'privateKey',
+]);
+
+function redact(row: object | null | undefined): Record<string, unknown> | null {
+  if (!row) return null;
+  return Object.fromEntries(Object.entries(row).filter(([key]) => !SECRET_COLUMNS.has(key)));
+}
+
+function writerFor(ctx: Context, principal: Principal, path: string) {
+  return <T>(fn: (w: Writer) => Promise<T>): Promise<T> =>
+    ctx.db.transaction((tx) => {
+      const scope = tx.forTenant(principal.tenantId);
+      return fn({
+        tx,
+        scope,
+        platform: tx.platform,
+        audit: async ({ entity, entityId = null, before = null, after = null }) => {
+          await scope.auditLog.insert({
+            userId: principal.userId,
+            action: path,
+            entity,
+            entityId,
+            before: redact(before),
+            after: redact(after),
+            requestId: ctx.request.requestId,
+            ip: ctx.request.ip,
+            createdBy: principal.userId,
+          });
+        },
+      });
+    });
+}
+
+/** What a signed-in procedure adds to the context: the principal, and its tenant's scope and writer. */
+function ownTenant(ctx: Context, principal: Principal, path: string) {
+  return {
+    principal,
+    tenantId: principal.tenantId,
+    scope: ctx.db.forTenant(principal.tenantId),
+    write: writerFor(ctx, principal, path),
+  };
+}
+
+function permitted(kind: 'manufacturer' | 'operator', permission: string) {
+  const entry = PERMISSION_CODES.get(permission);
+  if (!entry || entry.kind !== kind) throw new Error(`${permission} is not a ${kind} permission`);
+  return t.procedure
+    .meta({ access: 'session', permission, tenantKind: kind })
+    .use(async ({ ctx, meta, path, next }) => {
+      const principal = await signedIn(ctx, meta);
+      if (principal.tenantKind !== kind || !principal.permissions.has(permission)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: `This needs permission ${permission} (${entry.name})` });
+      }
+      return next({ ctx: ownTenant(ctx, principal, path) });
+    });
+}
+
+/** A manufacturer user holding `permission` (a 000xx code). */
+export const manufacturerProcedure = (permission: string) => permitted('manufacturer', permission);
+
+/**
+ * An operator user holding `permission` (a 001xx code) whose tenant rents the
+ * permission's module; the context carries the tenant's scope.
+ */
+export const operatorProcedure = (permission: string) => permitted('operator', permission);
+
+/** A signed-in user of any tenant, with a writer for their own tenant (profile, password). */
+export const selfProcedure = t.procedure.meta({ access: 'session' }).use(async ({ ctx, meta, path, next }) => {
+  return next({ ctx: ownTenant(ctx, await signedIn(ctx, meta), path) });
+});

@@ -1,0 +1,1 @@
+export { serveMachine, type BridgeAddress, type BridgeEvent, type MachineBridge } from './socket-server.js';

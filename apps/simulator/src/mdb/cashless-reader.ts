@@ -1,0 +1,303 @@
+/**
+ * A simulated MDB cashless reader (level 1 to 3, 16-bit prices): a customer taps a card
+ * with funds, the reader opens a session, approves a VEND REQUEST when the funds cover the
+ * price and the card is not set to deny, charges the card on VEND SUCCESS and ends the
+ * session on SESSION COMPLETE. It answers the VMC's blocks byte for byte as a real reader.
+ */
+
+import {
+  CASHLESS_FUNDS_UNKNOWN,
+  CashlessReaderOption,
+  MdbAddress,
+  decodeCashlessCommand,
+  encodeCashlessResponse,
+  type CashlessResponse,
+  type MdbIdentity,
+} from '@vmcloud/protocol';
+import { ACK_ANSWER, NAK_ANSWER, PeripheralBase, type PeripheralAnswer } from './peripheral.js';
+
+export interface CashlessReaderOptions {
+  /** Feature level. Default 3. */
+  level?: 1 | 2 | 3;
+  /** Scale factor of prices and funds, fen. Default 1. */
+  scaleFactor?: number;
+  /** Decimal places of the currency. Default 2 (yuan / fen). */
+  decimalPlaces?: number;
+  /** Country / currency code. Default 0x1156 (CNY). */
+  countryCode?: number;
+  /** Longest time the reader takes to answer a VEND REQUEST, seconds. Default 5. */
+  maxResponseTime?: number;
+  /** CashlessReaderOption bits. Default REFUNDS. */
+  options?: number;
+  /** POLLs answered with a bare ACK before the reader gives its decision on a VEND REQUEST. Default 0. */
+  approvalPolls?: number;
+  /** What the reader answers to EXPANSION REQUEST ID. */
+  identity?: MdbIdentity;
+}
+
+/** A card the customer taps. */
+export interface CardTap {
+  /** Money on the card, fen. */
+  funds: number;
+  /** The card's issuer refuses every vend (a blocked card). */
+  deny?: boolean;
+  /** The card's media id, sent in BEGIN SESSION at level 2 and 3. Default 0. */
+  mediaId?: number;
+}
+
+/** One vend asked for in a session. */
+export interface CashlessVendRecord {
+  item: number;
+  /** Price asked, fen. */
+  price: number;
+  /**
+   * - `pending`: asked, no decision yet
+   * - `approved`: approved, the VMC has not reported the dispense yet
+   * - `denied`: refused (insufficient funds, a denying card, or cancelled before a decision)
+   * - `dispensed`: VEND SUCCESS, the card was charged
+   * - `failed`: VEND FAILURE after an approval, the card was not charged
+   */
+  outcome: 'pending' | 'approved' | 'denied' | 'dispensed' | 'failed';
+}
+
+/** One card session, from the tap to the end. */
+export interface CashlessSessionRecord {
+  /** Funds on the card at the tap, fen. */
+  startFunds: number;
+  /** Funds on the card now, fen. */
+  funds: number;
+  deny: boolean;
+  vends: CashlessVendRecord[];
+  /** Still open (no SESSION COMPLETE or reset yet). */
+  open: boolean;
+}
+
+/** The reader's state (a copy). */
+export interface CashlessReaderState {
+  enabled: boolean;
+  /** The open session, if any. */
+  session: CashlessSessionRecord | null;
+  /** Every session since the reader was made, oldest first. */
+  sessions: CashlessSessionRecord[];
+}
+
+const DEFAULT_IDENTITY: MdbIdentity = {
+  manufacturer: 'VMS',
+  serial: '000000000003',
+  model: 'SIM-READER',
+  softwareVersion: 0x0100,
+};
+
+export class CashlessReader extends PeripheralBase {
+  readonly address = MdbAddress.CASHLESS;
+  readonly level: 1 | 2 | 3;
+  readonly scaleFactor: number;
+  readonly decimalPlaces: number;
+  readonly countryCode: number;
+  readonly #maxResponseTime: number;
+  readonly #options: number;
+  readonly #approvalPolls: number;
+  readonly #identity: MdbIdentity;
+  readonly #sessions: CashlessSessionRecord[] = [];
+  #session: (CashlessSessionRecord & { mediaId: number }) | null = null;
+  #vend: CashlessVendRecord | null = null;
+  #decision: { response: CashlessResponse; pollsLeft: number } | null = null;
+  #queue: CashlessResponse[] = [{ type: 'JUST_RESET' }];
+  #enabled = false;
+  #vmcLevel = 1;
+
+  constructor(options: CashlessReaderOptions = {}) {
+    super();
+    this.level = options.level ?? 3;
+    this.scaleFactor = options.scaleFactor ?? 1;
+    if (!Number.isInteger(this.scaleFactor) || this.scaleFactor < 1 || this.scaleFactor > 0xff) {
+      throw new RangeError('a reader scale factor is 1..255');
+    }
+    this.decimalPlaces = options.decimalPlaces ?? 2;
+    this.countryCode = options.countryCode ?? 0x1156;
+    this.#maxResponseTime = options.maxResponseTime ?? 5;
+    this.#options = options.options ?? CashlessReaderOption.REFUNDS;
+    this.#approvalPolls = Math.max(0, options.approvalPolls ?? 0);
+    this.#identity = options.identity ?? DEFAULT_IDENTITY;
+  }
+
+  // ---- the customer ------------------------------------------------------------------------
+
+  /**
+   * A customer taps a card: the reader opens a session and reports BEGIN SESSION on the next
+   * POLL. Refused while the reader is disabled or a session is already open.
+   */
+  tapCard(card: CardTap): 'session' | 'refused' {
+    if (!this.#enabled || this.#session) return 'refused';
+    if (!Number.isInteger(card.funds) || card.funds < 0) throw new RangeError('card funds are whole fen, 0 or more');
+    const session = {
+      startFunds: card.funds,
+      funds: card.funds,
+      deny: card.deny ?? false,
+      vends: [],
+      open: true,
+      mediaId: card.mediaId ?? 0,
+    };
+    this.#session = session;
+    this.#sessions.push(session);
+    const funds = Math.min(Math.floor(card.funds / this.scaleFactor), CASHLESS_FUNDS_UNKNOWN - 1);
+    this.#queue.push(
+      this.#negotiatedLevel() >= 2
+        ? { type: 'BEGIN_SESSION', funds, mediaId: session.mediaId, paymentType: 0, paymentData: 0 }
+        : { type: 'BEGIN_SESSION', funds },
+    );
+    return 'session';
+  }
+
+  /**
+   * The customer takes the card away before choosing: the reader asks the VMC to end the
+   * session (SESSION CANCEL REQUEST). Returns false when there is no session to cancel or a
+   * vend is under way.
+   */
+  removeCard(): boolean {
+    if (!this.#session || this.#vend) return false;
+    this.#queue.push({ type: 'SESSION_CANCEL_REQUEST' });
+    return true;
+  }
+
+  /** The reader's state (a copy). */
+  state(): CashlessReaderState {
+    const copy = (session: CashlessSessionRecord): CashlessSessionRecord => ({
+      startFunds: session.startFunds,
+      funds: session.funds,
+      deny: session.deny,
+      vends: session.vends.map((vend) => ({ ...vend })),
+      open: session.open,
+    });
+    return {
+      enabled: this.#enabled,
+      session: this.#session ? copy(this.#session) : null,
+      sessions: this.#sessions.map(copy),
+    };
+  }
+
+  #negotiatedLevel(): number {
+    return Math.min(this.level, this.#vmcLevel);
+  }
+
+  #endSession(): void {
+    if (this.#session) this.#session.open = false;
+    this.#session = null;
+    this.#vend = null;
+    this.#decision = null;
+  }
+
+  // ---- the bus ---------------------------------------------------------------------------
+
+  protected answer(bytes: Uint8Array): PeripheralAnswer {
+    const decoded = decodeCashlessCommand(bytes);
+    if (!decoded.ok) return NAK_ANSWER;
+    const command = decoded.command;
+    switch (command.type) {
+      case 'RESET':
+        this.#endSession();
+        this.#enabled = false;
+        this.#queue = [{ type: 'JUST_RESET' }];
+        return ACK_ANSWER;
+      case 'SETUP_CONFIG':
+        this.#vmcLevel = command.vmcLevel;
+        return this.#data({
+          type: 'READER_CONFIG',
+          level: this.level,
+          countryCode: this.countryCode,
+          scaleFactor: this.scaleFactor,
+          decimalPlaces: this.decimalPlaces,
+          maxResponseTime: this.#maxResponseTime,
+          options: this.#options,
+        });
+      case 'SETUP_PRICES':
+      case 'CASH_SALE':
+        return ACK_ANSWER;
+      case 'POLL':
+        return this.#poll();
+      case 'VEND_REQUEST': {
+        const session = this.#session;
+        if (!session || this.#vend) return this.#data({ type: 'OUT_OF_SEQUENCE' });
+        const price = command.price * this.scaleFactor;
+        const vend: CashlessVendRecord = { item: command.item, price, outcome: 'pending' };
+        session.vends.push(vend);
+        this.#vend = vend;
+        const approve = !session.deny && session.funds >= price;
+        this.#decision = {
+          response: approve ? { type: 'VEND_APPROVED', amount: command.price } : { type: 'VEND_DENIED' },
+          pollsLeft: this.#approvalPolls,
+        };
+        return ACK_ANSWER;
+      }
+      case 'VEND_CANCEL': {
+        const vend = this.#vend;
+        if (vend && (vend.outcome === 'pending' || vend.outcome === 'approved')) vend.outcome = 'denied';
+        this.#vend = null;
+        this.#decision = null;
+        this.#queue = this.#queue.filter((response) => response.type !== 'VEND_APPROVED');
+        return this.#data({ type: 'VEND_DENIED' });
+      }
+      case 'VEND_SUCCESS': {
+        const vend = this.#vend;
+        if (!this.#session || vend?.outcome !== 'approved') return this.#data({ type: 'OUT_OF_SEQUENCE' });
+        this.#session.funds -= vend.price;
+        vend.outcome = 'dispensed';
+        this.#vend = null;
+        return ACK_ANSWER;
+      }
+      case 'VEND_FAILURE': {
+        const vend = this.#vend;
+        if (vend?.outcome !== 'approved') return this.#data({ type: 'OUT_OF_SEQUENCE' });
+        vend.outcome = 'failed';
+        this.#vend = null;
+        return ACK_ANSWER;
+      }
+      case 'SESSION_COMPLETE':
+        this.#endSession();
+        this.#queue = this.#queue.filter((response) => response.type !== 'SESSION_CANCEL_REQUEST');
+        this.#queue.push({ type: 'END_SESSION' });
+        return ACK_ANSWER;
+      case 'READER_ENABLE':
+        this.#enabled = true;
+        return ACK_ANSWER;
+      case 'READER_DISABLE':
+        this.#enabled = false;
+        return ACK_ANSWER;
+      case 'READER_CANCEL':
+        this.#queue.push({ type: 'CANCELLED' });
+        return ACK_ANSWER;
+      case 'REQUEST_ID':
+        return this.#data({
+          type: 'PERIPHERAL_ID',
+          ...this.#identity,
+          ...(this.#negotiatedLevel() >= 3 ? { features: 0 } : {}),
+        });
+    }
+  }
+
+  #data(response: CashlessResponse, onAck?: () => void): PeripheralAnswer {
+    return { kind: 'data', bytes: encodeCashlessResponse(response), onAck };
+  }
+
+  #poll(): PeripheralAnswer {
+    const decision = this.#decision;
+    if (decision) {
+      if (decision.pollsLeft > 0) {
+        decision.pollsLeft--;
+      } else {
+        this.#decision = null;
+        this.#queue.push(decision.response);
+        const vend = this.#vend;
+        if (vend) {
+          vend.outcome = decision.response.type === 'VEND_APPROVED' ? 'approved' : 'denied';
+          if (vend.outcome === 'denied') this.#vend = null;
+        }
+      }
+    }
+    const next = this.#queue[0];
+    if (!next) return ACK_ANSWER;
+    return this.#data(next, () => {
+      if (this.#queue[0] === next) this.#queue.shift();
+    });
+  }
+}

@@ -1,0 +1,403 @@
+import { createHash } from 'node:crypto';
+import {
+  CreditSource,
+  EventCode,
+  Link,
+  StatusErrorBit,
+  VendResult,
+  createLinePair,
+  type LineEnd,
+  type Message,
+  type MessageOf,
+  type ReceivedFrame,
+} from '@vmcloud/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MachineUnavailableError, VendOutcomeUnknownError, vendIdForSale, type MachineDriverEvents } from './driver.js';
+import { SerialProtocolDriver, type SerialProtocolDriverOptions } from './serial-protocol-driver.js';
+
+const HELLO: MessageOf<'HELLO'> = { type: 'HELLO', version: 1, boardId: 'FAKE0001', firmware: 'T-1', channelCount: 4 };
+const STATUS: MessageOf<'STATUS'> = {
+  type: 'STATUS',
+  doorOpen: false,
+  temperature: 45,
+  cooling: true,
+  errors: 0,
+  credit: 0,
+};
+
+/**
+ * A controller board reduced to a Link and a script: what it answers to each message is up
+ * to the test; everything it receives is kept.
+ */
+class FakeVmc {
+  readonly link: Link;
+  readonly received: { message: Message; frame: ReceivedFrame }[] = [];
+  onMessage: (message: Message, frame: ReceivedFrame) => void = () => undefined;
+
+  constructor(transport: ConstructorParameters<typeof Link>[0]) {
+    this.link = new Link(transport, { ackTimeoutMs: 30 });
+    this.link.on('message', (message, frame) => {
+      this.received.push({ message, frame });
+      this.onMessage(message, frame);
+    });
+  }
+
+  all<N extends Message['type']>(type: N): MessageOf<N>[] {
+    return this.received.map(({ message }) => message).filter((m): m is MessageOf<N> => m.type === type);
+  }
+
+  send(message: Message, inReplyTo?: ReceivedFrame): void {
+    void this.link.send(message, inReplyTo ? { inReplyTo } : {});
+  }
+
+  /** Answers POLL with STATUS and RESET with HELLO. */
+  answerBasics(message: Message, frame: ReceivedFrame): void {
+    if (message.type === 'POLL') this.send(STATUS, frame);
+    if (message.type === 'RESET') this.send(HELLO);
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  driver: SerialProtocolDriver;
+  vmc: FakeVmc;
+  /** The terminal's end of the line. */
+  line: LineEnd;
+}
+
+function setup(options: SerialProtocolDriverOptions = {}): Setup {
+  const { a, b } = createLinePair({ seed: 3 });
+  const vmc = new FakeVmc(b);
+  const driver = new SerialProtocolDriver(a, {
+    link: { ackTimeoutMs: 30 },
+    helloTimeoutMs: 150,
+    openTimeoutMs: 1500,
+    requestTimeoutMs: 300,
+    pollIntervalMs: 0,
+    retryDelayMs: 20,
+    vendResultTimeoutMs: 200,
+    ...options,
+  });
+  cleanups.push(() => driver.close());
+  cleanups.push(() => vmc.link.close());
+  return { driver, vmc, line: a };
+}
+
+/** Opens the driver on a board that says HELLO at once. */
+async function opened(options: SerialProtocolDriverOptions = {}): Promise<Setup> {
+  const made = setup(options);
+  made.vmc.onMessage = (message, frame) => made.vmc.answerBasics(message, frame);
+  made.vmc.send(HELLO);
+  await made.driver.open();
+  return made;
+}
+
+function record<E extends keyof MachineDriverEvents>(driver: SerialProtocolDriver, event: E): MachineDriverEvents[E][] {
+  const seen: MachineDriverEvents[E][] = [];
+  driver.on(event, (payload) => seen.push(payload));
+  return seen;
+}
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const INFO = { boardId: 'FAKE0001', firmware: 'T-1', channelCount: 4, protocolVersion: 1 };
+
+describe('SerialProtocolDriver.open', () => {
+  it('takes the HELLO the board sends', async () => {
+    const { driver, vmc } = setup();
+    const hellos = record(driver, 'hello');
+    vmc.onMessage = (message, frame) => vmc.answerBasics(message, frame);
+    vmc.send(HELLO);
+    await expect(driver.open()).resolves.toEqual(INFO);
+    expect(hellos).toEqual([INFO]);
+    expect(driver.info).toEqual(INFO);
+    expect(vmc.all('RESET')).toHaveLength(0);
+  });
+
+  it('restarts a board that said HELLO before the terminal came, to learn who it is', async () => {
+    const { driver, vmc } = setup();
+    vmc.onMessage = (message, frame) => vmc.answerBasics(message, frame);
+    await expect(driver.open()).resolves.toEqual(INFO);
+    expect(vmc.received.map(({ message }) => message.type)).toEqual(['POLL', 'RESET']);
+  });
+
+  it('does not restart a board it already knows, when the board answers', async () => {
+    const { driver, vmc } = setup({ machine: INFO });
+    vmc.onMessage = (message, frame) => vmc.answerBasics(message, frame);
+    await expect(driver.open()).resolves.toEqual(INFO);
+    expect(vmc.all('RESET')).toHaveLength(0);
+  });
+
+  it('rejects when nothing answers', async () => {
+    const { driver } = setup({ openTimeoutMs: 400 });
+    await expect(driver.open()).rejects.toBeInstanceOf(MachineUnavailableError);
+  });
+});
+
+describe('SerialProtocolDriver.vend', () => {
+  it('sends VEND with the sale fields and resolves with the VEND_RESULT of that vendId, once', async () => {
+    const { driver, vmc } = await opened();
+    const results = record(driver, 'vend-result');
+    vmc.onMessage = (message) => {
+      if (message.type !== 'VEND') return;
+      // Another vend's result first, then this one's twice.
+      vmc.send({ type: 'VEND_RESULT', vendId: 1, channel: 1, result: VendResult.OK, credit: 0 });
+      vmc.send({
+        type: 'VEND_RESULT',
+        vendId: message.vendId,
+        channel: message.channel,
+        result: VendResult.OK,
+        credit: 50,
+      });
+      vmc.send({
+        type: 'VEND_RESULT',
+        vendId: message.vendId,
+        channel: message.channel,
+        result: VendResult.OK,
+        credit: 50,
+      });
+    };
+    const outcome = await driver.vend({ vendId: 99, channel: 2, price: 150, method: 'cash' });
+    expect(outcome).toEqual({ vendId: 99, channel: 2, result: 'ok', dispensed: true, credit: 50 });
+    expect(vmc.all('VEND')).toEqual([{ type: 'VEND', vendId: 99, channel: 2, price: 150, method: 1 }]);
+    await until(() => vmc.link.stats.sent >= 4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(results.map((result) => result.vendId)).toEqual([1, 99]);
+  });
+
+  it('maps every payment method and result', async () => {
+    const { driver, vmc } = await opened();
+    const codes = [
+      [VendResult.JAM, 'jam'],
+      [VendResult.EMPTY, 'empty'],
+      [VendResult.INVALID_CHANNEL, 'invalid-channel'],
+      [VendResult.INSUFFICIENT_CREDIT, 'insufficient-credit'],
+      [VendResult.CASHLESS_DENIED, 'cashless-denied'],
+      [VendResult.DOOR_OPEN, 'door-open'],
+      [VendResult.ID_CONFLICT, 'id-conflict'],
+    ] as const;
+    vmc.onMessage = (message) => {
+      if (message.type !== 'VEND') return;
+      const code = codes[message.vendId]?.[0] ?? VendResult.OK;
+      vmc.send({ type: 'VEND_RESULT', vendId: message.vendId, channel: message.channel, result: code, credit: 0 });
+    };
+    const methods = ['host-paid', 'cash', 'cashless', 'free'] as const;
+    for (const [index, [, name]] of codes.entries()) {
+      const outcome = await driver.vend({ vendId: index, channel: 1, price: 10, method: methods[index % 4] ?? 'free' });
+      expect(outcome).toMatchObject({ result: name, dispensed: false });
+    }
+    expect(vmc.all('VEND').map((vend) => vend.method)).toEqual([0, 1, 2, 3, 0, 1, 2]);
+  });
+
+  it('asks again with the same vendId in a new frame when no result comes', async () => {
+    const { driver, vmc } = await opened();
+    let asked = 0;
+    vmc.onMessage = (message) => {
+      if (message.type !== 'VEND') return;
+      asked += 1;
+      if (asked === 2) {
+        vmc.send({
+          type: 'VEND_RESULT',
+          vendId: message.vendId,
+          channel: message.channel,
+          result: VendResult.OK,
+          credit: 0,
+        });
+      }
+    };
+    await expect(driver.vend({ vendId: 5, channel: 3, price: 100, method: 'host-paid' })).resolves.toMatchObject({
+      result: 'ok',
+    });
+    const frames = vmc.received.filter(({ message }) => message.type === 'VEND');
+    expect(frames).toHaveLength(2);
+    expect(frames.map(({ message }) => message)).toEqual([frames[0]?.message, frames[0]?.message]);
+    expect(frames[1]?.frame.seq).not.toBe(frames[0]?.frame.seq);
+  });
+
+  it('keeps asking while the board answers BUSY for it, and takes the final result', async () => {
+    const { driver, vmc } = await opened();
+    let asked = 0;
+    vmc.onMessage = (message) => {
+      if (message.type !== 'VEND') return;
+      asked += 1;
+      const result = asked < 3 ? VendResult.BUSY : VendResult.OK;
+      vmc.send({ type: 'VEND_RESULT', vendId: message.vendId, channel: message.channel, result, credit: 0 });
+    };
+    await expect(driver.vend({ vendId: 6, channel: 1, price: 0, method: 'free' })).resolves.toMatchObject({
+      result: 'ok',
+    });
+    expect(asked).toBe(3);
+  });
+
+  it('asks again at once when the board reboots, and reports the reboot', async () => {
+    const { driver, vmc } = await opened({ vendResultTimeoutMs: 10_000 });
+    const reboots = record(driver, 'rebooted');
+    let asked = 0;
+    vmc.onMessage = (message) => {
+      if (message.type !== 'VEND') return;
+      asked += 1;
+      if (asked === 1) {
+        setTimeout(() => vmc.send(HELLO), 20);
+      } else {
+        vmc.send({
+          type: 'VEND_RESULT',
+          vendId: message.vendId,
+          channel: message.channel,
+          result: VendResult.OK,
+          credit: 0,
+        });
+      }
+    };
+    const started = Date.now();
+    await expect(driver.vend({ vendId: 8, channel: 1, price: 0, method: 'free' })).resolves.toMatchObject({
+      result: 'ok',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(asked).toBe(2);
+    expect(reboots).toEqual([INFO]);
+  });
+
+  it('rejects with an unknown outcome, naming the vendId to retry with, when the board stays silent', async () => {
+    const { driver, vmc } = await opened({ vendTimeoutMs: 400 });
+    const downs = record(driver, 'link-down');
+    vmc.link.close();
+    const failure = driver.vend({ vendId: 31337, channel: 1, price: 100, method: 'host-paid' });
+    await expect(failure).rejects.toBeInstanceOf(VendOutcomeUnknownError);
+    await expect(failure).rejects.toThrow(/retry with the same vendId 31337/i);
+    expect(downs).toEqual([{ undelivered: 'VEND' }]);
+  });
+
+  it('rejects vends still waiting when closed, as of unknown outcome', async () => {
+    const { driver } = await opened({ vendTimeoutMs: 10_000 });
+    const waiting = driver.vend({ vendId: 12, channel: 1, price: 0, method: 'free' });
+    const error = waiting.catch((reason: unknown) => reason);
+    await driver.close();
+    expect(await error).toBeInstanceOf(VendOutcomeUnknownError);
+  });
+
+  it('refuses fields that do not fit the protocol before sending anything', async () => {
+    const { driver, vmc } = await opened();
+    await expect(driver.vend({ vendId: -1, channel: 1, price: 0, method: 'free' })).rejects.toThrow(RangeError);
+    await expect(driver.vend({ vendId: 1, channel: 70_000, price: 0, method: 'free' })).rejects.toThrow(RangeError);
+    expect(vmc.all('VEND')).toHaveLength(0);
+  });
+});
+
+describe('SerialProtocolDriver requests and reports', () => {
+  it('polls, pays out, sets accept flags and the temperature', async () => {
+    const { driver, vmc } = await opened();
+    vmc.onMessage = (message, frame) => {
+      if (message.type === 'POLL') {
+        vmc.send(
+          {
+            ...STATUS,
+            doorOpen: true,
+            errors: (1 << StatusErrorBit.COIN_CHANGER) | (1 << StatusErrorBit.MOTOR_POWER),
+            credit: 250,
+          },
+          frame,
+        );
+      }
+      if (message.type === 'PAYOUT') vmc.send({ type: 'PAYOUT_RESULT', paid: 200, remaining: 50 }, frame);
+    };
+    await expect(driver.poll()).resolves.toEqual({
+      doorOpen: true,
+      temperature: 45,
+      cooling: true,
+      credit: 250,
+      errors: {
+        coinChanger: true,
+        billValidator: false,
+        cashlessReader: false,
+        temperatureSensor: false,
+        dropSensor: false,
+        motorPower: true,
+      },
+    });
+    await expect(driver.payout()).resolves.toEqual({ paid: 200, remaining: 50 });
+    await driver.setAccept({ coins: true, bills: false, cashless: true });
+    await driver.setTemperature(-15);
+    expect(vmc.all('SET_ACCEPT')).toEqual([{ type: 'SET_ACCEPT', coins: true, bills: false, cashless: true }]);
+    expect(vmc.all('SET_TEMP')).toEqual([{ type: 'SET_TEMP', target: -15 }]);
+  });
+
+  it('passes credit, buttons and machine events on in its own words', async () => {
+    const { driver, vmc } = await opened();
+    const credits = record(driver, 'credit');
+    const selections = record(driver, 'selection');
+    const events = record(driver, 'event');
+    vmc.send({ type: 'CREDIT', source: CreditSource.COIN, amount: 100, credit: 100 });
+    vmc.send({ type: 'CREDIT', source: CreditSource.BILL, amount: 500, credit: 600 });
+    vmc.send({ type: 'CREDIT', source: CreditSource.CASHLESS, amount: 2000, credit: 2600 });
+    vmc.send({ type: 'SELECTION', channel: 3 });
+    const codes: [number, number][] = [
+      [EventCode.DOOR_OPENED, 0],
+      [EventCode.DOOR_CLOSED, 0],
+      [EventCode.TEMPERATURE_ALARM, 123],
+      [EventCode.POWER_RESTORED, 0],
+      [EventCode.BILL_STACKER_FULL, 500],
+      [EventCode.COIN_TUBE_LOW, 50],
+      [EventCode.MOTOR_FAULT, 4],
+      [99, -7],
+    ];
+    for (const [code, value] of codes) vmc.send({ type: 'EVENT', code, value });
+    await until(() => events.length === codes.length);
+    expect(credits).toEqual([
+      { source: 'coin', amount: 100, credit: 100 },
+      { source: 'bill', amount: 500, credit: 600 },
+      { source: 'cashless', amount: 2000, credit: 2600 },
+    ]);
+    expect(selections).toEqual([{ channel: 3 }]);
+    expect(events).toEqual([
+      { type: 'door-opened' },
+      { type: 'door-closed' },
+      { type: 'temperature-alarm', temperature: 123 },
+      { type: 'power-restored' },
+      { type: 'bill-stacker-full' },
+      { type: 'coin-tube-low', value: 50 },
+      { type: 'motor-fault', channel: 4 },
+      { type: 'unknown', code: 99, value: -7 },
+    ]);
+  });
+
+  it('polls on its own once open, and reports the link down and up again', async () => {
+    const { driver, line } = await opened({ pollIntervalMs: 40, link: { ackTimeoutMs: 20, maxRetransmissions: 1 } });
+    const statuses = record(driver, 'status');
+    const downs = record(driver, 'link-down');
+    const ups = record(driver, 'link-up');
+    await until(() => statuses.length >= 2);
+    // The cable is cut: nothing the terminal writes arrives.
+    line.noise = { drop: 1 };
+    await until(() => downs.length === 1);
+    expect(downs).toEqual([{ undelivered: 'POLL' }]);
+    expect(ups).toHaveLength(0);
+    const before = statuses.length;
+    line.noise = {};
+    await until(() => ups.length === 1);
+    await until(() => statuses.length > before);
+    expect(downs).toHaveLength(1);
+  });
+});
+
+describe('vendIdForSale', () => {
+  it('derives the same 32-bit vendId from the same sale, and different ones from different sales', () => {
+    const expected = createHash('sha256').update('order-2026-000123').digest().readUInt32BE(0);
+    expect(vendIdForSale('order-2026-000123')).toBe(expected);
+    expect(vendIdForSale('order-2026-000123')).toBe(vendIdForSale('order-2026-000123'));
+    expect(vendIdForSale('order-2026-000124')).not.toBe(vendIdForSale('order-2026-000123'));
+    const id = vendIdForSale('cash-sale-7');
+    expect(Number.isInteger(id) && id >= 0 && id <= 0xffffffff).toBe(true);
+    expect(() => vendIdForSale('')).toThrow(RangeError);
+  });
+});
