@@ -36,6 +36,27 @@ async function until(condition: () => boolean, what = 'condition'): Promise<void
   }
 }
 
+/**
+ * Runs `test` on fake timers (the line's delivery and the link's ACK timer alike), so that
+ * a short ACK timeout cannot fire before the test's own answer, however slow the machine.
+ */
+async function onFakeTimers(test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+  try {
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/**
+ * On fake timers: moves the clock by `ms`, running every timer due. A timer set to 0 ms while
+ * timers run is due 1 ms later, so the default 20 ms lets the line deliver and the far end answer.
+ */
+async function elapse(ms = 20): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
 /** The test's own end of a line: writes raw bytes, and records what comes in, bytes and frames. */
 function rawPeer(end: LineEnd): {
   write(...wires: (Uint8Array | string)[]): void;
@@ -323,18 +344,22 @@ describe('Link sending', () => {
     host.close();
   });
 
-  it('on NAK 5 (busy), sends the frame again when the ACK timeout is up', async () => {
-    const { host, vmc } = hostSide({ ackTimeoutMs: 40 });
-    const outcome = host.send({ type: 'POLL' });
-    await until(() => vmc.frames().length === 1);
-    vmc.write('06 02 00 00 00 64 05 66 05 07');
-    await wait(10);
-    expect(vmc.frames()).toHaveLength(1);
-    await until(() => vmc.frames().length === 2);
-    vmc.write(ACK_100);
-    await expect(outcome).resolves.toEqual({ delivered: true, seq: 100 });
-    host.close();
-  });
+  it('on NAK 5 (busy), sends the frame again when the ACK timeout is up', () =>
+    onFakeTimers(async () => {
+      const { host, vmc } = hostSide({ ackTimeoutMs: 1000 });
+      const outcome = host.send({ type: 'POLL' });
+      await elapse();
+      expect(vmc.frames()).toHaveLength(1);
+      vmc.write('06 02 00 00 00 64 05 66 05 07');
+      await elapse(950);
+      expect(vmc.frames()).toHaveLength(1);
+      await elapse(50);
+      expect(vmc.hex()).toBe(`${POLL_100} ${POLL_100}`);
+      vmc.write(ACK_100);
+      await elapse();
+      await expect(outcome).resolves.toEqual({ delivered: true, seq: 100 });
+      host.close();
+    }));
 
   it('ignores an ACK or NAK for another SEQ', async () => {
     const { host, vmc } = hostSide();
@@ -398,43 +423,52 @@ describe('Link sending', () => {
     expect(firsts.every((seq) => Number.isInteger(seq) && seq >= 0 && seq <= 0xffffffff)).toBe(true);
   });
 
-  it('reports the link up again after the next ACK', async () => {
-    const { host, vmc, down, ups } = hostSide({ ackTimeoutMs: 5, maxRetransmissions: 0 });
-    expect(await host.send({ type: 'POLL' })).toEqual({ delivered: false, seq: 100, reason: 'timeout' });
-    expect(down).toEqual([{ type: 'POLL' }]);
-    expect(ups).toHaveLength(0);
-    const second = host.send({ type: 'POLL' });
-    await until(() => vmc.frames().length === 2);
-    vmc.write(ACK_101);
-    await expect(second).resolves.toEqual({ delivered: true, seq: 101 });
-    expect(ups).toHaveLength(1);
-    expect(host.up).toBe(true);
-    host.close();
-  });
+  it('reports the link up again after the next ACK', () =>
+    onFakeTimers(async () => {
+      const { host, vmc, down, ups } = hostSide({ ackTimeoutMs: 100, maxRetransmissions: 0 });
+      const first = host.send({ type: 'POLL' });
+      await elapse(110);
+      expect(await first).toEqual({ delivered: false, seq: 100, reason: 'timeout' });
+      expect(down).toEqual([{ type: 'POLL' }]);
+      expect(host.up).toBe(false);
+      const second = host.send({ type: 'POLL' });
+      await elapse();
+      expect(vmc.frames().map((frame) => frame.seq)).toEqual([100, 101]);
+      vmc.write(ACK_101);
+      await elapse();
+      await expect(second).resolves.toEqual({ delivered: true, seq: 101 });
+      expect(ups).toHaveLength(1);
+      expect(host.up).toBe(true);
+      host.close();
+    }));
 
-  it('resend: the undelivered frame again, same SEQ and bytes, ahead of the queue', async () => {
-    const { host, vmc, down } = hostSide({ ackTimeoutMs: 5, maxRetransmissions: 1 });
-    const sending = host.send(VEND);
-    const queued = host.send({ type: 'POLL' });
-    const first = await sending;
-    expect(first).toEqual({ delivered: false, seq: 100, reason: 'timeout' });
-    const again = host.resend(first.seq);
-    await until(() => vmc.frames().length === 3);
-    const vend = toHex(wireOf(VEND, 100));
-    expect(vmc.hex()).toBe([vend, vend, vend].join(' '));
-    vmc.write(ACK_100);
-    await expect(again).resolves.toEqual({ delivered: true, seq: 100 });
-    await until(() => vmc.frames().length === 4);
-    vmc.write(ACK_101);
-    await expect(queued).resolves.toEqual({ delivered: true, seq: 101 });
-    expect(down).toEqual([VEND]);
-    expect(host.stats).toMatchObject({ sent: 2, retransmitted: 2 });
+  it('resend: the undelivered frame again, same SEQ and bytes, ahead of the queue', () =>
+    onFakeTimers(async () => {
+      const { host, vmc, down } = hostSide({ ackTimeoutMs: 100, maxRetransmissions: 1 });
+      const sending = host.send(VEND);
+      const queued = host.send({ type: 'POLL' });
+      // The caller resends as soon as it learns the frame was not delivered, as a terminal would.
+      const first = sending.then((outcome) => ({ outcome, again: host.resend(outcome.seq) }));
+      await elapse(250);
+      const { outcome, again } = await first;
+      expect(outcome).toEqual({ delivered: false, seq: 100, reason: 'timeout' });
+      const vend = toHex(wireOf(VEND, 100));
+      expect(vmc.hex()).toBe([vend, vend, vend].join(' '));
+      vmc.write(ACK_100);
+      await elapse();
+      await expect(again).resolves.toEqual({ delivered: true, seq: 100 });
+      expect(vmc.hex()).toBe([vend, vend, vend, POLL_101].join(' '));
+      vmc.write(ACK_101);
+      await elapse();
+      await expect(queued).resolves.toEqual({ delivered: true, seq: 101 });
+      expect(down).toEqual([VEND]);
+      expect(host.stats).toMatchObject({ sent: 2, retransmitted: 2 });
 
-    // Only the last frame sent, and only while undelivered.
-    await expect(host.resend(100)).rejects.toThrow(Error);
-    await expect(host.resend(101)).rejects.toThrow(Error);
-    host.close();
-  });
+      // Only the last frame sent, and only while undelivered.
+      await expect(host.resend(100)).rejects.toThrow(Error);
+      await expect(host.resend(101)).rejects.toThrow(Error);
+      host.close();
+    }));
 
   it('resend is refused once a newer frame went out', async () => {
     const { host } = hostSide({ ackTimeoutMs: 5, maxRetransmissions: 0 });
@@ -460,21 +494,23 @@ describe('Link sending', () => {
     expect(() => new Link(a, { initialSeq: 2 ** 32 })).toThrow(RangeError);
   });
 
-  it('close: settles every pending send as closed, stops its timers and stops listening', async () => {
-    const { host, vmc } = hostSide({ ackTimeoutMs: 5 });
-    const outcomes = [host.send({ type: 'POLL' }), host.send({ type: 'RESET' })];
-    await until(() => vmc.frames().length === 1);
-    host.close();
-    expect(await Promise.all(outcomes)).toEqual([
-      { delivered: false, seq: 100, reason: 'closed' },
-      { delivered: false, seq: 101, reason: 'closed' },
-    ]);
-    await expect(host.send({ type: 'POLL' })).resolves.toEqual({ delivered: false, seq: 102, reason: 'closed' });
-    vmc.clear();
-    vmc.write(POLL_100);
-    await wait(30);
-    expect(vmc.hex()).toBe('');
-  });
+  it('close: settles every pending send as closed, stops its timers and stops listening', () =>
+    onFakeTimers(async () => {
+      const { host, vmc } = hostSide({ ackTimeoutMs: 100 });
+      const outcomes = [host.send({ type: 'POLL' }), host.send({ type: 'RESET' })];
+      await elapse();
+      expect(vmc.hex()).toBe(POLL_100);
+      host.close();
+      expect(await Promise.all(outcomes)).toEqual([
+        { delivered: false, seq: 100, reason: 'closed' },
+        { delivered: false, seq: 101, reason: 'closed' },
+      ]);
+      await expect(host.send({ type: 'POLL' })).resolves.toEqual({ delivered: false, seq: 102, reason: 'closed' });
+      vmc.clear();
+      vmc.write(POLL_100);
+      await elapse(1000);
+      expect(vmc.hex()).toBe('');
+    }));
 
   it('takes a transport that throws on write for a lost frame', async () => {
     const broken: ByteTransport = {
