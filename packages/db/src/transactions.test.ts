@@ -83,17 +83,28 @@ for (const { dialect, skip } of testDialects()) {
       await clear();
       const events: string[] = [];
       let firstOpen = false;
+      let firstWritten!: () => void;
+      const firstHasWritten = new Promise<void>((resolve) => (firstWritten = resolve));
+      let secondEnded!: () => void;
+      const secondHasEnded = new Promise<void>((resolve) => (secondEnded = resolve));
       const first = t.db.transaction(async (tx) => {
         firstOpen = true;
         events.push('first:begin');
         await tx.forTenant(tenantId).products.insert({ code: 'T1-A', name: 'First A', price: 1 });
-        await sleep(60); // the second transaction and a plain read run meanwhile (or wait)
+        firstWritten();
+        if (dialect === 'sqlite') {
+          await sleep(60); // the second transaction is called meanwhile, and must wait
+        } else {
+          // Two connections: the second transaction runs to its end while this one is open
+          // (were it to wait for this one instead, the test would time out).
+          await secondHasEnded;
+        }
         await tx.forTenant(tenantId).products.insert({ code: 'T1-B', name: 'First B', price: 1 });
         events.push('first:end');
         firstOpen = false;
         throw new Error('first rolls back');
       });
-      await sleep(10);
+      await firstHasWritten;
       expect(firstOpen).toBe(true);
       let secondSawFirstOpen = false;
       const second = t.db.transaction(async (tx) => {
@@ -104,6 +115,7 @@ for (const { dialect, skip } of testDialects()) {
         events.push('second:end');
         return seen;
       });
+      second.then(secondEnded, secondEnded);
       const readOutside = codes();
 
       await expect(first).rejects.toThrow('first rolls back');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../lease/terms.js';
 import {
   createTestApi,
   DEMO_CODE,
@@ -97,8 +98,8 @@ for (const { dialect, skip } of testDialects()) {
       const before = await api.db.platform.tenants.get(demoId);
       const end = before?.leaseEndsAt ?? new Date(0);
       const extended = await maker.tenants.extendLease({ tenantId: demoId, months: 6 });
-      const expected = new Date(end);
-      expected.setUTCMonth(expected.getUTCMonth() + 6);
+      // Six calendar months on, the day clamped to the month's end (31 Aug + 6 months = 28/29 Feb).
+      const expected = addMonths(end, 6);
       expect(extended.leaseEndsAt).toBe(expected.toISOString());
       const orders = await api.db.forTenant(demoId).leaseOrders.find({ where: (o) => eq(o.months, 6) });
       expect(orders).toHaveLength(1);

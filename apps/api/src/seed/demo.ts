@@ -426,7 +426,8 @@ export async function seedDemo(
           paymentMethod: method,
           provider: method === 'qr' ? ('mock' as const) : null,
           providerTradeNo: method === 'qr' ? `MOCK${compact(createdAt)}${pad(sequence, 10)}` : null,
-          vendId: parseInt(id.replace(/-/g, '').slice(-8), 16),
+          // Unique per machine, as the schema requires; 32 random bits of the id could repeat.
+          vendId: sequence,
           status,
           paidAt: paid ? new Date(time + 4_000) : null,
           vendedAt: status === 'completed' ? new Date(time + 9_000) : null,
