@@ -27,15 +27,15 @@ describe('WAL checkpoints in a worker thread', () => {
     client.pragma('journal_mode = WAL');
     client.pragma('wal_autocheckpoint = 0'); // this connection never checkpoints
     client.exec('CREATE TABLE item (id INTEGER PRIMARY KEY, body TEXT)');
+    const insert = client.prepare('INSERT INTO item (body) VALUES (?)');
+    const before = statSync(file).size;
+    client.transaction(() => {
+      for (let i = 0; i < 2_000; i++) insert.run('x'.repeat(500));
+    })();
+    expect(statSync(file).size).toBe(before); // the rows are in the WAL only
     const passes: { log: number; checkpointed: number }[] = [];
     const checkpointer = new Checkpointer(file, () => undefined, { intervalMs: 10, onPass: (p) => passes.push(p) });
     try {
-      const insert = client.prepare('INSERT INTO item (body) VALUES (?)');
-      const before = statSync(file).size;
-      client.transaction(() => {
-        for (let i = 0; i < 2_000; i++) insert.run('x'.repeat(500));
-      })();
-      expect(statSync(file).size).toBe(before); // the rows are in the WAL only
       // A pass reports after SQLite returns, so the file holds every page once one says so.
       await until(() => passes.some((p) => p.log > 0 && p.checkpointed === p.log));
       expect(statSync(file).size).toBeGreaterThan(1_000_000);

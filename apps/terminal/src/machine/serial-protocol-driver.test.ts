@@ -372,7 +372,8 @@ describe('SerialProtocolDriver requests and reports', () => {
   });
 
   it('polls on its own once open, and reports the link down and up again', async () => {
-    const { driver, line } = await opened({ pollIntervalMs: 40, link: { ackTimeoutMs: 20, maxRetransmissions: 1 } });
+    // An ACK timeout long enough that a busy machine does not cut the link before the test does.
+    const { driver, line } = await opened({ pollIntervalMs: 50, link: { ackTimeoutMs: 250, maxRetransmissions: 1 } });
     const statuses = record(driver, 'status');
     const downs = record(driver, 'link-down');
     const ups = record(driver, 'link-up');
