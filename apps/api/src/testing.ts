@@ -59,7 +59,8 @@ export async function createTestApi(
   const database: TestDatabase = await openTestDatabase(dialect);
   const { db } = database;
   const keyring = await openKeyring(db, randomBytes(32));
-  await seed(db, keyring, { passwordCost: TEST_PASSWORD_COST });
+  // The demo is seeded on the test's clock, so that its "today" is the API's.
+  await seed(db, keyring, { passwordCost: TEST_PASSWORD_COST, now: options.now?.() });
   const logs: string[] = [];
   const services: Services = {
     db,

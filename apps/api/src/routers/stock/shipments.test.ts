@@ -1,4 +1,4 @@
-import { and, eq, newId } from '@vmcloud/db';
+import { and, desc, eq, newId } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, type Caller, type TestApi } from '../../testing.js';
@@ -18,6 +18,8 @@ for (const { dialect, skip } of testDialects()) {
     let s006: { id: string; cost: number; name: string };
     let shipmentId: string;
     let documentNo: string;
+    /** The day of the demo's latest shipment document, `yyyymmdd`. */
+    let seededDay: string;
 
     beforeAll(async () => {
       api = await createTestApi(dialect);
@@ -28,6 +30,8 @@ for (const { dialect, skip } of testDialects()) {
       staff2Id = (await d.user('staff2')).id;
       s001 = await d.product('S001');
       s006 = await d.product('S006');
+      const [latest] = await d.scope.shipments.find({ orderBy: (s) => [desc(s.documentNo)], limit: 1 });
+      seededDay = latest?.documentNo.slice(2, 10) ?? '';
     });
     afterAll(async () => {
       await api?.close();
@@ -110,8 +114,10 @@ for (const { dialect, skip } of testDialects()) {
       });
       shipmentId = requested.id;
       documentNo = requested.documentNo;
-      // The demo's open request is the day's second document.
-      expect(documentNo).toBe(`CK${compactDay(new Date())}0003`);
+      // Numbered within its day: after the demo's two documents of today (the first of a new
+      // day, should midnight have passed since the demo was seeded).
+      const day = compactDay(new Date(requested.createdAt));
+      expect(documentNo).toBe(day === seededDay ? `CK${day}0003` : `CK${day}0001`);
       expect(requested).toMatchObject({ status: 'requested', staffId: staff2Id, note: '周末补货' });
       expect(requested.items.map((i) => [i.product?.code, i.quantityRequested, i.quantityShipped])).toEqual([
         ['S001', 5, 0],
