@@ -6,7 +6,19 @@
  */
 
 import { MDB_MAX_POLL_LENGTH, MdbAddress } from './block.js';
-import { block, checkUnsigned, fail, pollBlock, readU16, u16, u8, u8List, type MdbFailure } from './fields.js';
+import {
+  block,
+  checkUnsigned,
+  commandByte,
+  exactCommand,
+  fail,
+  pollBlock,
+  readU16,
+  u16,
+  u8,
+  u8List,
+  type MdbFailure,
+} from './fields.js';
 import { encodeIdentity, MDB_IDENTITY_LENGTH, readIdentity, type MdbIdentity } from './identity.js';
 
 /** Number of bill types a validator can have. */
@@ -147,13 +159,10 @@ export function encodeBillValidatorCommand(command: BillValidatorCommand): Uint8
 
 /** A validator command from the bytes of a VMC block (without CHK). Never throws. */
 export function decodeBillValidatorCommand(bytes: Uint8Array): BillValidatorCommandDecodeResult {
-  const length = bytes.length;
-  const first = bytes[0];
-  if (first === undefined) return fail('length');
-  if ((first & 0xf8) !== MdbAddress.BILL_VALIDATOR) return fail('address');
-  const ok = (command: BillValidatorCommand): BillValidatorCommandDecodeResult => ({ ok: true, command });
-  const exactly = (expected: number, command: () => BillValidatorCommand): BillValidatorCommandDecodeResult =>
-    length === expected ? ok(command()) : fail('length');
+  const first = commandByte(bytes, MdbAddress.BILL_VALIDATOR);
+  if (typeof first !== 'number') return first;
+  const exactly = (length: number, command: () => BillValidatorCommand): BillValidatorCommandDecodeResult =>
+    exactCommand(bytes, length, command);
   switch (first) {
     case C.RESET:
       return exactly(1, () => ({ type: 'RESET' }));
@@ -166,16 +175,15 @@ export function decodeBillValidatorCommand(bytes: Uint8Array): BillValidatorComm
     case C.BILL_TYPE:
       return exactly(5, () => ({ type: 'BILL_TYPE', acceptMask: readU16(bytes, 1), escrowMask: readU16(bytes, 3) }));
     case C.ESCROW: {
-      if (length !== 2) return fail('length');
       const y1 = bytes[1];
-      if (y1 !== 0x00 && y1 !== 0x01) return fail('value');
-      return ok({ type: 'ESCROW', stack: y1 === 0x01 });
+      if (bytes.length === 2 && y1 !== 0x00 && y1 !== 0x01) return fail('value');
+      return exactly(2, () => ({ type: 'ESCROW', stack: y1 === 0x01 }));
     }
     case C.STACKER:
       return exactly(1, () => ({ type: 'STACKER' }));
     case C.EXPANSION:
       if (bytes[1] === 0x00) return exactly(2, () => ({ type: 'IDENTIFICATION' }));
-      return fail(length < 2 ? 'length' : 'unknown');
+      return fail(bytes.length < 2 ? 'length' : 'unknown');
     default:
       return fail('unknown');
   }

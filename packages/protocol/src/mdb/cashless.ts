@@ -6,7 +6,7 @@
  */
 
 import { MdbAddress } from './block.js';
-import { block, fail, readU16, readU32, u16, u32, u8, type MdbFailure } from './fields.js';
+import { block, commandByte, exactCommand, fail, readU16, readU32, u16, u32, u8, type MdbFailure } from './fields.js';
 import { encodeIdentity, MDB_IDENTITY_LENGTH, readIdentity, type MdbIdentity } from './identity.js';
 
 /** Command bytes of the reader (address 0x10 plus the command). */
@@ -161,14 +161,11 @@ export function encodeCashlessCommand(command: CashlessCommand): Uint8Array {
 
 /** A reader command from the bytes of a VMC block (without CHK). Never throws. */
 export function decodeCashlessCommand(bytes: Uint8Array): CashlessCommandDecodeResult {
-  const length = bytes.length;
-  const first = bytes[0];
-  if (first === undefined) return fail('length');
-  if ((first & 0xf8) !== MdbAddress.CASHLESS) return fail('address');
+  const first = commandByte(bytes, MdbAddress.CASHLESS);
+  if (typeof first !== 'number') return first;
   const sub = bytes[1];
-  const ok = (command: CashlessCommand): CashlessCommandDecodeResult => ({ ok: true, command });
-  const exactly = (expected: number, command: () => CashlessCommand): CashlessCommandDecodeResult =>
-    length === expected ? ok(command()) : fail('length');
+  const exactly = (length: number, command: () => CashlessCommand): CashlessCommandDecodeResult =>
+    exactCommand(bytes, length, command);
   switch (first) {
     case C.RESET:
       return exactly(1, () => ({ type: 'RESET' }));
@@ -222,9 +219,9 @@ export function decodeCashlessCommand(bytes: Uint8Array): CashlessCommandDecodeR
       }
     case C.EXPANSION:
       if (sub === 0x00) {
-        if (length !== 2 + MDB_IDENTITY_LENGTH) return fail('length');
+        if (bytes.length !== 2 + MDB_IDENTITY_LENGTH) return fail('length');
         const identity = readIdentity(bytes, 2);
-        return identity ? ok({ type: 'REQUEST_ID', ...identity }) : fail('value');
+        return identity ? { ok: true, command: { type: 'REQUEST_ID', ...identity } } : fail('value');
       }
       return fail(sub === undefined ? 'length' : 'unknown');
     default:

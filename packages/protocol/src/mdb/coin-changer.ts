@@ -9,6 +9,8 @@ import { MDB_MAX_POLL_LENGTH, MdbAddress } from './block.js';
 import {
   block,
   checkUnsigned,
+  commandByte,
+  exactCommand,
   fail,
   padded,
   pollBlock,
@@ -189,13 +191,10 @@ export function encodeChangerCommand(command: ChangerCommand): Uint8Array {
 
 /** A changer command from the bytes of a VMC block (without CHK). Never throws. */
 export function decodeChangerCommand(bytes: Uint8Array): ChangerCommandDecodeResult {
-  const length = bytes.length;
-  const first = bytes[0];
-  if (first === undefined) return fail('length');
-  if ((first & 0xf8) !== MdbAddress.COIN_CHANGER) return fail('address');
-  const ok = (command: ChangerCommand): ChangerCommandDecodeResult => ({ ok: true, command });
-  const exactly = (expected: number, command: () => ChangerCommand): ChangerCommandDecodeResult =>
-    length === expected ? ok(command()) : fail('length');
+  const first = commandByte(bytes, MdbAddress.COIN_CHANGER);
+  if (typeof first !== 'number') return first;
+  const exactly = (length: number, command: () => ChangerCommand): ChangerCommandDecodeResult =>
+    exactCommand(bytes, length, command);
   switch (first) {
     case C.RESET:
       return exactly(1, () => ({ type: 'RESET' }));

@@ -21,6 +21,25 @@ export function fail(error: MdbMessageError): MdbFailure {
   return { ok: false, error };
 }
 
+/**
+ * The first byte of a command block (address and command), or a failure for an empty block
+ * or one addressed to another device: the checks every command decoder starts with.
+ */
+export function commandByte(bytes: Uint8Array, address: number): number | MdbFailure {
+  const first = bytes[0];
+  if (first === undefined) return fail('length');
+  return (first & 0xf8) === address ? first : fail('address');
+}
+
+/** The command `make` builds if the block is `length` bytes long, else a length failure. */
+export function exactCommand<C>(
+  bytes: Uint8Array,
+  length: number,
+  make: () => C,
+): { ok: true; command: C } | MdbFailure {
+  return bytes.length === length ? { ok: true, command: make() } : fail('length');
+}
+
 export function checkUnsigned(name: string, value: number, bits: number): number {
   const max = 2 ** bits - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
