@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './line.js';
 import { MAX_DATA, decodeFrame, encodeFrame, frameChecksum, type DecodeResult, type Frame } from './frame.js';
-
-/** `'06 01 00'` -> bytes. */
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/\s+/g, '');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-/** bytes -> `'06 01 00'`. */
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-}
+import { fromHex, toHex } from './hex.js';
 
 /**
  * Frames and their bytes on the wire, worked out by hand from the spec: the two examples
@@ -23,58 +11,58 @@ function toHex(bytes: Uint8Array): string {
 const VECTORS: readonly { name: string; frame: Frame; wire: string }[] = [
   {
     name: 'the spec example ACK, SEQ 1',
-    frame: { type: 0x01, seq: 1, data: hex('') },
+    frame: { type: 0x01, seq: 1, data: fromHex('') },
     wire: '06 01 00 00 00 01 00 00 07',
   },
   {
     name: 'the spec example VEND vendId 7, channel 12, price 350, method 0, SEQ 3',
-    frame: { type: 0x11, seq: 3, data: hex('00 00 00 07 00 0c 00 00 01 5e 00') },
+    frame: { type: 0x11, seq: 3, data: fromHex('00 00 00 07 00 0c 00 00 01 5e 00') },
     wire: '06 11 00 00 00 03 00 00 00 10 07 00 0c 00 00 01 5e 00 47 01 07',
   },
   {
     // CHK: 1006 ^ 0710 ^ 0007 ^ 1006 = 0717
     name: 'TYPE 10, SEQ 06071000, DATA 07 10 06, CHK 07 17',
-    frame: { type: 0x10, seq: 0x06071000, data: hex('07 10 06') },
+    frame: { type: 0x10, seq: 0x06071000, data: fromHex('07 10 06') },
     wire: '06 10 10 10 06 10 07 10 10 00 10 07 10 10 10 06 10 07 17 07',
   },
   {
     // CHK: 0100 ^ 0000 ^ 0000 ^ 1106 = 1006
     name: 'CHK 10 06: both CHK bytes escaped',
-    frame: { type: 0x01, seq: 0, data: hex('00 11 06') },
+    frame: { type: 0x01, seq: 0, data: fromHex('00 11 06') },
     wire: '06 01 00 00 00 00 00 11 10 06 10 10 10 06 07',
   },
   {
     // CHK: 0600 ^ 0000 ^ 0607 ^ 1000 = 1007 (the odd last byte 10 is the high byte)
     name: 'TYPE 06, SEQ 00000006, DATA 07 10, odd length, CHK 10 07',
-    frame: { type: 0x06, seq: 6, data: hex('07 10') },
+    frame: { type: 0x06, seq: 6, data: fromHex('07 10') },
     wire: '06 10 06 00 00 00 10 06 10 07 10 10 10 10 10 07 07',
   },
   {
     // CHK: 4400 ^ 0000 ^ 0100 ^ 0200 = 4700; a low-byte reading of 02 would give 4502
     name: 'SELECTION channel 2, SEQ 1: odd last byte is a high byte',
-    frame: { type: 0x44, seq: 1, data: hex('00 02') },
+    frame: { type: 0x44, seq: 1, data: fromHex('00 02') },
     wire: '06 44 00 00 00 01 00 02 47 00 07',
   },
   {
     name: 'SEQ ffffffff',
-    frame: { type: 0x01, seq: 0xffffffff, data: hex('') },
+    frame: { type: 0x01, seq: 0xffffffff, data: fromHex('') },
     wire: '06 01 ff ff ff ff 01 00 07',
   },
 ];
 
 describe('frameChecksum', () => {
   it('XORs big-endian 16-bit words; an odd last byte is a high byte', () => {
-    expect(frameChecksum(hex(''))).toBe(0);
-    expect(frameChecksum(hex('12'))).toBe(0x1200);
-    expect(frameChecksum(hex('12 34'))).toBe(0x1234);
-    expect(frameChecksum(hex('12 34 56'))).toBe(0x1234 ^ 0x5600);
-    expect(frameChecksum(hex('12 34 56 78'))).toBe(0x1234 ^ 0x5678);
-    expect(frameChecksum(hex('01 00 00 00 01'))).toBe(0);
-    expect(frameChecksum(hex('11 00 00 00 03 00 00 00 07 00 0c 00 00 01 5e 00'))).toBe(0x4701);
+    expect(frameChecksum(fromHex(''))).toBe(0);
+    expect(frameChecksum(fromHex('12'))).toBe(0x1200);
+    expect(frameChecksum(fromHex('12 34'))).toBe(0x1234);
+    expect(frameChecksum(fromHex('12 34 56'))).toBe(0x1234 ^ 0x5600);
+    expect(frameChecksum(fromHex('12 34 56 78'))).toBe(0x1234 ^ 0x5678);
+    expect(frameChecksum(fromHex('01 00 00 00 01'))).toBe(0);
+    expect(frameChecksum(fromHex('11 00 00 00 03 00 00 00 07 00 0c 00 00 01 5e 00'))).toBe(0x4701);
   });
 
   it('reads a view into a larger buffer from its own start', () => {
-    const buffer = hex('ff ff 12 34 56 ff');
+    const buffer = fromHex('ff ff 12 34 56 ff');
     expect(frameChecksum(buffer.subarray(2, 5))).toBe(0x1234 ^ 0x5600);
   });
 });
@@ -85,7 +73,7 @@ describe('encodeFrame and decodeFrame', () => {
   });
 
   it.each(VECTORS)('decode $name', ({ frame, wire }) => {
-    expect(decodeFrame(hex(wire))).toEqual({ ok: true, frame });
+    expect(decodeFrame(fromHex(wire))).toEqual({ ok: true, frame });
   });
 
   it('escapes every 06, 07 and 10 between STX and ETX and no other byte', () => {
@@ -203,7 +191,7 @@ describe('decodeFrame refuses', () => {
   ];
 
   it.each(cases)('$name', ({ wire, result }) => {
-    expect(decodeFrame(hex(wire))).toEqual(result);
+    expect(decodeFrame(fromHex(wire))).toEqual(result);
   });
 
   it('more than 263 unescaped bytes, as a length error with SEQ; 263 is fine', () => {
@@ -219,7 +207,7 @@ describe('decodeFrame refuses', () => {
   });
 
   it('a bad escape before a length or CHK problem: format comes first', () => {
-    expect(decodeFrame(hex('06 01 00 00 00 01 10 41 07'))).toEqual({ ok: false, error: 'format', seq: 1 });
+    expect(decodeFrame(fromHex('06 01 00 00 00 01 10 41 07'))).toEqual({ ok: false, error: 'format', seq: 1 });
   });
 
   it('never throws, and whatever it accepts is a frame that encodes back to the same bytes', () => {
@@ -263,10 +251,10 @@ describe('decodeFrame refuses', () => {
 
   it('cannot see two bytes of the same parity changed by the same XOR: the limit of a 16-bit XOR', () => {
     // The spec's VEND with vendId 7 -> 0x2007 and price 350 -> 0x2000015e: both the low byte of a word, both XOR 0x20.
-    const changed = hex('06 11 00 00 00 03 00 00 20 10 07 00 0c 20 00 01 5e 00 47 01 07');
+    const changed = fromHex('06 11 00 00 00 03 00 00 20 10 07 00 0c 20 00 01 5e 00 47 01 07');
     expect(decodeFrame(changed)).toEqual({
       ok: true,
-      frame: { type: 0x11, seq: 3, data: hex('00 00 20 07 00 0c 20 00 01 5e 00') },
+      frame: { type: 0x11, seq: 3, data: fromHex('00 00 20 07 00 0c 20 00 01 5e 00') },
     });
   });
 });

@@ -1,5 +1,6 @@
 export * from './codes.js';
 export * from './frame.js';
+export * from './hex.js';
 export * from './messages.js';
 export * from './message-codec.js';
 export * from './mdb/index.js';

@@ -4,19 +4,7 @@ import { createLinePair, createRng, type LineEnd, type LineNoise } from './line.
 import { Link, type ByteTransport, type ReceivedFrame, type SendOutcome } from './link.js';
 import { encodeMessage, type Message } from './message-codec.js';
 import { FrameParser } from './parser.js';
-
-/** `'06 01 00'` -> bytes. */
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/\s+/g, '');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-/** bytes -> `'06 01 00'`. */
-function toHex(bytes: Iterable<number>): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-}
+import { fromHex, toHex } from './hex.js';
 
 /** The frame of a message with a given SEQ. */
 function wireOf(message: Message, seq: number): Uint8Array {
@@ -74,7 +62,7 @@ function rawPeer(end: LineEnd): {
   });
   return {
     write: (...wires) => {
-      for (const wire of wires) end.write(typeof wire === 'string' ? hex(wire) : wire);
+      for (const wire of wires) end.write(typeof wire === 'string' ? fromHex(wire) : wire);
     },
     get results() {
       return results;
@@ -366,7 +354,11 @@ describe('Link sending', () => {
     let settled = false;
     const outcome = host.send({ type: 'POLL' }).finally(() => (settled = true));
     await until(() => vmc.frames().length === 1);
-    vmc.write(ACK_101, '06 02 00 00 00 63 01 61 01 07', encodeFrame({ type: 0x01, seq: 100 + 2 ** 16, data: hex('') }));
+    vmc.write(
+      ACK_101,
+      '06 02 00 00 00 63 01 61 01 07',
+      encodeFrame({ type: 0x01, seq: 100 + 2 ** 16, data: fromHex('') }),
+    );
     await wait(30);
     expect(settled).toBe(false);
     expect(vmc.frames()).toHaveLength(1);
@@ -385,7 +377,7 @@ describe('Link sending', () => {
     await until(() => vmc.frames().length === 2);
     vmc.write(ACK_101);
     await until(() => vmc.frames().length === 3);
-    vmc.write(encodeFrame({ type: 0x01, seq: 102, data: hex('') }));
+    vmc.write(encodeFrame({ type: 0x01, seq: 102, data: fromHex('') }));
     expect(await Promise.all(outcomes)).toEqual([
       { delivered: true, seq: 100 },
       { delivered: true, seq: 101 },

@@ -8,19 +8,7 @@ import {
   type MessageOf,
   type VendMessage,
 } from './message-codec.js';
-
-/** `'00 0c'` -> bytes. */
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/\s+/g, '');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-/** bytes -> `'00 0c'`. */
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
-}
+import { fromHex, toHex } from './hex.js';
 
 /** ASCII text -> hex, zero-padded to `length` bytes (HELLO strings). */
 function asciiHex(text: string, length: number): string {
@@ -187,11 +175,11 @@ describe('message codec vectors', () => {
   it.each(VECTORS.map((v) => [describeMessage(v.message), v] as const))('encodes %s', (_, v) => {
     const encoded = encodeMessage(v.message);
     expect(encoded.type).toBe(v.type);
-    expect(toHex(encoded.data)).toBe(toHex(hex(v.data)));
+    expect(toHex(encoded.data)).toBe(toHex(fromHex(v.data)));
   });
 
   it.each(VECTORS.map((v) => [describeMessage(v.message), v] as const))('decodes %s', (_, v) => {
-    expect(decodeMessage(v.type, hex(v.data))).toEqual({ ok: true, message: v.message });
+    expect(decodeMessage(v.type, fromHex(v.data))).toEqual({ ok: true, message: v.message });
   });
 
   it.each(VECTORS.map((v) => [describeMessage(v.message), v] as const))('round-trips %s', (_, v) => {
@@ -201,7 +189,7 @@ describe('message codec vectors', () => {
 
   it('reads the DATA of the spec example frame as VEND vendId 7, channel 12, price 350, method 0', () => {
     // `06 11 00 00 00 03 | 00 00 00 10 07 00 0c 00 00 01 5e 00 | 47 01 07`: DATA with `10 07` unescaped.
-    const wire = hex('06 11 00 00 00 03 00 00 00 10 07 00 0c 00 00 01 5e 00 47 01 07');
+    const wire = fromHex('06 11 00 00 00 03 00 00 00 10 07 00 0c 00 00 01 5e 00 47 01 07');
     const data = [...wire.subarray(6, wire.length - 3)].filter((b, i, all) => !(b === 0x10 && all[i + 1] === 0x07));
     expect(decodeMessage(wire[1] ?? -1, Uint8Array.from(data))).toEqual({
       ok: true,
@@ -210,7 +198,7 @@ describe('message codec vectors', () => {
   });
 
   it('reads DATA that is a view into a larger buffer', () => {
-    const buffer = hex('aa bb cc 00 00 00 07 00 0c 00 00 01 5e 00 dd ee');
+    const buffer = fromHex('aa bb cc 00 00 00 07 00 0c 00 00 01 5e 00 dd ee');
     expect(decodeMessage(0x11, buffer.subarray(3, 14))).toEqual({
       ok: true,
       message: { type: 'VEND', vendId: 7, channel: 12, price: 350, method: 0 },
@@ -263,7 +251,7 @@ describe('decodeMessage refuses', () => {
 
 describe('decodeMessage reads bytes a message cannot represent leniently', () => {
   it('reads any non-zero door or cooling byte as open / on, and encodes them back as 1', () => {
-    const result = decodeMessage(0x40, hex('02 00 28 ff 00 00 00 00 00 00'));
+    const result = decodeMessage(0x40, fromHex('02 00 28 ff 00 00 00 00 00 00'));
     expect(result).toEqual({
       ok: true,
       message: { type: 'STATUS', doorOpen: true, temperature: 40, cooling: true, errors: 0, credit: 0 },
@@ -272,14 +260,14 @@ describe('decodeMessage reads bytes a message cannot represent leniently', () =>
   });
 
   it('ignores SET_ACCEPT flag bits 3..7', () => {
-    expect(decodeMessage(0x12, hex('fa'))).toEqual({
+    expect(decodeMessage(0x12, fromHex('fa'))).toEqual({
       ok: true,
       message: { type: 'SET_ACCEPT', coins: false, bills: true, cashless: false },
     });
   });
 
   it('strips only the trailing zeros of HELLO strings', () => {
-    const data = hex(`01 ${asciiHex('AB', 3)} ${asciiHex('CD', 13)} ${asciiHex('x', 8)} 00 08`);
+    const data = fromHex(`01 ${asciiHex('AB', 3)} ${asciiHex('CD', 13)} ${asciiHex('x', 8)} 00 08`);
     const result = decodeMessage(0x46, data);
     expect(result).toEqual({
       ok: true,
@@ -289,7 +277,7 @@ describe('decodeMessage reads bytes a message cannot represent leniently', () =>
   });
 
   it('reads non-ASCII bytes of HELLO strings as ?', () => {
-    const data = hex(`01 ${asciiHex('A\u00e9B', 16)} ${asciiHex('\u00ff', 8)} 00 01`);
+    const data = fromHex(`01 ${asciiHex('A\u00e9B', 16)} ${asciiHex('\u00ff', 8)} 00 01`);
     expect(decodeMessage(0x46, data)).toEqual({
       ok: true,
       message: { type: 'HELLO', version: 1, boardId: 'A?B', firmware: '?', channelCount: 1 },

@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, type DecodeResult, type Frame } from './frame.js';
 import { createRng } from './line.js';
 import { FrameParser } from './parser.js';
-
-/** `'06 01 00'` -> bytes. */
-function hex(text: string): Uint8Array {
-  const digits = text.replace(/\s+/g, '');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
+import { fromHex } from './hex.js';
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
@@ -39,14 +32,14 @@ function parse(stream: Uint8Array, chunking: Chunking, seed = 7): { results: Dec
 
 const CHUNKINGS: readonly Chunking[] = ['bytes', 'random', 'whole'];
 
-const ACK_1 = hex('06 01 00 00 00 01 00 00 07');
-const ACK_1_FRAME: Frame = { type: 0x01, seq: 1, data: hex('') };
-const VEND_3 = hex('06 11 00 00 00 03 00 00 00 10 07 00 0c 00 00 01 5e 00 47 01 07');
-const VEND_3_FRAME: Frame = { type: 0x11, seq: 3, data: hex('00 00 00 07 00 0c 00 00 01 5e 00') };
+const ACK_1 = fromHex('06 01 00 00 00 01 00 00 07');
+const ACK_1_FRAME: Frame = { type: 0x01, seq: 1, data: fromHex('') };
+const VEND_3 = fromHex('06 11 00 00 00 03 00 00 00 10 07 00 0c 00 00 01 5e 00 47 01 07');
+const VEND_3_FRAME: Frame = { type: 0x11, seq: 3, data: fromHex('00 00 00 07 00 0c 00 00 01 5e 00') };
 
 describe('FrameParser', () => {
   it.each(CHUNKINGS)('cuts the spec examples out of a stream with noise, counting the noise (%s)', (chunking) => {
-    const stream = concat(hex('ff 00 07 10'), ACK_1, hex('41 42 43'), VEND_3, ACK_1, hex('99'));
+    const stream = concat(fromHex('ff 00 07 10'), ACK_1, fromHex('41 42 43'), VEND_3, ACK_1, fromHex('99'));
     expect(parse(stream, chunking)).toEqual({
       results: [
         { ok: true, frame: ACK_1_FRAME },
@@ -58,7 +51,7 @@ describe('FrameParser', () => {
   });
 
   it.each(CHUNKINGS)('reports bad frames with their SEQ and goes on (%s)', (chunking) => {
-    const stream = concat(hex('06 01 00 00 00 01 00 01 07'), hex('06 40 00 00 00 09 10 41 00 00 07'), ACK_1);
+    const stream = concat(fromHex('06 01 00 00 00 01 00 01 07'), fromHex('06 40 00 00 00 09 10 41 00 00 07'), ACK_1);
     const { results } = parse(stream, chunking);
     expect(results).toEqual([
       { ok: false, error: 'checksum', seq: 1 },
@@ -70,7 +63,7 @@ describe('FrameParser', () => {
   it.each(CHUNKINGS)('finds a frame whose STX noise swallowed, from the byte after the failed STX (%s)', (chunking) => {
     // Noise `06 aa 10` makes the real STX read as an escaped 06: the noise frame runs to the
     // real ETX and fails its CHK (SEQ as read: 06 01 00 00); the search resumes at `aa`.
-    const stream = concat(hex('06 aa 10'), ACK_1);
+    const stream = concat(fromHex('06 aa 10'), ACK_1);
     expect(parse(stream, chunking)).toEqual({
       results: [
         { ok: false, error: 'checksum', seq: 0x06010000 },
@@ -81,7 +74,7 @@ describe('FrameParser', () => {
   });
 
   it.each(CHUNKINGS)('finds a swallowed frame inside a noise frame whose CHK fails (%s)', (chunking) => {
-    const stream = concat(hex('06 aa bb cc dd ee 10'), VEND_3, ACK_1);
+    const stream = concat(fromHex('06 aa bb cc dd ee 10'), VEND_3, ACK_1);
     const { results } = parse(stream, chunking);
     expect(results.filter((result) => result.ok)).toEqual([
       { ok: true, frame: VEND_3_FRAME },
@@ -91,7 +84,7 @@ describe('FrameParser', () => {
   });
 
   it.each(CHUNKINGS)('starts a new frame at an unescaped STX inside a frame (%s)', (chunking) => {
-    const stream = concat(hex('06 01 00'), ACK_1, hex('06 40 00 00 00 2a 00'), VEND_3);
+    const stream = concat(fromHex('06 01 00'), ACK_1, fromHex('06 40 00 00 00 2a 00'), VEND_3);
     expect(parse(stream, chunking)).toEqual({
       results: [
         { ok: false, error: 'format' },
@@ -104,7 +97,7 @@ describe('FrameParser', () => {
   });
 
   it.each(CHUNKINGS)('drops a frame that grows past 263 bytes and searches again after its STX (%s)', (chunking) => {
-    const stream = concat(hex('06'), new Uint8Array(300), ACK_1);
+    const stream = concat(fromHex('06'), new Uint8Array(300), ACK_1);
     expect(parse(stream, chunking)).toEqual({
       results: [
         { ok: false, error: 'length', seq: 0 },
@@ -115,7 +108,14 @@ describe('FrameParser', () => {
   });
 
   it.each(CHUNKINGS)('finds a frame that a noise frame swallowed before growing too long (%s)', (chunking) => {
-    const stream = concat(hex('06'), new Uint8Array(250).fill(0x55), hex('10'), VEND_3, new Uint8Array(20), ACK_1);
+    const stream = concat(
+      fromHex('06'),
+      new Uint8Array(250).fill(0x55),
+      fromHex('10'),
+      VEND_3,
+      new Uint8Array(20),
+      ACK_1,
+    );
     const { results } = parse(stream, chunking);
     expect(results.filter((result) => result.ok)).toEqual([
       { ok: true, frame: VEND_3_FRAME },

@@ -124,8 +124,3 @@ export async function until(condition: () => boolean, timeoutMs = 3000): Promise
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
-
-/** Bytes as spaced hex: `06 01 00 00 00 01 00 00 07`. */
-export function hex(bytes: ArrayLike<number>): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-}

@@ -1,4 +1,4 @@
-import { createLinePair, decodeFrame, VendResult } from '@vmcloud/protocol';
+import { createLinePair, decodeFrame, toHex, VendResult } from '@vmcloud/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../machine/machine.js';
 import { Nvram } from '../machine/nvram.js';
@@ -7,7 +7,7 @@ import { BillValidator } from '../mdb/bill-validator.js';
 import { MdbBus } from '../mdb/bus.js';
 import { CashlessReader } from '../mdb/cashless-reader.js';
 import { CoinChanger } from '../mdb/coin-changer.js';
-import { TestHost, hex, until } from '../testing/host.js';
+import { TestHost, until } from '../testing/host.js';
 import { VmcFirmware } from './firmware.js';
 
 const FIRST_SEQ = 0x01020304;
@@ -54,7 +54,7 @@ describe('VmcFirmware boot', () => {
   it('sends HELLO at boot: version 1, board id, firmware, channel count (0x06 escaped)', async () => {
     const { host } = track(board());
     await host.next('HELLO');
-    expect(hex(host.bytes.slice(0, 37))).toBe(
+    expect(toHex(host.bytes.slice(0, 37))).toBe(
       '06 46 01 02 03 04 01 56 4d 43 2d 54 45 53 54 2d 30 30 30 31 00 00 00 53 49 4d 2d 31 2e 30 00 00 10 06 61 3e 07',
     );
     expect(host.all('HELLO')).toEqual([
@@ -100,7 +100,7 @@ describe('VmcFirmware POLL', () => {
       credit: 0,
     });
     // DATA: door 00, temperature 00 28, cooling, errors 00 00, credit 00 00 00 00.
-    expect(hex(frame.data)).toBe(`00 00 28 0${Number(message.cooling)} 00 00 00 00 00 00`);
+    expect(toHex(frame.data)).toBe(`00 00 28 0${Number(message.cooling)} 00 00 00 00 00 00`);
   });
 
   it('repeats the same STATUS frame, without acting again, when the same POLL frame comes again', async () => {
@@ -118,16 +118,16 @@ describe('VmcFirmware POLL', () => {
     await until(() => host.bytes.length - start >= 9 + 19);
     const firstAnswer = host.bytes.slice(start);
     const ack = '06 01 00 00 00 00 01 00 07';
-    expect(hex(firstAnswer.slice(0, 9))).toBe(ack);
-    const status = hex(firstAnswer.slice(9));
+    expect(toHex(firstAnswer.slice(0, 9))).toBe(ack);
+    const status = toHex(firstAnswer.slice(9));
     expect(status.startsWith('06 40 01 02 03 05 00 00 28')).toBe(true);
 
     const again = host.bytes.length;
     host.writeRaw(poll);
     await until(() => host.bytes.length - again >= firstAnswer.length);
     // The duplicate is ACKed and the very same STATUS frame (same SEQ) is sent again.
-    expect(hex(host.bytes.slice(again, again + 9))).toBe(ack);
-    expect(hex(host.bytes.slice(again + 9, again + firstAnswer.length))).toBe(status);
+    expect(toHex(host.bytes.slice(again, again + 9))).toBe(ack);
+    expect(toHex(host.bytes.slice(again + 9, again + firstAnswer.length))).toBe(status);
     expect(received).toEqual(['POLL']);
   });
 
@@ -157,7 +157,7 @@ describe('VmcFirmware VEND', () => {
     // Its own SEQ: the board's next after HELLO; vendId 00 00 10 01 has its 0x10 escaped.
     expect(frame.seq).toBe(FIRST_SEQ + 1);
     const start = host.bytes.findIndex((byte, i) => byte === 0x06 && host.bytes[i + 1] === 0x41);
-    expect(hex(host.bytes.slice(start, start + 24))).toBe(
+    expect(toHex(host.bytes.slice(start, start + 24))).toBe(
       '06 41 01 02 03 05 00 00 10 10 01 00 01 00 00 00 00 00 46 12 07',
     );
     const decoded = decodeFrame(Uint8Array.from(host.bytes.slice(start, start + 21)));

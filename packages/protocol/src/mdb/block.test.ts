@@ -16,11 +16,10 @@ import {
   mdbAddressOf,
   mdbChecksum,
 } from './block.js';
+import { fromHex } from '../hex.js';
 
-/** `'11 01 C8'` -> bytes. */
-function hex(text: string): number[] {
-  return text.split(/\s+/).map((byte) => parseInt(byte, 16));
-}
+/** `'11 01 C8'` -> bytes, as numbers to compare with blocks and 9-bit words. */
+const hex = (text: string): number[] => Array.from(fromHex(text));
 
 /** The spec's example blocks, CHK last. */
 const SETUP_PRICES = hex('11 01 00 C8 00 64 3E');

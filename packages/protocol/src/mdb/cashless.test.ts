@@ -8,11 +8,10 @@ import {
   type CashlessCommand,
   type CashlessResponse,
 } from './cashless.js';
+import { fromHex } from '../hex.js';
 
-/** `'11 01 C8'` -> bytes. */
-function hex(text: string): number[] {
-  return text.split(/\s+/).map((byte) => parseInt(byte, 16));
-}
+/** `'11 01 C8'` -> bytes, as numbers to compare with blocks and 9-bit words. */
+const hex = (text: string): number[] => Array.from(fromHex(text));
 
 /** Commands and their blocks on the bus, CHK last (hex worked out by hand from the standard's layouts). */
 const COMMANDS: [CashlessCommand, string][] = [

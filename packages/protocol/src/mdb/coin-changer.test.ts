@@ -11,11 +11,10 @@ import {
   type ChangerCommandType,
   type ChangerResponse,
 } from './coin-changer.js';
+import { fromHex } from '../hex.js';
 
-/** `'11 01 C8'` -> bytes. */
-function hex(text: string): number[] {
-  return text.split(/\s+/).map((byte) => parseInt(byte, 16));
-}
+/** `'11 01 C8'` -> bytes, as numbers to compare with blocks and 9-bit words. */
+const hex = (text: string): number[] => Array.from(fromHex(text));
 
 function sixteen(...head: number[]): number[] {
   return [...head, ...new Array<number>(16 - head.length).fill(0)];
