@@ -57,8 +57,6 @@ export const Items = z
   .max(100, 'must list at most 100 items')
   .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'must not list a product twice');
 
-export type Item = z.infer<typeof Items>[number];
-
 export const DocumentNo = z
   .string({ error: 'is required' })
   .trim()
