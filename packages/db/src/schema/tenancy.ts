@@ -25,6 +25,11 @@ export const tenants = defineTable(
     /** Machines the lease pays for; machines in use are counted from `machines`. */
     machineQuota: c.int().notNull().default(0),
     trialUsed: c.bool().notNull().default(false),
+    /**
+     * The IANA time zone of the tenant's business day: every day window, settlement,
+     * statistic and document number cuts days there.
+     */
+    timeZone: c.string(64).notNull().default('Asia/Shanghai'),
     ...auditColumns(),
   },
   { uniques: [['code'], ['name']], indexes: [['kind', 'status'], ['leaseEndsAt']] },

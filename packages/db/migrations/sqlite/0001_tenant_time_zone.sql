@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `time_zone` text(64) DEFAULT 'Asia/Shanghai' NOT NULL;
