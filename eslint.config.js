@@ -51,5 +51,74 @@ export default defineConfig(
     },
   },
 
+  // apps/api: rules live in domain folders and know nothing of tRPC; routers are thin and
+  // never import one another (README, "Where code lives"). Router files are `router.ts` and
+  // `*-router.ts`; the tRPC layer is `src/trpc/` and `src/http/`; `src/app-router.ts`
+  // composes the routers.
+  {
+    name: 'vmcloud/api/domain',
+    files: ['apps/api/src/**/*.ts'],
+    ignores: [
+      'apps/api/src/testing.ts',
+      'apps/api/src/trpc/**',
+      'apps/api/src/http/**',
+      'apps/api/src/**/router.ts',
+      'apps/api/src/**/*-router.ts',
+      'apps/api/src/app-router.ts',
+      'apps/api/src/**/*.test.ts',
+      'apps/api/src/**/*.test-d.ts',
+      'apps/api/test/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@trpc/server', '@trpc/server/*'],
+              message: 'Only the tRPC layer (src/trpc, src/http) and router files import @trpc/server; throw a domain error (src/shared/errors.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'vmcloud/api/routers',
+    files: ['apps/api/src/**/router.ts', 'apps/api/src/**/*-router.ts'],
+    ignores: ['apps/api/src/app-router.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)([a-z-]+-)?router\\.js$',
+              message: 'A router never imports another router: move the shared rule into its domain module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'vmcloud/api/permission-codes',
+    files: ['apps/api/**/*.ts'],
+    ignores: ['apps/api/src/access/catalog.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^\\d{5}$/]',
+          message: 'A permission code is named through P (src/access/catalog.ts), never written as a literal.',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/^\\d{5}$/]',
+          message: 'A permission code is named through P (src/access/catalog.ts), never written as a literal.',
+        },
+      ],
+    },
+  },
+
   prettier,
 );

@@ -15,7 +15,7 @@ import type { Context, Services } from '../src/trpc/context.js';
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
 const { PrincipalCache } = (await import(dist('auth/principal.js'))) as typeof import('../src/auth/principal.js');
 const { createLogger } = (await import(dist('log.js'))) as typeof import('../src/log.js');
-const { appRouter } = (await import(dist('routers/index.js'))) as typeof import('../src/routers/index.js');
+const { appRouter } = (await import(dist('app-router.js'))) as typeof import('../src/app-router.js');
 const { createApiServer, sessionTokenOf } = (await import(dist('server.js'))) as typeof import('../src/server.js');
 const { createContext } = (await import(dist('trpc/context.js'))) as typeof import('../src/trpc/context.js');
 const { createTrpcHandler } = (await import(

@@ -4,5 +4,5 @@ export { reportDatabase, formatReport, type DatabaseReport } from './report.js';
 export { seed, isEmpty, DEMO_PASSWORD, DEMO_OPERATOR, MANUFACTURER } from './seed/index.js';
 export { createApiServer, health } from './server.js';
 export { MODULES, PERMISSIONS, ROLE_TEMPLATES } from './access/catalog.js';
-export { quoteLease, discountFor } from './lease/fee.js';
-export type { AppRouter } from './routers/index.js';
+export { quoteLease, discountFor } from './tenants/fee.js';
+export type { AppRouter } from './app-router.js';

@@ -5,7 +5,7 @@ import { openKeyring } from '@vmcloud/db';
 import { openTestDatabase } from '@vmcloud/db/testing';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { PrincipalCache } from './auth/principal.js';
-import type { AppRouter } from './routers/index.js';
+import type { AppRouter } from './app-router.js';
 import { DEMO_PASSWORD } from './seed/index.js';
 import { createTestApi, DEMO_CODE } from './testing.js';
 import { describe, expect, it } from 'vitest';

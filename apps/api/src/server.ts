@@ -8,8 +8,8 @@ import type { Database } from '@vmcloud/db';
 import { SESSION_COOKIE } from './auth/principal.js';
 import { createTrpcHandler } from './http/trpc-handler.js';
 import { createStaticHandler } from './http/static.js';
-import { uploadDir } from './routers/uploads.js';
-import { appRouter } from './routers/index.js';
+import { uploadDir } from './media/uploads.js';
+import { appRouter } from './app-router.js';
 import { createContext, type Context, type Services } from './trpc/context.js';
 import { logUnexpected } from './trpc/init.js';
 

@@ -13,7 +13,7 @@ import { ROLE_TEMPLATES } from './access/catalog.js';
 import { hashPassword, type PasswordCost } from './auth/password.js';
 import { PrincipalCache, SESSION_COOKIE } from './auth/principal.js';
 import { createLogger } from './log.js';
-import { appRouter } from './routers/index.js';
+import { appRouter } from './app-router.js';
 import { DEMO_OPERATOR, DEMO_PASSWORD, MANUFACTURER, seed } from './seed/index.js';
 import { createRolesFromTemplates } from './seed/platform.js';
 import { createContext, type Context, type RequestInfo, type Services } from './trpc/context.js';

@@ -40,7 +40,7 @@ export const MODULES: readonly ModuleEntry[] = [
 export type PermissionKind = 'manufacturer' | 'operator';
 
 export interface PermissionEntry {
-  code: string;
+  code: PermissionCode;
   name: string;
   kind: PermissionKind;
   /**
@@ -50,40 +50,98 @@ export interface PermissionEntry {
   moduleCode: string | null;
 }
 
-const manufacturer = (code: string, name: string): PermissionEntry => ({
+const manufacturer = (code: PermissionCode, name: string): PermissionEntry => ({
   code,
   name,
   kind: 'manufacturer',
   moduleCode: null,
 });
-const operator = (code: string, name: string, moduleCode: string | null): PermissionEntry => ({
+const operator = (code: PermissionCode, name: string, moduleCode: string | null): PermissionEntry => ({
   code,
   name,
   kind: 'operator',
   moduleCode,
 });
 
+/**
+ * Every permission code, by name. Procedures, role templates and tests name a permission
+ * through this object; a five-digit string literal anywhere else fails the lint.
+ */
+export const P = {
+  viewTenants: '00001',
+  manageTenants: '00002',
+  managePricing: '00003',
+  manageModules: '00004',
+  managePermissions: '00005',
+  manageManufacturerUsers: '00006',
+  manageMachineTypes: '00007',
+  manageMachines: '00008',
+  viewLeaseOrders: '00009',
+  viewAuditLog: '00010',
+  publishReleases: '00011',
+  // One operator permission per rentable module, numbered in module order (checked below).
+  user: '00101',
+  role: '00102',
+  userGroup: '00103',
+  machine: '00104',
+  machineGroup: '00105',
+  channel: '00106',
+  channelGroup: '00107',
+  product: '00108',
+  order: '00109',
+  transfer: '00110',
+  goodsSettlement: '00111',
+  outboundQuery: '00112',
+  warehouseShipping: '00113',
+  listPrinting: '00114',
+  finance: '00115',
+  profitSettlement: '00116',
+  profitQuery: '00117',
+  turnoverStatistics: '00118',
+  staffInfo: '00119',
+  myTurnover: '00120',
+  myMachines: '00121',
+  myInventory: '00122',
+  paymentAccounts: '00123',
+  giftCodes: '00124',
+  ads: '00125',
+  alarms: '00126',
+  customFields: '00127',
+  renewLease: '00128',
+} as const;
+
+export type PermissionCode = (typeof P)[keyof typeof P];
+
+/** The permission of a module, by the module's code (`my_inventory` -> `P.myInventory`). */
+const moduleKey = (moduleCode: string) =>
+  moduleCode.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as keyof typeof P;
+
+function modulePermission(m: ModuleEntry, index: number): PermissionEntry {
+  const code = P[moduleKey(m.code)];
+  if (code !== `001${String(index + 1).padStart(2, '0')}`) throw new Error(`module ${m.code} has permission ${code}`);
+  return operator(code, m.name, m.code);
+}
+
 export const PERMISSIONS: readonly PermissionEntry[] = [
-  manufacturer('00001', 'View tenants'),
-  manufacturer('00002', 'Manage tenants and leases'),
-  manufacturer('00003', 'Manage pricing and discount tiers'),
-  manufacturer('00004', 'Manage modules'),
-  manufacturer('00005', 'Manage permissions and role templates'),
-  manufacturer('00006', 'Manage manufacturer users'),
-  manufacturer('00007', 'Manage machine types'),
-  manufacturer('00008', 'Manage and sell machines'),
-  manufacturer('00009', 'View lease orders'),
-  manufacturer('00010', 'View the audit log'),
-  manufacturer('00011', 'Publish terminal app releases'),
-  // One operator permission per rentable module, numbered in module order.
-  ...MODULES.map((m, i) => operator(`001${String(i + 1).padStart(2, '0')}`, m.name, m.code)),
-  operator('00123', 'Manage payment accounts', 'finance'),
-  operator('00124', 'Manage gift codes', 'order'),
-  operator('00125', 'Manage ads', 'machine'),
-  operator('00126', 'View and acknowledge alarms', 'machine'),
-  operator('00127', 'Manage custom fields', 'user'),
+  manufacturer(P.viewTenants, 'View tenants'),
+  manufacturer(P.manageTenants, 'Manage tenants and leases'),
+  manufacturer(P.managePricing, 'Manage pricing and discount tiers'),
+  manufacturer(P.manageModules, 'Manage modules'),
+  manufacturer(P.managePermissions, 'Manage permissions and role templates'),
+  manufacturer(P.manageManufacturerUsers, 'Manage manufacturer users'),
+  manufacturer(P.manageMachineTypes, 'Manage machine types'),
+  manufacturer(P.manageMachines, 'Manage and sell machines'),
+  manufacturer(P.viewLeaseOrders, 'View lease orders'),
+  manufacturer(P.viewAuditLog, 'View the audit log'),
+  manufacturer(P.publishReleases, 'Publish terminal app releases'),
+  ...MODULES.map(modulePermission),
+  operator(P.paymentAccounts, 'Manage payment accounts', 'finance'),
+  operator(P.giftCodes, 'Manage gift codes', 'order'),
+  operator(P.ads, 'Manage ads', 'machine'),
+  operator(P.alarms, 'View and acknowledge alarms', 'machine'),
+  operator(P.customFields, 'Manage custom fields', 'user'),
   // Not tied to a module: a tenant must be able to renew whatever it rents.
-  operator('00128', 'Renew the lease', null),
+  operator(P.renewLease, 'Renew the lease', null),
 ];
 
 const operatorCodeOf = (moduleCode: string) => {
@@ -97,7 +155,7 @@ export interface RoleTemplate {
   name: string;
   kind: PermissionKind;
   description: string;
-  permissions: readonly string[];
+  permissions: readonly PermissionCode[];
 }
 
 const allOf = (kind: PermissionKind) => PERMISSIONS.filter((p) => p.kind === kind).map((p) => p.code);
@@ -115,7 +173,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     name: '厂商管理员',
     kind: 'manufacturer',
     description: 'Tenants, leases, machine types and machine sales',
-    permissions: ['00001', '00002', '00007', '00008', '00009'],
+    permissions: [P.viewTenants, P.manageTenants, P.manageMachineTypes, P.manageMachines, P.viewLeaseOrders],
   },
   {
     key: 'operator_admin',
@@ -172,7 +230,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
       ...['finance', 'profit_settlement', 'profit_query', 'turnover_statistics', 'order', 'goods_settlement'].map(
         operatorCodeOf,
       ),
-      '00123',
+      P.paymentAccounts,
     ],
   },
 ];

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, type Database } from '@vmcloud/db';
-import { isUniqueViolation } from '../trpc/errors.js';
+import { isUniqueViolation } from '../shared/errors.js';
 import type { Logger } from '../log.js';
 
 export interface Job {

@@ -20,7 +20,7 @@
  * - `profit` = revenue - cost.
  */
 import { and, asc, eq, inArray, isNotNull, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import { createdWindow, type Position } from './keyset.js';
+import { createdWindow, type Position } from '../shared/paging.js';
 import type { OrderRow } from './orders.js';
 
 export const BATCH_SIZE = 5_000;

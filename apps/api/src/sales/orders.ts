@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, type Row, type SQL, type Tables, type TenantSco
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { id, Timestamp } from '../trpc/schemas.js';
-import { createdWindow, type Position } from './keyset.js';
+import { createdWindow, type Position } from '../shared/paging.js';
 
 export type OrderRow = Row<Tables['orders']>;
 type OrdersTable = Tables['orders']['sqlite'];

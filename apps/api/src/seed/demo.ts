@@ -7,7 +7,7 @@
 
 import { eq, newId, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { MODULES } from '../access/catalog.js';
-import { quoteLease } from '../lease/fee.js';
+import { quoteLease } from '../tenants/fee.js';
 import { createRolesFromTemplates, createUser, type SeededUser, type SeedOptions } from './platform.js';
 
 export const DEMO_OPERATOR = { code: '100001', name: 'Demo_Vending' } as const;

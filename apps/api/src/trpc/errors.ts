@@ -1,15 +1,20 @@
 /** Turning failures into errors a client can act on. */
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import type { z } from 'zod';
+import type { DomainErrorKind } from '../shared/errors.js';
 
-/** `<what> not found`: also what a row of another tenant gets, so that nothing of it is named. */
-export const notFound = (what: string) => new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
+export { isUniqueViolation } from '../shared/errors.js';
 
-/** A refused request; the message starts with the field it is about (`quantity: ...`). */
-export const badRequest = (message: string) => new TRPCError({ code: 'BAD_REQUEST', message });
-
-/** A permitted user asking for something a rule keeps from it. */
-export const forbidden = (message: string) => new TRPCError({ code: 'FORBIDDEN', message });
+/** The tRPC code (and so the HTTP status) of each kind of domain error. */
+export const TRPC_CODE_OF: Record<DomainErrorKind, TRPCError['code']> = {
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  refused: 'BAD_REQUEST',
+  forbidden: 'FORBIDDEN',
+  unauthorized: 'UNAUTHORIZED',
+  too_many: 'TOO_MANY_REQUESTS',
+  precondition: 'PRECONDITION_FAILED',
+};
 
 type Issue = z.core.$ZodIssue;
 
@@ -35,16 +40,4 @@ export function describeIssues(issues: readonly Issue[]): string {
     }
   }
   return parts.join('; ');
-}
-
-/** True for a duplicate-key error of SQLite or MySQL, wherever it sits in the cause chain. */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY') {
-      return true;
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

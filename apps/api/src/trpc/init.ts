@@ -20,17 +20,18 @@ import {
   TRPC_ERROR_CODES_BY_KEY,
 } from '@trpc/server/unstable-core-do-not-import';
 import { z } from 'zod';
-import type { DbHandle, PlatformScope, TenantScope } from '@vmcloud/db';
-import { PERMISSIONS } from '../access/catalog.js';
+import type { Database, DbHandle, PlatformScope, TenantScope } from '@vmcloud/db';
+import { PERMISSIONS, type PermissionCode, type PermissionEntry } from '../access/catalog.js';
 import type { Principal } from '../auth/principal.js';
 import type { Context } from './context.js';
-import { fieldErrorsOf, describeIssues, isUniqueViolation } from './errors.js';
+import { DomainError } from '../shared/errors.js';
+import { fieldErrorsOf, describeIssues, isUniqueViolation, TRPC_CODE_OF } from './errors.js';
 
 export interface Meta {
   /** Who may call it at all: anyone, or a signed-in user. */
   access?: 'public' | 'session';
   /** The permission code the caller must hold. */
-  permission?: string;
+  permission?: PermissionCode;
   /** Which kind of tenant may call it. */
   tenantKind?: 'manufacturer' | 'operator';
   /** Callable while the caller's tenant may only renew (lease expired or suspended). */
@@ -38,11 +39,15 @@ export interface Meta {
 }
 
 /**
- * What a failed call reports: input errors name the fields they are about, and a unique
- * key the request collides with is a CONFLICT. Anything else is reported as it is (an
- * unexpected error reaches the client as a bare INTERNAL_SERVER_ERROR, see below).
+ * What a failed call reports: a rule's refusal (a `DomainError`) gets its kind's code and
+ * its message, input errors name the fields they are about, and a unique key the request
+ * collides with is a CONFLICT. Anything else is reported as it is (an unexpected error
+ * reaches the client as a bare INTERNAL_SERVER_ERROR, see below).
  */
 export function reportedError(error: TRPCError): TRPCError {
+  if (error.cause instanceof DomainError) {
+    return new TRPCError({ code: TRPC_CODE_OF[error.cause.kind], message: error.cause.message, cause: error.cause });
+  }
   if (error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(error.cause.issues), cause: error.cause });
   }
@@ -150,14 +155,13 @@ export const authedProcedure = t.procedure
   .meta({ access: 'session' })
   .use(async ({ ctx, meta, next }) => next({ ctx: { principal: await signedIn(ctx, meta) } }));
 
-const PERMISSION_CODES = new Map(PERMISSIONS.map((p) => [p.code, p]));
+const PERMISSION_CODES = new Map<string, PermissionEntry>(PERMISSIONS.map((p) => [p.code, p]));
 
 /**
  * What a mutation writes through: the tenant's scope and the platform tables inside one
  * transaction, and `audit`, which records who changed what in that same transaction.
  */
 export interface Writer {
-  tx: DbHandle;
   scope: TenantScope;
   platform: PlatformScope;
   audit(entry: {
@@ -184,8 +188,13 @@ function redact(row: object | null | undefined): Record<string, unknown> | null 
   return Object.fromEntries(Object.entries(row).filter(([key]) => !SECRET_COLUMNS.has(key)));
 }
 
+/** A manufacturer's writer: also `tx`, the transaction over every tenant's rows (`tx.forTenant(id)`). */
+export interface ManufacturerWriter extends Writer {
+  tx: DbHandle;
+}
+
 function writerFor(ctx: Context, principal: Principal, path: string) {
-  return <T>(fn: (w: Writer) => Promise<T>): Promise<T> =>
+  return <T>(fn: (w: ManufacturerWriter) => Promise<T>): Promise<T> =>
     ctx.db.transaction((tx) => {
       const scope = tx.forTenant(principal.tenantId);
       return fn({
@@ -209,38 +218,71 @@ function writerFor(ctx: Context, principal: Principal, path: string) {
     });
 }
 
-/** What a signed-in procedure adds to the context: the principal, and its tenant's scope and writer. */
+/**
+ * Isolation by construction. A signed-in procedure's context carries its own tenant's
+ * scope and writer and the platform tables, and not the database handle: `ctx.db` is
+ * `never` there (and undefined at run time), so no operator procedure can reach
+ * `forTenant(anotherId)`. Manufacturer procedures also get `tenants`, the explicit
+ * cross-tenant handle (`trpc/isolation.test-d.ts` checks both).
+ */
 function ownTenant(ctx: Context, principal: Principal, path: string) {
+  const write: <T>(fn: (w: Writer) => Promise<T>) => Promise<T> = writerFor(ctx, principal, path);
   return {
+    db: undefined as never,
     principal,
     tenantId: principal.tenantId,
     scope: ctx.db.forTenant(principal.tenantId),
-    write: writerFor(ctx, principal, path),
+    platform: ctx.db.platform,
+    write,
   };
 }
 
-function permitted(kind: 'manufacturer' | 'operator', permission: string) {
-  const entry = PERMISSION_CODES.get(permission);
-  if (!entry || entry.kind !== kind) throw new Error(`${permission} is not a ${kind} permission`);
-  return t.procedure
-    .meta({ access: 'session', permission, tenantKind: kind })
-    .use(async ({ ctx, meta, path, next }) => {
-      const principal = await signedIn(ctx, meta);
-      if (principal.tenantKind !== kind || !principal.permissions.has(permission)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: `This needs permission ${permission} (${entry.name})` });
-      }
-      return next({ ctx: ownTenant(ctx, principal, path) });
-    });
+/** The manufacturer's handle on every tenant: the tenants it serves, read and changed by explicit procedures. */
+export interface CrossTenant {
+  forTenant(tenantId: string): TenantScope;
+  /** A transaction over any tenant's rows and the platform tables, with the manufacturer's audit trail. */
+  write: Database['transaction'];
 }
 
-/** A manufacturer user holding `permission` (a 000xx code). */
-export const manufacturerProcedure = (permission: string) => permitted('manufacturer', permission);
+/** The caller, if it is a `kind` user holding `permission`. */
+function checked(kind: 'manufacturer' | 'operator', permission: PermissionCode) {
+  const entry = PERMISSION_CODES.get(permission);
+  if (!entry || entry.kind !== kind) throw new Error(`${permission} is not a ${kind} permission`);
+  return async (ctx: Context, meta: Meta | undefined): Promise<Principal> => {
+    const principal = await signedIn(ctx, meta);
+    if (principal.tenantKind !== kind || !principal.permissions.has(permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs permission ${permission} (${entry.name})` });
+    }
+    return principal;
+  };
+}
+
+/** A manufacturer user holding `permission` (a 000xx code), with the cross-tenant handle `ctx.tenants`. */
+export const manufacturerProcedure = (permission: PermissionCode) => {
+  const check = checked('manufacturer', permission);
+  return t.procedure
+    .meta({ access: 'session', permission, tenantKind: 'manufacturer' })
+    .use(async ({ ctx, meta, path, next }) => {
+      const principal = await check(ctx, meta);
+      const db = ctx.db;
+      const tenants: CrossTenant = {
+        forTenant: (tenantId) => db.forTenant(tenantId),
+        write: (fn) => db.transaction(fn),
+      };
+      return next({ ctx: { ...ownTenant(ctx, principal, path), tenants, write: writerFor(ctx, principal, path) } });
+    });
+};
 
 /**
  * An operator user holding `permission` (a 001xx code) whose tenant rents the
- * permission's module; the context carries the tenant's scope.
+ * permission's module; the context carries the tenant's scope and no other.
  */
-export const operatorProcedure = (permission: string) => permitted('operator', permission);
+export const operatorProcedure = (permission: PermissionCode) => {
+  const check = checked('operator', permission);
+  return t.procedure
+    .meta({ access: 'session', permission, tenantKind: 'operator' })
+    .use(async ({ ctx, meta, path, next }) => next({ ctx: ownTenant(ctx, await check(ctx, meta), path) }));
+};
 
 /** A signed-in user of any tenant, with a writer for their own tenant (profile, password). */
 export const selfProcedure = t.procedure.meta({ access: 'session' }).use(async ({ ctx, meta, path, next }) => {

@@ -1,0 +1,58 @@
+/**
+ * The whole API: one router per domain. The admin console and the terminal import
+ * `type AppRouter` only.
+ */
+import { mergeRouters, router } from './trpc/init.js';
+import { recordOrder } from './sales/record-router.js';
+import { authRouter } from './auth/router.js';
+import { systemRouter } from './system/router.js';
+import { machinesRouter } from './machines/router.js';
+import { paymentAccountsRouter } from './payments/router.js';
+import { productsRouter } from './products/router.js';
+import { channelGroupsRouter, channelsRouter } from './channels/router.js';
+import { adsRouter } from './media/ads-router.js';
+import { alarmsRouter } from './machines/alarms-router.js';
+import { ordersRouter } from './sales/router.js';
+import { financeRouter } from './finance/router.js';
+import { turnoversRouter } from './finance/turnovers-router.js';
+import { profitRouter } from './finance/profit-router.js';
+import { giftCodesRouter } from './gift-codes/router.js';
+import { usersRouter } from './access/users-router.js';
+import { rolesRouter } from './access/roles-router.js';
+import { groupsRouter } from './access/groups-router.js';
+import { customFieldsRouter } from './custom-fields/router.js';
+
+import { stockRouters } from './stock/router.js';
+import { platformRouter } from './tenants/platform-router.js';
+import { leaseRouter } from './tenants/lease-router.js';
+import { tenantsRouter } from './tenants/router.js';
+import { catalogRouter } from './tenants/catalog-router.js';
+import { factoryRouter } from './machines/factory-router.js';
+export const appRouter = router({
+  auth: authRouter,
+  system: systemRouter,
+  machines: machinesRouter,
+  paymentAccounts: paymentAccountsRouter,
+  products: productsRouter,
+  channels: channelsRouter,
+  channelGroups: channelGroupsRouter,
+  ads: adsRouter,
+  alarms: alarmsRouter,
+  orders: mergeRouters(ordersRouter, router({ record: recordOrder })),
+  finance: financeRouter,
+  turnovers: turnoversRouter,
+  profit: profitRouter,
+  giftCodes: giftCodesRouter,
+  users: usersRouter,
+  roles: rolesRouter,
+  groups: groupsRouter,
+  customFields: customFieldsRouter,
+  ...stockRouters,
+  platform: platformRouter,
+  lease: leaseRouter,
+  tenants: tenantsRouter,
+  catalog: catalogRouter,
+  factory: factoryRouter,
+});
+
+export type AppRouter = typeof appRouter;

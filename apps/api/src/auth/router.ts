@@ -1,0 +1,98 @@
+/** Signing in and out, who am I, and changing one's own password. */
+import { TRPCError } from '@trpc/server';
+import { and, eq, ne } from '@vmcloud/db';
+import { z } from 'zod';
+import { signIn } from './login.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { hashToken, SESSION_COOKIE, type Principal } from './principal.js';
+import { authedProcedure, publicProcedure, router, selfProcedure } from '../trpc/init.js';
+import { Password, TenantCode, Username } from '../trpc/schemas.js';
+
+/** What the console needs to know about the signed-in user. */
+export function describePrincipal(p: Principal) {
+  return {
+    user: {
+      id: p.userId,
+      username: p.username,
+      displayName: p.displayName,
+      groupId: p.groupId,
+      groupAdmin: p.groupAdmin,
+    },
+    tenant: { id: p.tenantId, code: p.tenantCode, name: p.tenantName, kind: p.tenantKind },
+    permissions: [...p.permissions].sort(),
+    modules: [...p.modules].sort(),
+    restricted: p.restricted,
+    mustChangePassword: p.mustChangePassword,
+    sessionExpiresAt: p.sessionExpiresAt.toISOString(),
+  };
+}
+
+export const authRouter = router({
+  /**
+   * Signs in with tenant code, username and password; the session token travels only in
+   * the httpOnly cookie, out of reach of the page's scripts.
+   */
+  login: publicProcedure
+    .input(
+      z.object({
+        tenantCode: TenantCode,
+        username: Username,
+        password: z.string({ error: 'is required' }).min(1, 'is required').max(128, 'is too long'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { token } = await signIn(ctx, input);
+      const principal = await ctx.principals.resolve(ctx.db, token, ctx.now());
+      if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The session could not be opened' });
+      return describePrincipal(principal);
+    }),
+
+  /** Ends this session and clears the cookie. */
+  logout: authedProcedure.meta({ allowRestricted: true }).mutation(async ({ ctx }) => {
+    const { principal } = ctx;
+    const token = ctx.request.sessionToken ?? '';
+    await ctx.db.transaction(async (tx) => {
+      const scope = tx.forTenant(principal.tenantId);
+      await scope.sessions.deleteWhere((s) => eq(s.tokenHash, hashToken(token)));
+      await scope.auditLog.insert({
+        userId: principal.userId,
+        action: 'auth.logout',
+        entity: 'sessions',
+        entityId: principal.sessionId,
+        requestId: ctx.request.requestId,
+        ip: ctx.request.ip,
+        createdBy: principal.userId,
+      });
+    });
+    ctx.principals.invalidate({ userId: principal.userId });
+    ctx.cookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
+    return { ok: true as const };
+  }),
+
+  /** The signed-in user, tenant, permissions and rented modules. */
+  me: authedProcedure.meta({ allowRestricted: true }).query(({ ctx }) => describePrincipal(ctx.principal)),
+
+  /** Changes one's own password; every other session of the user is signed out. */
+  changePassword: selfProcedure
+    .input(z.object({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: Password }))
+    .mutation(async ({ ctx, input }) => {
+      const { principal } = ctx;
+      const user = await ctx.scope.users.get(principal.userId);
+      if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'currentPassword: is wrong' });
+      }
+      const passwordHash = await hashPassword(input.newPassword, ctx.passwordCost);
+      await ctx.write(async (w) => {
+        await w.scope.users.update(user.id, {
+          passwordHash,
+          mustChangePassword: false,
+          updatedAt: ctx.now(),
+          updatedBy: user.id,
+        });
+        await w.scope.sessions.deleteWhere((s) => and(eq(s.userId, user.id), ne(s.id, principal.sessionId)));
+        await w.audit({ entity: 'users', entityId: user.id, after: { passwordChanged: true } });
+      });
+      ctx.principals.invalidate({ userId: user.id });
+      return { ok: true as const };
+    }),
+});

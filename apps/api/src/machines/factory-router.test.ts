@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from '@vmcloud/db';
+import { testDialects } from '@vmcloud/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../seed/index.js';
+import {
+  createTestApi,
+  DEMO_CODE,
+  MANUFACTURER_CODE,
+  tenantIdOf,
+  type Caller,
+  type TestApi,
+  failure,
+} from '../testing.js';
+import { P } from '../access/catalog.js';
+
+const NOW = Date.UTC(2026, 10, 22, 12);
+
+for (const { dialect, skip } of testDialects()) {
+  describe.skipIf(skip !== undefined)(`[${dialect}] factory`, () => {
+    let api: TestApi;
+    let admin: Caller;
+    let maker: Caller;
+    let manufacturerId: string;
+    let demoId: string;
+
+    beforeAll(async () => {
+      api = await createTestApi(dialect, { now: () => new Date(NOW) });
+      admin = await api.signIn(MANUFACTURER_CODE, 'admin');
+      maker = await api.signIn(MANUFACTURER_CODE, 'maker');
+      manufacturerId = await tenantIdOf(api.db, MANUFACTURER_CODE);
+      demoId = await tenantIdOf(api.db, DEMO_CODE);
+    });
+    afterAll(async () => {
+      await api?.close();
+    });
+
+    const factory = () => api.db.forTenant(manufacturerId);
+    const audits = (action: string) => factory().auditLog.find({ where: (a) => eq(a.action, action) });
+
+    describe('users', () => {
+      it('lists the manufacturer’s users with their roles, and no secrets', async () => {
+        const users = await admin.factory.users.list();
+        expect(users.map((u) => [u.username, u.roles.map((r) => r.key)])).toEqual([
+          ['admin', ['system_admin']],
+          ['maker', ['manufacturer_admin']],
+        ]);
+        expect(JSON.stringify(users)).not.toContain('scrypt');
+        expect((await failure(maker.factory.users.list())).code).toBe('FORBIDDEN');
+      });
+
+      it('creates a user with a random password that works once given', async () => {
+        const roles = await admin.catalog.roleTemplates.list({ kind: 'manufacturer' });
+        const makerRole = roles.find((r) => r.key === 'manufacturer_admin');
+        const created = await admin.factory.users.create({
+          username: 'seller',
+          displayName: '销售',
+          roleIds: [makerRole?.id ?? ''],
+          phone: '13700137000',
+        });
+        expect(created.password).toMatch(/^[A-Za-z0-9]{12}$/);
+        expect(created.user).toMatchObject({ username: 'seller', phone: '13700137000', mustChangePassword: true });
+        const row = await factory().users.findOne((u) => eq(u.username, 'seller'));
+        expect(row?.phone).not.toContain('13700137000');
+        const seller = await api.signIn(MANUFACTURER_CODE, 'seller', created.password ?? '');
+        expect((await seller.auth.me()).permissions).toEqual([
+          P.viewTenants,
+          P.manageTenants,
+          P.manageMachineTypes,
+          P.manageMachines,
+          P.viewLeaseOrders,
+        ]);
+        const audit = await audits('factory.users.create');
+        expect(audit[0]?.after).toMatchObject({ username: 'seller' });
+        expect(JSON.stringify(audit)).not.toContain(created.password ?? '-');
+
+        const taken = await failure(
+          admin.factory.users.create({ username: 'Seller', displayName: 'x', roleIds: [makerRole?.id ?? ''] }),
+        );
+        expect(taken.code).toBe('CONFLICT');
+        expect(taken.message).toBe('username: is taken');
+        const template = roles.length ? (await admin.catalog.roleTemplates.list({ kind: 'operator' }))[0] : undefined;
+        const operatorRole = await failure(
+          admin.factory.users.create({ username: 'other', displayName: 'x', roleIds: [template?.id ?? ''] }),
+        );
+        expect(operatorRole.code).toBe('NOT_FOUND');
+      });
+
+      it('disables a user (their sessions end), enables them, and refuses disabling oneself', async () => {
+        const makerId = (await factory().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
+        await admin.factory.users.disable({ userId: makerId });
+        expect((await failure(maker.auth.me())).code).toBe('UNAUTHORIZED');
+        expect((await failure(api.signIn(MANUFACTURER_CODE, 'maker'))).code).toBe('FORBIDDEN');
+        const enabled = await admin.factory.users.enable({ userId: makerId });
+        expect(enabled?.status).toBe('active');
+        maker = await api.signIn(MANUFACTURER_CODE, 'maker');
+        const adminId = (await factory().users.findOne((u) => eq(u.username, 'admin')))?.id ?? '';
+        const self = await failure(admin.factory.users.disable({ userId: adminId }));
+        expect(self.message).toBe('userId: you cannot disable yourself');
+        expect((await audits('factory.users.disable'))[0]).toMatchObject({
+          entityId: makerId,
+          before: { status: 'active' },
+          after: { status: 'disabled' },
+        });
+        const demoAdmin = await api.db.forTenant(demoId).users.findOne((u) => eq(u.username, 'admin'));
+        expect((await failure(admin.factory.users.disable({ userId: demoAdmin?.id ?? '' }))).code).toBe('NOT_FOUND');
+      });
+
+      it('resets a password to a given or a random one, ending the user’s sessions', async () => {
+        const makerId = (await factory().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
+        const given = await admin.factory.users.resetPassword({ userId: makerId, password: 'Reset_2026' });
+        expect(given.password).toBeNull();
+        expect((await failure(maker.auth.me())).code).toBe('UNAUTHORIZED');
+        expect((await failure(api.signIn(MANUFACTURER_CODE, 'maker', DEMO_PASSWORD))).code).toBe('UNAUTHORIZED');
+        const again = await api.signIn(MANUFACTURER_CODE, 'maker', 'Reset_2026');
+        expect((await again.auth.me()).mustChangePassword).toBe(true);
+
+        const random = await admin.factory.users.resetPassword({ userId: makerId });
+        expect(random.password).toMatch(/^[A-Za-z0-9]{12}$/);
+        expect((await failure(again.auth.me())).code).toBe('UNAUTHORIZED');
+        maker = await api.signIn(MANUFACTURER_CODE, 'maker', random.password ?? '');
+        expect(await audits('factory.users.resetPassword')).toHaveLength(2);
+      });
+    });
+
+    describe('machine types and machines', () => {
+      let typeId: string;
+
+      it('creates, updates and deletes a machine type; a type machines were built of stays', async () => {
+        const type = await maker.factory.machineTypes.create({
+          model: 'VMC-C24',
+          name: '冷饮机 24 货道',
+          channelCount: 24,
+          channelCapacity: 12,
+          refrigerated: true,
+        });
+        typeId = type.id;
+        expect(type).toMatchObject({ model: 'VMC-C24', channelCount: 24, refrigerated: true });
+        const dup = await failure(
+          maker.factory.machineTypes.create({ model: 'VMC-C24', name: 'x', channelCount: 1, channelCapacity: 1 }),
+        );
+        expect(dup.code).toBe('CONFLICT');
+        expect(dup.message).toBe('model: is taken');
+        const updated = await maker.factory.machineTypes.update({ typeId, channelCapacity: 10 });
+        expect(updated.channelCapacity).toBe(10);
+
+        const types = await maker.factory.machineTypes.list();
+        expect(types.map((t) => t.model)).toEqual(['VMC-C20', 'VMC-C24', 'VMC-S12']);
+        const sold = types.find((t) => t.model === 'VMC-C20');
+        const used = await failure(maker.factory.machineTypes.delete({ typeId: sold?.id ?? '' }));
+        expect(used.message).toBe('typeId: 2 machines of this type were built');
+
+        const spare = await maker.factory.machineTypes.create({
+          model: 'TMP-1',
+          name: 'tmp',
+          channelCount: 1,
+          channelCapacity: 1,
+        });
+        await maker.factory.machineTypes.delete({ typeId: spare.id });
+        expect(await factory().machineTypes.get(spare.id)).toBeUndefined();
+        expect(await audits('factory.machineTypes.delete')).toHaveLength(1);
+      });
+
+      it('adds machines by board id, unique across the platform', async () => {
+        const added = await maker.factory.machines.add({ boardId: 'VMC2026C0001', typeId, price: 1_990_000 });
+        expect(added).toMatchObject({ boardId: 'VMC2026C0001', model: 'VMC-C24', status: 'in_stock', soldTo: null });
+        await maker.factory.machines.add({ boardId: 'VMC2026C0002', typeId, price: 1_990_000 });
+        await maker.factory.machines.add({ boardId: 'VMC2026C0003', typeId });
+        for (const boardId of ['VMC2026C0001', 'VMC2026A0001']) {
+          const dup = await failure(maker.factory.machines.add({ boardId, typeId }));
+          expect(dup.code).toBe('CONFLICT');
+          expect(dup.message).toBe('boardId: is taken');
+        }
+        const bad = await failure(maker.factory.machines.add({ boardId: 'no way!', typeId }));
+        expect(bad.message).toBe('boardId: must be 4-32 letters, digits, dashes or underscores');
+        expect(await factory().machines.count()).toBe(3);
+        expect((await audits('factory.machines.add'))[0]?.after).toMatchObject({ boardId: 'VMC2026C0001' });
+      });
+
+      it('lists the machines built, in stock and sold, with the operator holding each and nothing of its own', async () => {
+        const all = await maker.factory.machines.list({});
+        expect(all.total).toBe(6);
+        expect(all.items.map((m) => [m.boardId, m.status, m.soldTo?.name ?? null])).toEqual([
+          ['VMC2026C0001', 'in_stock', null],
+          ['VMC2026C0002', 'in_stock', null],
+          ['VMC2026C0003', 'in_stock', null],
+          ['VMC2026A0001', 'sold', 'Demo_Vending'],
+          ['VMC2026A0002', 'sold', 'Demo_Vending'],
+          ['VMC2026B0001', 'sold', 'Demo_Vending'],
+        ]);
+        const sold = all.items[3];
+        expect(sold?.salePrice).toBe(1_880_000);
+        expect(Object.keys(sold ?? {}).sort()).toEqual(
+          [
+            'id',
+            'boardId',
+            'typeId',
+            'model',
+            'typeName',
+            'price',
+            'status',
+            'createdAt',
+            'soldTo',
+            'soldAt',
+            'salePrice',
+          ].sort(),
+        );
+        expect(JSON.stringify(all)).not.toContain('图书馆');
+
+        const page = await maker.factory.machines.list({ limit: 2, offset: 2 });
+        expect(page.items.map((m) => m.boardId)).toEqual(['VMC2026C0003', 'VMC2026A0001']);
+        expect((await maker.factory.machines.list({ status: 'sold' })).total).toBe(3);
+        expect((await maker.factory.machines.list({ boardId: 'a000' })).total).toBe(2);
+        expect((await maker.factory.machines.list({ operatorId: demoId })).total).toBe(3);
+        expect((await maker.factory.machines.list({ typeId })).total).toBe(3);
+      });
+
+      it('sells a machine to an operator within its quota; the operator holds it from then on', async () => {
+        const { tenantId: operatorId } = await api.createOperator({ code: '200001', name: 'Beta_Vending' });
+        await maker.tenants.setMachineQuota({ tenantId: operatorId, machineQuota: 1 });
+        const inStock = (await maker.factory.machines.list({ status: 'in_stock' })).items;
+        const [first, second] = inStock;
+        if (!first || !second) throw new Error('machines missing');
+
+        const sold = await maker.factory.machines.sell({ machineId: first.id, operatorId, price: 1_800_000 });
+        expect(sold).toMatchObject({
+          id: first.id,
+          status: 'sold',
+          soldTo: { tenantId: operatorId, name: 'Beta_Vending' },
+        });
+        expect(sold?.salePrice).toBe(1_800_000);
+        expect(await factory().machines.get(first.id)).toBeUndefined();
+        const held = await api.db.forTenant(operatorId).machines.get(first.id);
+        expect(held).toMatchObject({ boardId: first.boardId, status: 'active', manufacturerId, price: 1_990_000 });
+        const sales = await factory().machineSales.find({ where: (s) => eq(s.machineId, first.id) });
+        expect(sales.map((s) => [s.operatorId, s.price])).toEqual([[operatorId, 1_800_000]]);
+        expect((await audits('factory.machines.sell'))[0]?.after).toMatchObject({ holder: operatorId });
+
+        const full = await failure(maker.factory.machines.sell({ machineId: second.id, operatorId }));
+        expect(full.code).toBe('BAD_REQUEST');
+        expect(full.message).toBe('operatorId: the operator already holds 1 of the 1 machines its lease allows');
+        expect(await factory().machines.get(second.id)).toBeDefined();
+
+        // A machine the operator holds cannot be sold again, nor can one be sold to the manufacturer.
+        const again = await failure(maker.factory.machines.sell({ machineId: first.id, operatorId: demoId }));
+        expect(again.code).toBe('NOT_FOUND');
+        expect(again.message).toBe('Machine not found');
+        const toSelf = await failure(maker.factory.machines.sell({ machineId: second.id, operatorId: manufacturerId }));
+        expect(toSelf.message).toBe('Tenant not found');
+        const unknown = await failure(maker.factory.machines.sell({ machineId: randomUUID(), operatorId }));
+        expect(unknown.code).toBe('NOT_FOUND');
+
+        const operatorMe = await (await api.signIn('200001', 'operator_admin')).auth.me();
+        expect(operatorMe.tenant.code).toBe('200001');
+        expect((await maker.factory.machines.list({ operatorId })).items.map((m) => m.boardId)).toEqual([
+          first.boardId,
+        ]);
+      });
+
+      it('removes a machine in stock and changes its price, but not one it sold', async () => {
+        const [machine] = (await maker.factory.machines.list({ status: 'in_stock' })).items;
+        if (!machine) throw new Error('no machine in stock');
+        const priced = await maker.factory.machines.setPrice({ machineId: machine.id, price: 100 });
+        expect(priced?.price).toBe(100);
+        await maker.factory.machines.remove({ machineId: machine.id });
+        expect(await factory().machines.get(machine.id)).toBeUndefined();
+        const demoMachine = await api.db.forTenant(demoId).machines.findOne((m) => eq(m.boardId, 'VMC2026A0001'));
+        const sold = await failure(maker.factory.machines.remove({ machineId: demoMachine?.id ?? '' }));
+        expect(sold.code).toBe('NOT_FOUND');
+        expect(await api.db.forTenant(demoId).machines.get(demoMachine?.id ?? '')).toBeDefined();
+      });
+    });
+
+    it('lists the lease orders of every operator with the tenant each belongs to', async () => {
+      await api.anonymous().platform.register({
+        name: 'Gamma_Vending',
+        code: '200002',
+        password: 'Secret_2026',
+        modules: ['user'],
+        machines: 1,
+        months: 1,
+      });
+      const all = await maker.factory.leaseOrders.list({});
+      expect(all.total).toBe(2);
+      expect(all.items.map((o) => o.tenant.name)).toEqual(['Gamma_Vending', 'Demo_Vending']);
+      expect(all.items[0]).toMatchObject({ fee: 8000, status: 'paid' });
+      const demo = await maker.factory.leaseOrders.list({ tenantId: demoId });
+      expect(demo.items.map((o) => o.tenant.code)).toEqual([DEMO_CODE]);
+      const page = await maker.factory.leaseOrders.list({ limit: 1, offset: 1 });
+      expect(page.items.map((o) => o.tenant.code)).toEqual([DEMO_CODE]);
+      const operator = await api.signIn(DEMO_CODE, 'admin');
+      expect((await failure(operator.factory.leaseOrders.list({}))).code).toBe('FORBIDDEN');
+    });
+
+    it('pages through the manufacturer’s own audit log, newest first', async () => {
+      const first = await admin.factory.auditLog.list({ limit: 3 });
+      expect(first.items).toHaveLength(3);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await admin.factory.auditLog.list({ limit: 3, cursor: first.nextCursor });
+      const ids = new Set(first.items.map((a) => a.id));
+      expect(second.items.some((a) => ids.has(a.id))).toBe(false);
+      const times = [...first.items, ...second.items].map((a) => a.createdAt);
+      expect([...times].sort().reverse()).toEqual(times);
+      const total = await factory().auditLog.count();
+      let seen = 0;
+      let cursor: string | null = null;
+      do {
+        const page: { items: unknown[]; nextCursor: string | null } = await admin.factory.auditLog.list({
+          limit: 7,
+          cursor,
+        });
+        seen += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toBe(total);
+      const sells = await admin.factory.auditLog.list({ action: 'factory.machines.sell' });
+      expect(sells.items).toHaveLength(1);
+      expect(sells.items[0]?.username).toBe('maker');
+      // Rows of other tenants never appear.
+      const registered = await admin.factory.auditLog.list({ action: 'platform.register' });
+      expect(registered.items).toHaveLength(0);
+    });
+  });
+}

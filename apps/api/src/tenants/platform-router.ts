@@ -1,0 +1,113 @@
+/**
+ * Renting the platform: what is on offer, what a lease costs, and registering a new
+ * operator tenant. Anyone may call these.
+ *
+ * With no payment provider connected yet, a registration's lease order is recorded as
+ * paid (the fee shown in the quote); the one-time free trial records an order of fee 0
+ * marked `trial`, for TRIAL_MONTHS month(s) with the modules and machines chosen.
+ */
+import { z } from 'zod';
+import { plain } from '../trpc/output.js';
+import { publicProcedure, router } from '../trpc/init.js';
+import { openTenant, Registration } from './register.js';
+import {
+  chosenModules,
+  LEASE_MONTHS,
+  LeaseMonths,
+  MachineCount,
+  ModuleCodes,
+  offeredModules,
+  pricingAt,
+  quoteFor,
+  TRIAL_MONTHS,
+} from './terms.js';
+
+export const platformRouter = router({
+  /** The modules on offer with their monthly rents, the machine rent, the volume discounts and the periods. */
+  offer: publicProcedure.query(async ({ ctx }) => {
+    const [modules, pricing, tiers] = await Promise.all([
+      offeredModules(ctx.db.platform),
+      pricingAt(ctx.db.platform, ctx.now()),
+      ctx.db.platform.discountTiers.find({ orderBy: (t) => [t.minMachines] }),
+    ]);
+    return {
+      modules: modules.map((m) => ({
+        code: m.code,
+        name: m.name,
+        description: m.description,
+        monthlyRent: m.monthlyRent,
+      })),
+      machineMonthlyRent: pricing.machineMonthlyRent,
+      discountTiers: tiers.map((t) => ({ minMachines: t.minMachines, discountBasisPoints: t.discountBasisPoints })),
+      months: [...LEASE_MONTHS],
+      trialMonths: TRIAL_MONTHS,
+    };
+  }),
+
+  /** What renting these modules for this many machines and months costs, in fen, before confirming. */
+  quote: publicProcedure
+    .input(z.object({ modules: ModuleCodes, machines: MachineCount, months: LeaseMonths }))
+    .query(async ({ ctx, input }) => {
+      const modules = await chosenModules(ctx.db.platform, input.modules);
+      const quote = await quoteFor(
+        ctx.db.platform,
+        { modules, machines: input.machines, months: input.months },
+        ctx.now(),
+      );
+      return {
+        ...quote,
+        modules: modules.map((m) => ({ code: m.code, name: m.name, monthlyRent: m.monthlyRent })),
+        /** The fee before the volume discount. */
+        gross: quote.months * (quote.moduleMonthlyRent + quote.machines * quote.machineMonthlyRent),
+      };
+    }),
+
+  /**
+   * Rents the platform: creates the operator tenant, its admin user, its roles from the
+   * manufacturer's templates and its modules, and records the lease order; all at once.
+   */
+  register: publicProcedure.input(Registration).mutation(async ({ ctx, input }) => {
+    const opened = await ctx.db.transaction(async (tx) => {
+      const result = await openTenant(
+        tx,
+        { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now() },
+        input,
+      );
+      const { tenant, admin, order } = result;
+      await tx.forTenant(tenant.id).auditLog.insert({
+        userId: admin.id,
+        action: 'platform.register',
+        entity: 'tenants',
+        entityId: tenant.id,
+        after: {
+          code: tenant.code,
+          name: tenant.name,
+          adminUsername: admin.username,
+          modules: order.moduleCodes,
+          machines: order.machines,
+          months: order.months,
+          fee: order.fee,
+          trial: order.trial,
+          orderNo: order.orderNo,
+        },
+        requestId: ctx.request.requestId,
+        ip: ctx.request.ip,
+        createdBy: admin.id,
+      });
+      return result;
+    });
+    const { tenant, admin, order } = opened;
+    return {
+      tenant: plain({
+        id: tenant.id,
+        code: tenant.code,
+        name: tenant.name,
+        leaseStartsAt: tenant.leaseStartsAt,
+        leaseEndsAt: tenant.leaseEndsAt,
+        machineQuota: tenant.machineQuota,
+      }),
+      adminUsername: admin.username,
+      order: plain(order),
+    };
+  }),
+});
