@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { TableName } from '@vmcloud/db';
-import { idRefs } from './trpc/schemas.js';
+import { idRefs } from './shared/input.js';
 
 type Schema = z.core.$ZodType;
 type Def = Schema['_zod']['def'] & Record<string, unknown>;

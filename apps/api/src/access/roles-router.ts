@@ -11,7 +11,7 @@ import { P, PERMISSIONS, type PermissionEntry } from './catalog.js';
 import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText, Text } from '../trpc/schemas.js';
+import { id, OptionalText, Text } from '../shared/input.js';
 import { permissionsOfUser } from './users-router.js';
 import { invalid } from '../shared/errors.js';
 

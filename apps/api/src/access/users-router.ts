@@ -32,7 +32,7 @@ import { hashPassword } from '../auth/password.js';
 import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Password, Text, Username } from '../trpc/schemas.js';
+import { id, Password, Text, Username } from '../shared/input.js';
 import { invalid, forbidden, notFound } from '../shared/errors.js';
 
 /** The permission of the user module: managing users. */

@@ -25,6 +25,8 @@ export interface Principal {
   tenantCode: string;
   tenantName: string;
   tenantKind: TenantKind;
+  /** The tenant's time zone: where its business days are cut (shared/business-day.ts). */
+  timeZone: string;
   groupId: string | null;
   groupAdmin: boolean;
   mustChangePassword: boolean;
@@ -123,6 +125,7 @@ export async function loadPrincipal(db: DbHandle, token: string, now: Date): Pro
     tenantCode: tenant.code,
     tenantName: tenant.name,
     tenantKind: tenant.kind,
+    timeZone: tenant.timeZone,
     groupId: user.groupId,
     groupAdmin: user.groupAdmin,
     mustChangePassword: user.mustChangePassword,

@@ -6,7 +6,7 @@ import { signIn } from './login.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { hashToken, SESSION_COOKIE, type Principal } from './principal.js';
 import { authedProcedure, publicProcedure, router, selfProcedure } from '../trpc/init.js';
-import { Password, TenantCode, Username } from '../trpc/schemas.js';
+import { Password, TenantCode, Username } from '../shared/input.js';
 
 /** What the console needs to know about the signed-in user. */
 export function describePrincipal(p: Principal) {

@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, type Row, type Tables, type TenantScope } from '
 import { z } from 'zod';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Money, Text } from '../trpc/schemas.js';
+import { id, Money, Text } from '../shared/input.js';
 import { notFound } from '../shared/errors.js';
 import { P } from '../access/catalog.js';
 

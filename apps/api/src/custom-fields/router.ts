@@ -12,7 +12,7 @@ import { and, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcl
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Text } from '../trpc/schemas.js';
+import { id, Text } from '../shared/input.js';
 import { invalid } from '../shared/errors.js';
 import { P } from '../access/catalog.js';
 

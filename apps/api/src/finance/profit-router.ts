@@ -8,7 +8,7 @@ import { and, desc, eq, gte, lte } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id } from '../trpc/schemas.js';
+import { id } from '../shared/input.js';
 import { emptyTotals, salesBy, type SalesTotals } from '../sales/aggregate.js';
 import { checkFilterIds } from '../sales/orders.js';
 import { daysOf, instantsOf, localDay, periodInput } from '../sales/period.js';

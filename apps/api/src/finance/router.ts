@@ -9,7 +9,7 @@ import { TURNOVER_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText } from '../trpc/schemas.js';
+import { id, OptionalText } from '../shared/input.js';
 import { salesBy, emptyTotals, type SalesTotals } from '../sales/aggregate.js';
 import { checkFilterIds } from '../sales/orders.js';
 import { Day, daysOf, instantsOf, localDay, periodInput, UtcOffset } from '../sales/period.js';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { isUniqueViolation } from '../shared/errors.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { Money, OptionalText } from '../trpc/schemas.js';
+import { Money, OptionalText } from '../shared/input.js';
 import { Day, DEFAULT_UTC_OFFSET_MINUTES, localDay } from '../sales/period.js';
 import { P } from '../access/catalog.js';
 

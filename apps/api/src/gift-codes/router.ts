@@ -10,7 +10,7 @@ import { GIFT_CODE_STATUSES, GIFT_CODE_TRIGGERS } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Text } from '../trpc/schemas.js';
+import { id, Text } from '../shared/input.js';
 import { decodeCursor, after, pageOf, keysetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';
 

@@ -5,7 +5,7 @@ import { ALARM_KINDS, ALARM_SEVERITIES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Timestamp } from '../trpc/schemas.js';
+import { id, Timestamp } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 
 

@@ -30,7 +30,7 @@ import { isUniqueViolation, notFound } from '../shared/errors.js';
 import type { Context } from '../trpc/context.js';
 import { manufacturerProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Money, OptionalText, Page, Password, Text, Timestamp, Username } from '../trpc/schemas.js';
+import { id, Money, OptionalText, Page, Password, Text, Timestamp, Username } from '../shared/input.js';
 import { hashPassword } from '../auth/password.js';
 import { Phone } from '../tenants/register.js';
 import { loadOperator } from '../tenants/router.js';

@@ -25,7 +25,7 @@ import { MACHINE_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText, Text } from '../trpc/schemas.js';
+import { id, OptionalText, Text } from '../shared/input.js';
 import { channelsOfMachine, describeChannels } from '../channels/router.js';
 import { customFieldsOf } from '../products/router.js';
 import { notFound } from '../shared/errors.js';

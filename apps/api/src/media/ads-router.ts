@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, type Row, type Tables, type TenantScope, t
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Text, Timestamp } from '../trpc/schemas.js';
+import { id, Text, Timestamp } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_VIDEO_BYTES, removeMedia, withStoredMedia } from './uploads.js';
 import { notFound } from '../shared/errors.js';
 import { P } from '../access/catalog.js';

@@ -9,7 +9,7 @@ import { PAYMENT_PROVIDERS } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Text } from '../trpc/schemas.js';
+import { id, Text } from '../shared/input.js';
 import { notFound } from '../shared/errors.js';
 import { P } from '../access/catalog.js';
 

@@ -20,7 +20,7 @@ import { PRODUCT_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Money, OptionalText, Text } from '../trpc/schemas.js';
+import { id, Money, OptionalText, Text } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_IMAGE_BYTES, removeMedia, withStoredMedia } from '../media/uploads.js';
 import { notFound } from '../shared/errors.js';
 import { P } from '../access/catalog.js';

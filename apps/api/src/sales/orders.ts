@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, type Row, type SQL, type Tables, type TenantScope } from '@vmcloud/db';
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import { id, Timestamp } from '../trpc/schemas.js';
+import { id, Timestamp } from '../shared/input.js';
 import { createdWindow, type Position } from '../shared/paging.js';
 
 export type OrderRow = Row<Tables['orders']>;

@@ -9,7 +9,7 @@ import { adjust, newId } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Quantity, Timestamp } from '../trpc/schemas.js';
+import { id, Quantity, Timestamp } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 
 

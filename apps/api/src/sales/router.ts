@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id } from '../trpc/schemas.js';
+import { id } from '../shared/input.js';
 import { csvRecord, userText, yuan } from './csv.js';
 import { decodeCursor, pageOf, keysetPage, type Position } from '../shared/paging.js';
 import {

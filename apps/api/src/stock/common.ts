@@ -19,7 +19,7 @@ import {
 } from '@vmcloud/db';
 import type { AnyTableDef } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import { id, Quantity } from '../trpc/schemas.js';
+import { id, Quantity } from '../shared/input.js';
 
 export type Product = Row<Tables['products']>;
 export type User = Row<Tables['users']>;

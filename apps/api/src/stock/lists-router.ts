@@ -9,7 +9,7 @@
 import { eq, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { id } from '../trpc/schemas.js';
+import { id } from '../shared/input.js';
 import { notFound, productsById, productSummary, staffSummary, usersById } from './common.js';
 import { P } from '../access/catalog.js';
 

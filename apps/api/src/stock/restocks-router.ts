@@ -8,7 +8,7 @@ import { and, desc, eq, gt, gte, lt, lte, sql } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Quantity, Timestamp } from '../trpc/schemas.js';
+import { id, Quantity, Timestamp } from '../shared/input.js';
 import { restockList } from './lists-router.js';
 import { notFound, productLabel, productsById, productSummary, refused, takeFromStaff, touch } from './common.js';
 import { P } from '../access/catalog.js';

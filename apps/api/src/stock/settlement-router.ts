@@ -35,7 +35,7 @@ import {
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText } from '../trpc/schemas.js';
+import { id, OptionalText } from '../shared/input.js';
 import {
   notFound,
   Period,

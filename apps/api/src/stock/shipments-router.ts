@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { SHIPMENT_STATUSES } from '@vmcloud/db/schema';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText, Text, Timestamp } from '../trpc/schemas.js';
+import { id, OptionalText, Text, Timestamp } from '../shared/input.js';
 import {
   DocumentNo,
   giveToStaff,

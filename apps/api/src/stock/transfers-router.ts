@@ -8,7 +8,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, type Row, type Tables, typ
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText, Timestamp } from '../trpc/schemas.js';
+import { id, OptionalText, Timestamp } from '../shared/input.js';
 import {
   giveToStaff,
   giveToWarehouse,

@@ -2,7 +2,7 @@
 import { and, eq, gt } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { id, OptionalText, Text } from '../trpc/schemas.js';
+import { id, OptionalText, Text } from '../shared/input.js';
 import {
   giveToWarehouse,
   Items,

@@ -9,7 +9,7 @@ import { asc, desc, eq, inArray, type DbHandle, type Row, type Tables, type Tena
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, Money, OptionalText, Text, Timestamp } from '../trpc/schemas.js';
+import { id, Money, OptionalText, Text, Timestamp } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 
 /** Roles that hold every permission of their kind; they are not edited. */

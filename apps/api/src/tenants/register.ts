@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, sql, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { z } from 'zod';
 import { hashPassword, type PasswordCost } from '../auth/password.js';
-import { OptionalText, Password, TenantCode, TenantName, Username } from '../trpc/schemas.js';
+import { OptionalText, Password, TenantCode, TenantName, Username } from '../shared/input.js';
 import type { LeaseQuote } from './fee.js';
 import {
   addMonths,

@@ -29,7 +29,7 @@ import { z } from 'zod';
 import type { Context } from '../trpc/context.js';
 import { manufacturerProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
-import { id, OptionalText, Quantity } from '../trpc/schemas.js';
+import { id, OptionalText, Quantity } from '../shared/input.js';
 import { openTenant, Phone, Registration } from './register.js';
 import { addMonths, chosenModules, LeaseMonths, leaseOrderNo, ModuleCodes, quoteFor } from './terms.js';
 import { P } from '../access/catalog.js';

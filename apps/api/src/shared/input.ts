@@ -1,5 +1,5 @@
 /**
- * Input pieces shared by the routers: ids that name the table they point into, the
+ * Input pieces shared by the domains: ids that name the table they point into, the
  * platform's acceptance rules for names, codes and passwords, money, and pages.
  */
 import { z } from 'zod';
@@ -70,9 +70,3 @@ export const Quantity = z
   .max(1_000_000, 'is too large');
 
 export const Timestamp = z.coerce.date({ error: 'must be a date and time' });
-
-/** A page of a list ordered newest first: `cursor` is the last row's cursor of the previous page. */
-export const Page = z.object({
-  limit: z.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).nullish(),
-});
