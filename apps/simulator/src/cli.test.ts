@@ -124,12 +124,12 @@ describe('a simulation', () => {
     expect(first).toMatchObject({ boardId: 'SIM000001', link: 'off', door: 'closed', stock: 30, capacity: 30 });
     expect(first?.faults).toEqual(expect.arrayContaining(['jam armed 2', 'cooling failure']));
     expect(second).toMatchObject({ door: 'open', noise: 0.05, powered: false, emptyChannels: [3] });
-    expect(second?.faults).toEqual(expect.arrayContaining(['power off', 'lane empty 3']));
+    expect(second?.faults).toEqual(expect.arrayContaining(['power off', 'channel empty 3']));
     expect(reports).toEqual(
       expect.arrayContaining([
-        { machine: 2, type: 'door-opened' },
+        { machine: 2, type: 'door_opened' },
         { machine: 1, type: 'button', channel: 3 },
-        { machine: 2, type: 'power-lost' },
+        { machine: 2, type: 'power_lost' },
       ]),
     );
 

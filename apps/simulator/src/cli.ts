@@ -59,7 +59,7 @@ export const COMMANDS_HELP = `Commands (M: machine number from 1, CH: channel, m
   press M CH              press a channel button lever M            coin return lever
   door M open|close       open / close the door  restock M CH N        load N products
   jam M CH                stall CH's next cycle  clear-jam M CH        free a stalled motor
-  empty M CH              lane empty, sensor says stocked
+  empty M CH              channel empty, sensor says stocked
   cooling M fail|ok       cooling failure on/off ambient M TENTHS      room temperature
   cut M                   cut the power          on M                  power back on
   noise M RATE            serial line noise (0..1)
@@ -151,7 +151,7 @@ export interface Simulation {
 }
 
 const VEND_RESULT_NAME: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(VendResult).map(([name, code]) => [code, name.toLowerCase().replaceAll('_', '-')]),
+  Object.entries(VendResult).map(([name, code]) => [code, name.toLowerCase()]),
 );
 
 const CREDIT_SOURCE_NAME: Readonly<Record<number, string>> = {
@@ -255,7 +255,7 @@ function whole(raw: string | undefined, what: string): number {
   return value;
 }
 
-const MDB_DEVICES = { coin: 'coin-changer', bill: 'bill-validator', card: 'cashless-reader' } as const;
+const MDB_DEVICES = { coin: 'coin_changer', bill: 'bill_validator', card: 'cashless_reader' } as const;
 
 function onOff(raw: string | undefined, on: string, off: string): boolean {
   if (raw === on) return true;
@@ -308,7 +308,7 @@ function executeCommand(
       entry().machine.service.clearJam(whole(args[1], 'the channel'));
       return done();
     case 'empty':
-      entry().machine.faults.emptyLane(whole(args[1], 'the channel'));
+      entry().machine.faults.emptyChannel(whole(args[1], 'the channel'));
       return done();
     case 'cooling':
       entry().machine.faults.coolingFailure(onOff(args[1], 'fail', 'ok'));
@@ -383,18 +383,18 @@ function describeEvent(event: SimulatedMachineEvent): SimulationReport | undefin
     case 'machine': {
       const inner = event.event;
       switch (inner.type) {
-        case 'door-opened':
-        case 'door-closed':
-        case 'power-lost':
-        case 'power-restored':
+        case 'door_opened':
+        case 'door_closed':
+        case 'power_lost':
+        case 'power_restored':
           return { type: inner.type };
-        case 'product-dropped':
+        case 'product_dropped':
           return { type: 'dropped', channel: inner.record.channel, sequence: inner.record.sequence };
-        case 'motor-fault':
-          return { type: 'motor-fault', channel: inner.channel, cause: inner.cause };
-        case 'temperature-alarm':
-          return { type: 'temperature-alarm', temperature: inner.temperature / 10 };
-        case 'button-pressed':
+        case 'motor_fault':
+          return { type: 'motor_fault', channel: inner.channel, cause: inner.cause };
+        case 'temperature_alarm':
+          return { type: 'temperature_alarm', temperature: inner.temperature / 10 };
+        case 'button_pressed':
           return { type: 'button', channel: inner.channel };
         default:
           return undefined;
@@ -405,14 +405,14 @@ function describeEvent(event: SimulatedMachineEvent): SimulationReport | undefin
       switch (inner.type) {
         case 'credit':
           return { type: 'credit', source: CREDIT_SOURCE_NAME[inner.source] ?? inner.source, amount: inner.amount };
-        case 'escrow-returned':
-          return { type: 'bill-returned', amount: inner.amount };
-        case 'stacker-full':
-          return { type: 'stacker-full', bills: inner.bills };
-        case 'tube-low':
-          return { type: 'tube-low', coin: inner.value, count: inner.count };
-        case 'device-error':
-          return { type: 'mdb-error', address: inner.address, reason: inner.reason };
+        case 'escrow_returned':
+          return { type: 'bill_returned', amount: inner.amount };
+        case 'stacker_full':
+          return { type: 'stacker_full', bills: inner.bills };
+        case 'tube_low':
+          return { type: 'tube_low', coin: inner.value, count: inner.count };
+        case 'device_error':
+          return { type: 'mdb_error', address: inner.address, reason: inner.reason };
         default:
           return undefined;
       }
@@ -456,7 +456,7 @@ export function summarize(entry: SimulationEntry): MachineSummary {
   if (!state.powered) faults.push('power off');
   if (machine.jammedChannels.length > 0) faults.push(`jammed ${machine.jammedChannels.join(',')}`);
   if (machine.faults.armedJams.length > 0) faults.push(`jam armed ${machine.faults.armedJams.join(',')}`);
-  if (machine.faults.emptyLanes.length > 0) faults.push(`lane empty ${machine.faults.emptyLanes.join(',')}`);
+  if (machine.faults.emptyChannels.length > 0) faults.push(`channel empty ${machine.faults.emptyChannels.join(',')}`);
   if (machine.faults.coolingFailure) faults.push('cooling failure');
   if (machine.faults.temperatureSensor) faults.push('temperature sensor');
   if (machine.faults.motorPower) faults.push('motor power');

@@ -6,7 +6,7 @@ import { openHost, until, type SerialHost } from './testing/host.js';
 let count = 0;
 let running: { sim: SimulatedMachine; host: SerialHost }[] = [];
 
-/** A 6-channel machine (10 products a lane, 0 ms motor cycles) with a terminal connected through its serial port. */
+/** A 6-channel machine (10 products a channel, 0 ms motor cycles) with a terminal connected through its serial port. */
 async function machineWithHost(options: SimulatedMachineOptions = {}) {
   count += 1;
   const sim = createSimulatedMachine({
@@ -49,7 +49,7 @@ function mdbWords(sim: SimulatedMachine, address: number): string[] {
     .filter((entry) => entry.address === address)
     .map(
       (entry) =>
-        `${entry.direction === 'vmc-to-peripheral' ? 'VMC' : 'DEV'}: ${entry.words.map((word) => word.toString(16).padStart(3, '0')).join(' ')}`,
+        `${entry.direction === 'vmc_to_peripheral' ? 'VMC' : 'DEV'}: ${entry.words.map((word) => word.toString(16).padStart(3, '0')).join(' ')}`,
     );
 }
 
@@ -77,7 +77,7 @@ describe('simulated machine over its serial port', () => {
     });
   });
 
-  it('vends OK: one product out of the lane, in the dispense log, VEND_RESULT with the vendId', async () => {
+  it('vends OK: one product out of the channel, in the dispense log, VEND_RESULT with the vendId', async () => {
     const { sim, host } = await machineWithHost();
     const result = await vendResult(host, vend(7, 3, 350, VendMethod.HOST_PAID));
     expect(result).toEqual({ type: 'VEND_RESULT', vendId: 7, channel: 3, result: VendResult.OK, credit: 0 });
@@ -130,9 +130,9 @@ describe('simulated machine over its serial port', () => {
     expect(sim.state().machine.jammedChannels).toEqual([2]);
   });
 
-  it('reports an empty lane whose sensor said stocked: the motor turned, nothing dropped', async () => {
+  it('reports an empty channel whose sensor said stocked: the motor turned, nothing dropped', async () => {
     const { sim, host } = await machineWithHost();
-    sim.faults.emptyLane(4);
+    sim.faults.emptyChannel(4);
     const result = await vendResult(host, vend(10, 4, 300, VendMethod.HOST_PAID));
     expect(result.result).toBe(VendResult.EMPTY);
     expect(sim.state().machine.channels[3]?.motorCycles).toBe(1);
@@ -174,7 +174,7 @@ describe('simulated machine over its serial port', () => {
         ],
       },
     });
-    for (let i = 0; i < 4; i++) expect(sim.customer.insertCoin(100)).toBe(i === 0 ? 'tubes' : 'cash-box');
+    for (let i = 0; i < 4; i++) expect(sim.customer.insertCoin(100)).toBe(i === 0 ? 'tubes' : 'cash_box');
     sim.advance(100);
     const credits = [];
     for (let i = 0; i < 4; i++) credits.push((await host.next('CREDIT')).message);
@@ -307,7 +307,7 @@ describe('exactly-once vends', () => {
     sim.advance(100);
     await host.next('CREDIT', (credit) => credit.credit === 400);
 
-    sim.faults.powerCutAt('before-motor');
+    sim.faults.powerCutAt('before_motor');
     const sent = await host.send(vend(200, 1, 350, VendMethod.CASH_CREDIT));
     expect(sent.delivered).toBe(true);
     await until(() => !sim.state().powered);
@@ -329,7 +329,7 @@ describe('exactly-once vends', () => {
 
   it('after a power cut once the product dropped, the retry answers OK without dispensing again', async () => {
     const { sim, host } = await machineWithHost();
-    sim.faults.powerCutAt('after-drop');
+    sim.faults.powerCutAt('after_drop');
     await host.send(vend(201, 6, 400, VendMethod.HOST_PAID));
     await until(() => !sim.state().powered);
     expect(sim.state().dispenseLog).toHaveLength(1);
@@ -427,11 +427,11 @@ describe('reports and commands', () => {
 
   it('reports an MDB device that stops answering in the STATUS error bits, and clears it when it answers again', async () => {
     const { sim, host } = await machineWithHost();
-    sim.faults.mdbDevice('coin-changer', false);
+    sim.faults.mdbDevice('coin_changer', false);
     sim.advance(100);
     await host.send({ type: 'POLL' });
     expect((await host.next('STATUS')).message.errors).toBe(0b1);
-    sim.faults.mdbDevice('coin-changer', true);
+    sim.faults.mdbDevice('coin_changer', true);
     sim.advance(100);
     await host.send({ type: 'POLL' });
     expect((await host.next('STATUS')).message.errors).toBe(0);

@@ -51,12 +51,12 @@ export const DEFAULT_COIN_TYPES: readonly CoinTypeConfig[] = Object.freeze([
 export const DEFAULT_BILL_TYPES: readonly number[] = Object.freeze([100, 500, 1000, 2000, 5000, 10000]);
 
 /** The MDB devices a fault can disconnect. */
-export type MdbDevice = 'coin-changer' | 'bill-validator' | 'cashless-reader';
+export type MdbDevice = 'coin_changer' | 'bill_validator' | 'cashless_reader';
 
 const DEVICE_ADDRESS: Readonly<Record<MdbDevice, number>> = {
-  'coin-changer': 0x08,
-  'bill-validator': 0x30,
-  'cashless-reader': 0x10,
+  coin_changer: 0x08,
+  bill_validator: 0x30,
+  cashless_reader: 0x10,
 };
 
 export interface SimulatedMachineOptions {
@@ -64,13 +64,13 @@ export interface SimulatedMachineOptions {
   path?: string;
   /** The controller board id sent in HELLO (1 to 16 ASCII characters). Default `SIM-<n>`, n as in the path. */
   boardId?: string;
-  /** The lanes, channel 1 first, or a count of lanes (capacity 10, full). Default 10. */
+  /** The channels, channel 1 first, or a count of channels (capacity 10, full). Default 10. */
   channels?: number | readonly ChannelConfig[];
   /** Seed of the motor stalls and of the line noise. Default 1. */
   seed?: number;
   /** Motor cycle time, ms of machine time. Default 1200; 0 ends each cycle without the clock moving. */
   dispenseMs?: number;
-  /** Stall chance of every lane (0..1). Default 0. */
+  /** Stall chance of every channel (0..1). Default 0. */
   jamProbability?: number;
   /** More machine settings: room temperature, setpoint, cabinet temperature, refrigeration physics. */
   machine?: Pick<MachineOptions, 'ambient' | 'setpoint' | 'temperature' | 'refrigeration' | 'startTime'>;
@@ -122,7 +122,7 @@ export interface SimulatedMachineState {
   temperature: number | null;
   setpoint: number;
   compressor: boolean;
-  /** Products in each lane, channel 1 first. */
+  /** Products in each channel, channel 1 first. */
   stock: number[];
   /** Every product that fell out of the machine, oldest first. */
   dispenseLog: DispenseRecord[];
@@ -139,7 +139,7 @@ export interface SimulatedMachineState {
   credit: number;
   /** The vends remembered in the board's NVRAM, oldest first. */
   vends: VendRecord[];
-  /** Everything the machine knows about itself (lanes, motors, faults, refrigeration, devices). */
+  /** Everything the machine knows about itself (channels, motors, faults, refrigeration, devices). */
   machine: MachineState;
 }
 
@@ -261,7 +261,7 @@ let machineCount = 0;
 const ADVANCE_STEP_MS = 10;
 
 /**
- * Builds a simulated vending machine and boots its controller board: the machine (lanes,
+ * Builds a simulated vending machine and boots its controller board: the machine (channels,
  * motors, drop sensor, door, keypad, refrigeration), the MDB coin changer, bill validator and
  * cashless reader, the firmware, and a serial port at `path` that a terminal opens with
  * `new SerialPortStream({ binding: simulatorBinding, path, baudRate: 9600 })`.
@@ -337,11 +337,11 @@ export function createSimulatedMachine(options: SimulatedMachineOptions = {}): S
     firmware = board;
   };
   // The board stops the moment the power goes, wherever the cut comes from (a fault armed for a vend phase too).
-  machine.on('power-lost', () => {
-    firmware?.halt('power-cut');
+  machine.on('power_lost', () => {
+    firmware?.halt('power_cut');
     firmware = null;
   });
-  machine.on('power-restored', () => {
+  machine.on('power_restored', () => {
     if (!closed) bootFirmware();
   });
   port.onHost((connected) => {
@@ -403,7 +403,7 @@ export function createSimulatedMachine(options: SimulatedMachineOptions = {}): S
   const faults: SimulatedFaults = {
     jam: (channel) => machine.faults.jam(channel),
     jamProbability: (channel, probability) => machine.faults.jamProbability(channel, probability),
-    emptyLane: (channel) => machine.faults.emptyLane(channel),
+    emptyChannel: (channel) => machine.faults.emptyChannel(channel),
     coolingFailure: (on) => machine.faults.coolingFailure(on),
     temperatureSensor: (on) => machine.faults.temperatureSensor(on),
     motorPower: (on) => machine.faults.motorPower(on),

@@ -8,9 +8,9 @@ const EVENTS: readonly MachineDriverEventName[] = [
   'credit',
   'selection',
   'event',
-  'vend-result',
-  'link-down',
-  'link-up',
+  'vend_result',
+  'link_down',
+  'link_up',
 ];
 
 function log(entry: Record<string, unknown>): void {

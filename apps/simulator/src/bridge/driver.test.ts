@@ -84,17 +84,17 @@ describe('SerialProtocolDriver on a simulated machine', () => {
   it('vends one product, and the same vendId again dispenses nothing more', async () => {
     const sim = machine();
     const driver = await driverFor(sim);
-    const results = record(driver, 'vend-result');
+    const results = record(driver, 'vend_result');
     await driver.open();
 
-    const outcome = await driver.vend({ vendId: 0x1234_5678, channel: 3, price: 350, method: 'host-paid' });
+    const outcome = await driver.vend({ vendId: 0x1234_5678, channel: 3, price: 350, method: 'host_paid' });
     expect(outcome).toEqual({ vendId: 0x1234_5678, channel: 3, result: 'ok', dispensed: true, credit: 0 });
     const after = sim.state();
     expect(after.dispenseLog).toHaveLength(1);
     expect(after.dispenseLog[0]?.channel).toBe(3);
     expect(after.stock).toEqual([10, 10, 9, 10, 10, 10]);
 
-    const again = await driver.vend({ vendId: 0x1234_5678, channel: 3, price: 350, method: 'host-paid' });
+    const again = await driver.vend({ vendId: 0x1234_5678, channel: 3, price: 350, method: 'host_paid' });
     expect(again).toEqual(outcome);
     expect(sim.state().dispenseLog).toHaveLength(1);
     expect(sim.state().stock[2]).toBe(9);
@@ -107,16 +107,16 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     const driver = await driverFor(sim);
     await driver.open();
     await expect(driver.vend({ vendId: 7, channel: 99, price: 100, method: 'free' })).resolves.toMatchObject({
-      result: 'invalid-channel',
+      result: 'invalid_channel',
       dispensed: false,
     });
     await driver.vend({ vendId: 8, channel: 1, price: 100, method: 'free' });
     await expect(driver.vend({ vendId: 8, channel: 2, price: 100, method: 'free' })).resolves.toMatchObject({
-      result: 'id-conflict',
+      result: 'id_conflict',
       dispensed: false,
     });
     await expect(driver.vend({ vendId: 9, channel: 2, price: 100, method: 'cash' })).resolves.toMatchObject({
-      result: 'insufficient-credit',
+      result: 'insufficient_credit',
       dispensed: false,
     });
     expect(sim.state().dispenseLog.map((drop) => drop.channel)).toEqual([1]);
@@ -151,7 +151,7 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     const channels = [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 1, 2];
     const outcomes = [];
     for (const [index, channel] of channels.entries()) {
-      outcomes.push(await driver.vend({ vendId: 5000 + index, channel, price: 200, method: 'host-paid' }));
+      outcomes.push(await driver.vend({ vendId: 5000 + index, channel, price: 200, method: 'host_paid' }));
     }
     expect(outcomes.every((outcome) => outcome.result === 'ok')).toBe(true);
     expect(outcomes.map((outcome) => outcome.vendId)).toEqual(channels.map((_, index) => 5000 + index));
@@ -165,8 +165,8 @@ describe('SerialProtocolDriver on a simulated machine', () => {
   it('reports the link down when the machine goes silent, and up again with its HELLO after it reboots', async () => {
     const sim = machine();
     const driver = await driverFor(sim, { link: { ackTimeoutMs: 40, maxRetransmissions: 2 }, pollIntervalMs: 50 });
-    const downs = record(driver, 'link-down');
-    const ups = record(driver, 'link-up');
+    const downs = record(driver, 'link_down');
+    const ups = record(driver, 'link_up');
     const reboots = record(driver, 'rebooted');
     const events = record(driver, 'event');
     await driver.open();
@@ -179,7 +179,7 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     sim.powerOn();
     await until(() => ups.length === 1 && reboots.length === 1);
     expect(reboots[0]?.boardId).toBe(sim.boardId);
-    await until(() => events.some((event) => event.type === 'power-restored'));
+    await until(() => events.some((event) => event.type === 'power_restored'));
   });
 
   it('learns the true result of a vend cut short by a power cut after the product dropped, without a second dispense', async () => {
@@ -187,9 +187,9 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     const driver = await driverFor(sim);
     const reboots = record(driver, 'rebooted');
     await driver.open();
-    sim.faults.powerCutAt('after-drop');
+    sim.faults.powerCutAt('after_drop');
     sim.events.on('machine', ({ event }) => {
-      if (event.type === 'power-lost') setTimeout(() => sim.powerOn(), 200);
+      if (event.type === 'power_lost') setTimeout(() => sim.powerOn(), 200);
     });
     const outcome = await driver.vend({ vendId: 777, channel: 5, price: 0, method: 'free' });
     expect(outcome).toMatchObject({ vendId: 777, channel: 5, result: 'ok', dispensed: true });
@@ -204,14 +204,14 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     const driver = await driverFor(sim, { vendTimeoutMs: 600, link: { ackTimeoutMs: 40, maxRetransmissions: 1 } });
     await driver.open();
     sim.powerCut();
-    const failure = driver.vend({ vendId: 4242, channel: 1, price: 100, method: 'host-paid' });
+    const failure = driver.vend({ vendId: 4242, channel: 1, price: 100, method: 'host_paid' });
     await expect(failure).rejects.toBeInstanceOf(VendOutcomeUnknownError);
     await expect(failure).rejects.toThrow(/same vendId 4242/);
     expect(sim.state().dispenseLog).toHaveLength(0);
 
     // Power back: the retry with the same vendId is the sale's only vend.
     sim.powerOn();
-    await expect(driver.vend({ vendId: 4242, channel: 1, price: 100, method: 'host-paid' })).resolves.toMatchObject({
+    await expect(driver.vend({ vendId: 4242, channel: 1, price: 100, method: 'host_paid' })).resolves.toMatchObject({
       result: 'ok',
     });
     expect(sim.state().dispenseLog).toHaveLength(1);

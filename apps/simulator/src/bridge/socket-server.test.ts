@@ -62,7 +62,7 @@ describe('serveMachine', () => {
     await expect(driver.open()).resolves.toMatchObject({ boardId: sim.boardId, channelCount: 4 });
     expect(sim.state().hostConnected).toBe(true);
     expect(bridge.connectedTo).toMatch(/^127\.0\.0\.1:\d+$/);
-    await expect(driver.vend({ vendId: 1, channel: 4, price: 100, method: 'host-paid' })).resolves.toMatchObject({
+    await expect(driver.vend({ vendId: 1, channel: 4, price: 100, method: 'host_paid' })).resolves.toMatchObject({
       result: 'ok',
     });
     expect(sim.state().dispenseLog.map((drop) => drop.channel)).toEqual([4]);

@@ -16,7 +16,7 @@ function machine(overrides: Partial<ConstructorParameters<typeof Machine>[0]> = 
 }
 
 describe('Machine construction', () => {
-  it('builds lanes from configs, numbered from 1', () => {
+  it('builds channels from configs, numbered from 1', () => {
     const m = machine({
       channels: [{ capacity: 5, stock: 2, dispenseMs: 900, jamProbability: 0.25 }, { capacity: 7 }],
     });
@@ -47,7 +47,7 @@ describe('Machine construction', () => {
     ]);
   });
 
-  it('builds full lanes of 10 with a 1200 ms motor from a count', () => {
+  it('builds full channels of 10 with a 1200 ms motor from a count', () => {
     const m = new Machine({ boardId: 'B', channels: 3 });
     expect(m.state().channels.map((c) => [c.channel, c.capacity, c.stock, c.dispenseMs])).toEqual([
       [1, 10, 10, 1200],
@@ -100,10 +100,10 @@ describe('dispense', () => {
     expect(state.channels[1]?.stock).toBe(8);
     expect(state.dispenseLog).toEqual([{ sequence: 1, channel: 1, at: 6_200, sensed: true }]);
     expect(events.filter((e) => e.type !== 'compressor')).toEqual([
-      { type: 'vend-phase', at: 5_000, channel: 1, phase: 'before-motor' },
-      { type: 'vend-phase', at: 5_000, channel: 1, phase: 'motor-running' },
-      { type: 'product-dropped', at: 6_200, record: { sequence: 1, channel: 1, at: 6_200, sensed: true } },
-      { type: 'vend-phase', at: 6_200, channel: 1, phase: 'after-drop' },
+      { type: 'vend_phase', at: 5_000, channel: 1, phase: 'before_motor' },
+      { type: 'vend_phase', at: 5_000, channel: 1, phase: 'motor_running' },
+      { type: 'product_dropped', at: 6_200, record: { sequence: 1, channel: 1, at: 6_200, sensed: true } },
+      { type: 'vend_phase', at: 6_200, channel: 1, phase: 'after_drop' },
     ]);
   });
 
@@ -121,7 +121,7 @@ describe('dispense', () => {
     ]);
   });
 
-  it('sells a lane out, then answers empty without starting the motor', async () => {
+  it('sells a channel out, then answers empty without starting the motor', async () => {
     const m = machine();
     for (let i = 0; i < 3; i++) expect(await m.dispense(1)).toBe('ok');
     expect(await m.dispense(1)).toBe('empty');
@@ -146,18 +146,18 @@ describe('dispense', () => {
     });
     expect(state.jammedChannels).toEqual([2]);
     expect(state.dispenseLog).toEqual([]);
-    expect(faults.filter((e) => e.type === 'motor-fault')).toEqual([
-      { type: 'motor-fault', at: 0, channel: 2, cause: 'jam' },
+    expect(faults.filter((e) => e.type === 'motor_fault')).toEqual([
+      { type: 'motor_fault', at: 0, channel: 2, cause: 'jam' },
     ]);
 
     // A latched motor fault: refused without turning the motor again.
     expect(await m.dispense(2)).toBe('jam');
     expect(m.state().channels[1]?.motorCycles).toBe(1);
-    // Other lanes still sell.
+    // Other channels still sell.
     expect(await m.dispense(1)).toBe('ok');
 
     m.clearJam(2);
-    expect(faults.at(-1)).toEqual({ type: 'motor-fault-cleared', at: 0, channel: 2 });
+    expect(faults.at(-1)).toEqual({ type: 'motor_fault_cleared', at: 0, channel: 2 });
     expect(await m.dispense(2)).toBe('ok');
     state = m.state();
     expect(state.jammedChannels).toEqual([]);
@@ -165,7 +165,7 @@ describe('dispense', () => {
     expect(state.dispenseLog.map((r) => r.channel)).toEqual([1, 2]);
   });
 
-  it('a jammed lane stalls at the end of the motor time', async () => {
+  it('a jammed channel stalls at the end of the motor time', async () => {
     const m = machine({ dispenseMs: 800 });
     m.faults.jam(1);
     const vend = track(m.dispense(1));
@@ -177,11 +177,11 @@ describe('dispense', () => {
     expect(vend.value).toBe('jam');
   });
 
-  it('empty lane fault: the sensor says stocked, the motor turns, nothing drops', async () => {
+  it('empty channel fault: the sensor says stocked, the motor turns, nothing drops', async () => {
     const m = machine();
-    m.faults.emptyLane(1);
+    m.faults.emptyChannel(1);
     expect(m.state().channels[0]).toMatchObject({ stock: 0, reportedStock: 3 });
-    expect(m.state().faults.emptyLanes).toEqual([1]);
+    expect(m.state().faults.emptyChannels).toEqual([1]);
 
     expect(await m.dispense(1)).toBe('empty');
     expect(await m.dispense(1)).toBe('empty');
@@ -189,20 +189,20 @@ describe('dispense', () => {
     expect(state.channels[0]).toMatchObject({ stock: 0, reportedStock: 3, motorCycles: 2, jammed: false });
     expect(state.dispenseLog).toEqual([]);
 
-    // Loading the lane makes the sensor right again.
+    // Loading the channel makes the sensor right again.
     m.restock(1, 2);
     expect(m.state().channels[0]).toMatchObject({ stock: 2, reportedStock: 2 });
-    expect(m.state().faults.emptyLanes).toEqual([]);
+    expect(m.state().faults.emptyChannels).toEqual([]);
     expect(await m.dispense(1)).toBe('ok');
     expect(m.dispenseLog()).toHaveLength(1);
   });
 
   it('refuses an invalid channel, an open door and a second motor, moving nothing', async () => {
     const m = machine({ dispenseMs: 1000 });
-    for (const channel of [0, 3, -1, 1.5, Number.NaN]) expect(await m.dispense(channel)).toBe('invalid-channel');
+    for (const channel of [0, 3, -1, 1.5, Number.NaN]) expect(await m.dispense(channel)).toBe('invalid_channel');
 
     m.openDoor();
-    expect(await m.dispense(1)).toBe('door-open');
+    expect(await m.dispense(1)).toBe('door_open');
     m.closeDoor();
 
     const first = track(m.dispense(1));
@@ -218,7 +218,7 @@ describe('dispense', () => {
     expect(m.dispenseLog()).toHaveLength(1);
   });
 
-  it('motor power fault: every cycle stalls, no lane latches, STATUS bit 5', async () => {
+  it('motor power fault: every cycle stalls, no channel latches, STATUS bit 5', async () => {
     const m = machine();
     const events = record(m);
     m.faults.motorPower();
@@ -226,7 +226,7 @@ describe('dispense', () => {
     expect(await m.dispense(1)).toBe('jam');
     expect(m.state().jammedChannels).toEqual([]);
     expect(m.state().channels[0]?.stock).toBe(3);
-    expect(events.find((e) => e.type === 'motor-fault')).toMatchObject({ channel: 1, cause: 'motor-power' });
+    expect(events.find((e) => e.type === 'motor_fault')).toMatchObject({ channel: 1, cause: 'motor_power' });
     m.faults.motorPower(false);
     expect(m.errorBits()).toBe(0);
     expect(await m.dispense(1)).toBe('ok');
@@ -266,7 +266,7 @@ describe('random stalls', () => {
     expect(jams).toBeLessThan(25);
   });
 
-  it('can be set per lane on demand', async () => {
+  it('can be set per channel on demand', async () => {
     const m = machine();
     m.faults.jamProbability(2, 1);
     expect(await m.dispense(2)).toBe('jam');
@@ -288,27 +288,27 @@ describe('faults on demand', () => {
     m.faults.dropSensor();
     m.faults.jam(1);
     m.faults.jamProbability(2, 0.5);
-    m.faults.emptyLane(2);
-    m.faults.powerCutAt('motor-running', 2);
+    m.faults.emptyChannel(2);
+    m.faults.powerCutAt('motor_running', 2);
     expect(m.state().faults).toEqual({
       coolingFailure: true,
       temperatureSensor: true,
       motorPower: true,
       dropSensor: true,
-      emptyLanes: [2],
+      emptyChannels: [2],
       armedJams: [1],
-      powerCutAt: { phase: 'motor-running', channel: 2 },
+      powerCutAt: { phase: 'motor_running', channel: 2 },
     });
     expect(m.errorBits()).toBe(0b111000);
     expect(events.filter((e) => e.type === 'fault').map((e) => [e.fault, e.active, e.channel])).toEqual([
-      ['cooling-failure', true, undefined],
-      ['temperature-sensor', true, undefined],
-      ['motor-power', true, undefined],
-      ['drop-sensor', true, undefined],
+      ['cooling_failure', true, undefined],
+      ['temperature_sensor', true, undefined],
+      ['motor_power', true, undefined],
+      ['drop_sensor', true, undefined],
       ['jam', true, 1],
-      ['jam-probability', true, 2],
-      ['empty-lane', true, 2],
-      ['power-cut', true, 2],
+      ['jam_probability', true, 2],
+      ['empty_channel', true, 2],
+      ['power_cut', true, 2],
     ]);
 
     m.faults.clearAll();
@@ -317,14 +317,14 @@ describe('faults on demand', () => {
       temperatureSensor: false,
       motorPower: false,
       dropSensor: false,
-      emptyLanes: [2],
+      emptyChannels: [2],
       armedJams: [],
       powerCutAt: null,
     });
     expect(m.state().channels[1]?.jamProbability).toBe(0);
     expect(m.errorBits()).toBe(0);
     expect(() => m.faults.jam(9)).toThrow(RangeError);
-    expect(() => m.faults.powerCutAt('after-drop', 9)).toThrow(RangeError);
+    expect(() => m.faults.powerCutAt('after_drop', 9)).toThrow(RangeError);
   });
 });
 
@@ -347,7 +347,7 @@ describe('real-time driver', () => {
 });
 
 describe('restock', () => {
-  it('loads a lane up to its capacity and refuses more', () => {
+  it('loads a channel up to its capacity and refuses more', () => {
     const m = machine();
     const events = record(m);
     expect(() => m.restock(1, 3)).toThrow(/3 more do not fit/);
@@ -372,8 +372,8 @@ describe('door and keypad', () => {
     m.closeDoor();
     m.closeDoor();
     expect(events.filter((e) => e.type.startsWith('door'))).toEqual([
-      { type: 'door-opened', at: 100 },
-      { type: 'door-closed', at: 2_600 },
+      { type: 'door_opened', at: 100 },
+      { type: 'door_closed', at: 2_600 },
     ]);
     expect(m.state().door).toBe('closed');
   });
@@ -381,7 +381,7 @@ describe('door and keypad', () => {
   it('reports channel buttons, refuses buttons that do not exist, is dead without power', () => {
     const m = machine();
     const presses: number[] = [];
-    m.on('button-pressed', (e) => presses.push(e.channel));
+    m.on('button_pressed', (e) => presses.push(e.channel));
     expect(m.pressButton(2)).toBe(true);
     expect(m.pressButton(1)).toBe(true);
     expect(() => m.pressButton(3)).toThrow(RangeError);
@@ -393,12 +393,12 @@ describe('door and keypad', () => {
   it('lets a listener be removed', () => {
     const m = machine();
     const seen: string[] = [];
-    const off = m.on('door-opened', (e) => seen.push(e.type));
+    const off = m.on('door_opened', (e) => seen.push(e.type));
     m.openDoor();
     off();
     m.closeDoor();
     m.openDoor();
-    expect(seen).toEqual(['door-opened']);
+    expect(seen).toEqual(['door_opened']);
   });
 });
 
@@ -407,9 +407,9 @@ describe('state', () => {
     const m = machine();
     await m.dispense(1);
     const state = m.state();
-    const lane = state.channels[0];
-    expect(lane?.stock).toBe(2);
-    if (lane) lane.stock = 99;
+    const channel = state.channels[0];
+    expect(channel?.stock).toBe(2);
+    if (channel) channel.stock = 99;
     state.dispenseLog.pop();
     expect(m.state().channels[0]?.stock).toBe(2);
     expect(m.state().dispenseLog).toHaveLength(1);

@@ -5,6 +5,7 @@ import { Refrigeration, type RefrigerationChange } from './refrigeration.js';
 import { createRng, type Rng } from './rng.js';
 import type {
   ChannelConfig,
+  ChannelState,
   DispenseRecord,
   DispenseResult,
   FaultKind,
@@ -19,9 +20,9 @@ import type {
 } from './types.js';
 import { VirtualClock } from './virtual-clock.js';
 
-/** Default motor cycle time of a spiral lane, ms. */
+/** Default motor cycle time of a spiral channel, ms. */
 export const DEFAULT_DISPENSE_MS = 1200;
-/** Capacity of each lane when the machine is built from a channel count. */
+/** Capacity of each channel when the machine is built from a channel count. */
 export const DEFAULT_CHANNEL_CAPACITY = 10;
 
 /** Switches for the faults a test or an operator of the simulator can cause on demand. */
@@ -31,7 +32,7 @@ export interface FaultControls {
   /** Sets the chance (0..1) that a motor cycle of `channel` stalls. */
   jamProbability(channel: number, probability: number): void;
   /** Empties `channel` physically while its stock sensor keeps reporting what it did. */
-  emptyLane(channel: number): void;
+  emptyChannel(channel: number): void;
   /** The compressor runs but removes no heat. */
   coolingFailure(on?: boolean): void;
   /** The temperature sensor reads nothing usable (STATUS error bit 3). */
@@ -47,22 +48,10 @@ export interface FaultControls {
   powerCutAt(phase: VendPhase | null, channel?: number): void;
   /**
    * Switches off every switchable fault (cooling, sensors, motor power, armed jams, armed
-   * power cut, stall chances back to 0). What is physical stays: a jammed lane until
-   * {@link Machine.clearJam}, an emptied lane until it is restocked.
+   * power cut, stall chances back to 0). What is physical stays: a jammed channel until
+   * {@link Machine.clearJam}, an emptied channel until it is restocked.
    */
   clearAll(): void;
-}
-
-interface Lane {
-  channel: number;
-  capacity: number;
-  stock: number;
-  reportedStock: number;
-  dispenseMs: number;
-  jamProbability: number;
-  jammed: boolean;
-  jamArmed: boolean;
-  motorCycles: number;
 }
 
 /** A promise for a result that will never arrive: the controller that asked has lost power. */
@@ -85,7 +74,7 @@ function checkTenths(name: string, value: number): void {
 }
 
 /**
- * One physical vending machine: lanes with motors, stock and a drop sensor, a door switch,
+ * One physical vending machine: channels with motors, stock and a drop sensor, a door switch,
  * a keypad and a refrigerated cabinet, driven by its own clock.
  *
  * Time passes only through {@link tick} (tests) or the real-time driver {@link start} (CLI):
@@ -108,7 +97,7 @@ export class Machine {
   readonly #clock: VirtualClock;
   readonly #rng: Rng;
   readonly #events = new TypedEmitter<MachineEvent>();
-  readonly #lanes: Lane[];
+  readonly #channels: ChannelState[];
   readonly #fridge: Refrigeration;
   readonly #log: DispenseRecord[] = [];
   readonly #peripherals = new Map<string, StateSource>();
@@ -143,8 +132,8 @@ export class Machine {
         ? Array.from({ length: options.channels }, () => ({ capacity: DEFAULT_CHANNEL_CAPACITY }))
         : options.channels;
     if (configs.length < 1 || configs.length > 0xffff) throw new RangeError('a machine has 1 to 65535 channels');
-    this.#lanes = configs.map((config, index) => {
-      const lane: Lane = {
+    this.#channels = configs.map((config, index) => {
+      const state: ChannelState = {
         channel: index + 1,
         capacity: config.capacity,
         stock: config.stock ?? config.capacity,
@@ -155,13 +144,13 @@ export class Machine {
         jamArmed: false,
         motorCycles: 0,
       };
-      checkCount(`channel ${lane.channel} capacity`, lane.capacity);
-      checkCount(`channel ${lane.channel} stock`, lane.stock);
-      if (lane.stock > lane.capacity) throw new RangeError(`channel ${lane.channel} stock exceeds its capacity`);
-      if (!(lane.dispenseMs >= 0)) throw new RangeError(`channel ${lane.channel} dispenseMs must be >= 0`);
-      checkProbability(lane.jamProbability);
-      lane.reportedStock = lane.stock;
-      return lane;
+      checkCount(`channel ${state.channel} capacity`, state.capacity);
+      checkCount(`channel ${state.channel} stock`, state.stock);
+      if (state.stock > state.capacity) throw new RangeError(`channel ${state.channel} stock exceeds its capacity`);
+      if (!(state.dispenseMs >= 0)) throw new RangeError(`channel ${state.channel} dispenseMs must be >= 0`);
+      checkProbability(state.jamProbability);
+      state.reportedStock = state.stock;
+      return state;
     });
 
     const ambient = options.ambient ?? 250;
@@ -232,96 +221,96 @@ export class Machine {
     this.#events.emit({ type, at: this.#clock.now, ...payload } as MachineEventOf<K>);
   }
 
-  // ---- lanes and motors ----------------------------------------------------------------
+  // ---- channels and motors -------------------------------------------------------------
 
   /** Number of channels; they are numbered 1..channelCount. */
   get channelCount(): number {
-    return this.#lanes.length;
+    return this.#channels.length;
   }
 
-  #lane(channel: number): Lane | undefined {
-    return Number.isInteger(channel) ? this.#lanes[channel - 1] : undefined;
+  #channel(channel: number): ChannelState | undefined {
+    return Number.isInteger(channel) ? this.#channels[channel - 1] : undefined;
   }
 
-  #requireLane(channel: number): Lane {
-    const lane = this.#lane(channel);
-    if (!lane) throw new RangeError(`no channel ${channel} (channels are 1..${this.#lanes.length})`);
-    return lane;
+  #requireChannel(channel: number): ChannelState {
+    const state = this.#channel(channel);
+    if (!state) throw new RangeError(`no channel ${channel} (channels are 1..${this.#channels.length})`);
+    return state;
   }
 
   /**
    * Runs one motor cycle of `channel` and tells how it ended. Checked first, in this order,
-   * without moving anything: `invalid-channel`, `busy` (another motor turning), `door-open`,
-   * `jam` (the channel's motor fault is latched until {@link clearJam}), `empty` (the lane's
-   * sensor says empty). Then the motor turns for the lane's `dispenseMs` and the cycle ends
+   * without moving anything: `invalid_channel`, `busy` (another motor turning), `door_open`,
+   * `jam` (the channel's motor fault is latched until {@link clearJam}), `empty` (the channel's
+   * sensor says empty). Then the motor turns for the channel's `dispenseMs` and the cycle ends
    * `ok` (a product fell: it is logged and the stock drops by one), `jam` (the motor stalled:
    * the product stays, the channel reports a motor fault) or `empty` (nothing fell).
    */
   dispense(channel: number): Promise<DispenseResult> {
     if (!this.#powered) return never();
-    const lane = this.#lane(channel);
-    if (!lane) return Promise.resolve('invalid-channel');
+    const state = this.#channel(channel);
+    if (!state) return Promise.resolve('invalid_channel');
     if (this.#motorRunning !== null) return Promise.resolve('busy');
-    if (this.#doorOpen) return Promise.resolve('door-open');
-    if (lane.jammed) return Promise.resolve('jam');
-    if (lane.reportedStock === 0) return Promise.resolve('empty');
+    if (this.#doorOpen) return Promise.resolve('door_open');
+    if (state.jammed) return Promise.resolve('jam');
+    if (state.reportedStock === 0) return Promise.resolve('empty');
 
     const epoch = this.#epoch;
-    this.#motorRunning = lane.channel;
-    if (!this.#reachPhase(lane, 'before-motor', epoch)) return never();
+    this.#motorRunning = state.channel;
+    if (!this.#reachPhase(state, 'before_motor', epoch)) return never();
 
-    lane.motorCycles++;
+    state.motorCycles++;
     // One draw per motor start, whatever the outcome, so a seed replays the same stalls.
     const draw = this.#rng();
     const cause: MotorFaultCause | null = this.#motorPowerFault
-      ? 'motor-power'
-      : lane.jamArmed || draw < lane.jamProbability
+      ? 'motor_power'
+      : state.jamArmed || draw < state.jamProbability
         ? 'jam'
         : null;
-    if (!this.#reachPhase(lane, 'motor-running', epoch)) return never();
+    if (!this.#reachPhase(state, 'motor_running', epoch)) return never();
 
     return new Promise<DispenseResult>((resolve) => {
-      this.#after(lane.dispenseMs, () => {
+      this.#after(state.dispenseMs, () => {
         if (epoch !== this.#epoch) return;
         this.#motorRunning = null;
         if (cause) {
           if (cause === 'jam') {
-            lane.jamArmed = false;
-            lane.jammed = true;
+            state.jamArmed = false;
+            state.jammed = true;
           }
-          this.#emit('motor-fault', { channel: lane.channel, cause });
+          this.#emit('motor_fault', { channel: state.channel, cause });
           resolve('jam');
           return;
         }
-        if (lane.stock === 0) {
+        if (state.stock === 0) {
           resolve('empty');
           return;
         }
-        lane.stock--;
-        lane.reportedStock = Math.max(0, lane.reportedStock - 1);
+        state.stock--;
+        state.reportedStock = Math.max(0, state.reportedStock - 1);
         const record: DispenseRecord = {
           sequence: this.#log.length + 1,
-          channel: lane.channel,
+          channel: state.channel,
           at: this.#clock.now,
           sensed: !this.#dropSensorFault,
         };
         this.#log.push(record);
-        this.#emit('product-dropped', { record: { ...record } });
-        if (!this.#reachPhase(lane, 'after-drop', epoch)) return;
+        this.#emit('product_dropped', { record: { ...record } });
+        if (!this.#reachPhase(state, 'after_drop', epoch)) return;
         resolve(record.sensed ? 'ok' : 'empty');
       });
     });
   }
 
   /** Emits the phase, then fires a power cut armed for it; false if the power is gone. */
-  #reachPhase(lane: Lane, phase: VendPhase, epoch: number): boolean {
-    this.#emit('vend-phase', { channel: lane.channel, phase });
+  #reachPhase(state: ChannelState, phase: VendPhase, epoch: number): boolean {
+    this.#emit('vend_phase', { channel: state.channel, phase });
     const armed = this.#armedCut;
     if (
       epoch === this.#epoch &&
       armed &&
       armed.phase === phase &&
-      (armed.channel === undefined || armed.channel === lane.channel)
+      (armed.channel === undefined || armed.channel === state.channel)
     ) {
       this.#armedCut = null;
       this.powerCut();
@@ -335,27 +324,27 @@ export class Machine {
     else this.#clock.schedule(ms, run);
   }
 
-  /** Frees a stalled motor: the channel stops reporting a motor fault. The product is still in the lane. */
+  /** Frees a stalled motor: the channel stops reporting a motor fault. The product is still in the channel. */
   clearJam(channel: number): void {
-    const lane = this.#requireLane(channel);
-    if (!lane.jammed) return;
-    lane.jammed = false;
-    this.#emit('motor-fault-cleared', { channel: lane.channel });
+    const state = this.#requireChannel(channel);
+    if (!state.jammed) return;
+    state.jammed = false;
+    this.#emit('motor_fault_cleared', { channel: state.channel });
   }
 
   /**
    * Loads `count` products into `channel`. Refuses (RangeError, nothing loaded) if they do
-   * not fit. The lane's stock sensor sees the true stock again afterwards.
+   * not fit. The channel's stock sensor sees the true stock again afterwards.
    */
   restock(channel: number, count: number): void {
-    const lane = this.#requireLane(channel);
+    const state = this.#requireChannel(channel);
     checkCount('count', count);
-    if (lane.stock + count > lane.capacity) {
-      throw new RangeError(`channel ${channel} holds ${lane.stock} of ${lane.capacity}: ${count} more do not fit`);
+    if (state.stock + count > state.capacity) {
+      throw new RangeError(`channel ${channel} holds ${state.stock} of ${state.capacity}: ${count} more do not fit`);
     }
-    lane.stock += count;
-    lane.reportedStock = lane.stock;
-    this.#emit('restocked', { channel: lane.channel, count, stock: lane.stock });
+    state.stock += count;
+    state.reportedStock = state.stock;
+    this.#emit('restocked', { channel: state.channel, count, stock: state.stock });
   }
 
   // ---- door, keypad --------------------------------------------------------------------
@@ -364,14 +353,14 @@ export class Machine {
   openDoor(): void {
     if (this.#doorOpen) return;
     this.#doorOpen = true;
-    this.#emit('door-opened');
+    this.#emit('door_opened');
   }
 
   /** Closes the service door (no event if it is already closed). */
   closeDoor(): void {
     if (!this.#doorOpen) return;
     this.#doorOpen = false;
-    this.#emit('door-closed');
+    this.#emit('door_closed');
   }
 
   get doorOpen(): boolean {
@@ -383,9 +372,9 @@ export class Machine {
    * (it does not without power). Throws RangeError for a button the machine does not have.
    */
   pressButton(channel: number): boolean {
-    const lane = this.#requireLane(channel);
+    const state = this.#requireChannel(channel);
     if (!this.#powered) return false;
-    this.#emit('button-pressed', { channel: lane.channel });
+    this.#emit('button_pressed', { channel: state.channel });
     return true;
   }
 
@@ -395,7 +384,7 @@ export class Machine {
   setSetpoint(tenths: number): void {
     checkTenths('setpoint', tenths);
     const changes = this.#fridge.setSetpoint(tenths);
-    this.#emit('setpoint-changed', { setpoint: tenths });
+    this.#emit('setpoint_changed', { setpoint: tenths });
     this.#applyRefrigeration(changes);
   }
 
@@ -432,8 +421,8 @@ export class Machine {
       } else {
         const temperature = Math.round(this.#fridge.cabinet);
         const setpoint = this.#fridge.setpoint;
-        if (change.on) this.#emit('temperature-alarm', { temperature, setpoint });
-        else this.#emit('temperature-normal', { temperature, setpoint });
+        if (change.on) this.#emit('temperature_alarm', { temperature, setpoint });
+        else this.#emit('temperature_normal', { temperature, setpoint });
       }
     }
   }
@@ -455,14 +444,14 @@ export class Machine {
     this.#epoch++;
     this.#motorRunning = null;
     this.#applyRefrigeration(this.#fridge.powerLost());
-    this.#emit('power-lost');
+    this.#emit('power_lost');
   }
 
   /** Restores power (the controller boots again with the same {@link nvram}). */
   powerOn(): void {
     if (this.#powered) return;
     this.#powered = true;
-    this.#emit('power-restored');
+    this.#emit('power_restored');
   }
 
   // ---- faults --------------------------------------------------------------------------
@@ -474,41 +463,41 @@ export class Machine {
   #faultControls(): FaultControls {
     return {
       jam: (channel) => {
-        const lane = this.#requireLane(channel);
-        lane.jamArmed = true;
-        this.#fault('jam', true, { channel: lane.channel });
+        const state = this.#requireChannel(channel);
+        state.jamArmed = true;
+        this.#fault('jam', true, { channel: state.channel });
       },
       jamProbability: (channel, probability) => {
-        const lane = this.#requireLane(channel);
+        const state = this.#requireChannel(channel);
         checkProbability(probability);
-        lane.jamProbability = probability;
-        this.#fault('jam-probability', probability > 0, { channel: lane.channel, value: probability });
+        state.jamProbability = probability;
+        this.#fault('jam_probability', probability > 0, { channel: state.channel, value: probability });
       },
-      emptyLane: (channel) => {
-        const lane = this.#requireLane(channel);
-        lane.stock = 0;
-        this.#fault('empty-lane', true, { channel: lane.channel });
+      emptyChannel: (channel) => {
+        const state = this.#requireChannel(channel);
+        state.stock = 0;
+        this.#fault('empty_channel', true, { channel: state.channel });
       },
       coolingFailure: (on = true) => {
         this.#coolingFailure = on;
-        this.#fault('cooling-failure', on);
+        this.#fault('cooling_failure', on);
       },
       temperatureSensor: (on = true) => {
         this.#sensorFault = on;
-        this.#fault('temperature-sensor', on);
+        this.#fault('temperature_sensor', on);
       },
       motorPower: (on = true) => {
         this.#motorPowerFault = on;
-        this.#fault('motor-power', on);
+        this.#fault('motor_power', on);
       },
       dropSensor: (on = true) => {
         this.#dropSensorFault = on;
-        this.#fault('drop-sensor', on);
+        this.#fault('drop_sensor', on);
       },
       powerCutAt: (phase, channel) => {
-        if (channel !== undefined) this.#requireLane(channel);
+        if (channel !== undefined) this.#requireChannel(channel);
         this.#armedCut = phase === null ? null : channel === undefined ? { phase } : { phase, channel };
-        this.#fault('power-cut', phase !== null, channel === undefined ? {} : { channel });
+        this.#fault('power_cut', phase !== null, channel === undefined ? {} : { channel });
       },
       clearAll: () => {
         const f = this.faults;
@@ -517,12 +506,12 @@ export class Machine {
         if (this.#motorPowerFault) f.motorPower(false);
         if (this.#dropSensorFault) f.dropSensor(false);
         if (this.#armedCut) f.powerCutAt(null);
-        for (const lane of this.#lanes) {
-          if (lane.jamArmed) {
-            lane.jamArmed = false;
-            this.#fault('jam', false, { channel: lane.channel });
+        for (const state of this.#channels) {
+          if (state.jamArmed) {
+            state.jamArmed = false;
+            this.#fault('jam', false, { channel: state.channel });
           }
-          if (lane.jamProbability > 0) f.jamProbability(lane.channel, 0);
+          if (state.jamProbability > 0) f.jamProbability(state.channel, 0);
         }
       },
     };
@@ -566,8 +555,8 @@ export class Machine {
       powered: this.#powered,
       door: this.#doorOpen ? 'open' : 'closed',
       motorRunning: this.#motorRunning,
-      channels: this.#lanes.map((lane) => ({ ...lane })),
-      jammedChannels: this.#lanes.filter((lane) => lane.jammed).map((lane) => lane.channel),
+      channels: this.#channels.map((channel) => ({ ...channel })),
+      jammedChannels: this.#channels.filter((channel) => channel.jammed).map((channel) => channel.channel),
       dispenseLog: this.dispenseLog(),
       refrigeration: {
         ambient: this.#fridge.ambient,
@@ -582,8 +571,10 @@ export class Machine {
         temperatureSensor: this.#sensorFault,
         motorPower: this.#motorPowerFault,
         dropSensor: this.#dropSensorFault,
-        emptyLanes: this.#lanes.filter((lane) => lane.reportedStock > lane.stock).map((lane) => lane.channel),
-        armedJams: this.#lanes.filter((lane) => lane.jamArmed).map((lane) => lane.channel),
+        emptyChannels: this.#channels
+          .filter((channel) => channel.reportedStock > channel.stock)
+          .map((channel) => channel.channel),
+        armedJams: this.#channels.filter((channel) => channel.jamArmed).map((channel) => channel.channel),
         powerCutAt: this.#armedCut && { ...this.#armedCut },
       },
       errorBits: this.errorBits(),

@@ -19,7 +19,7 @@ describe('power cut during a vend', () => {
   it('before the motor starts: nothing moved, the vend never completes', async () => {
     const m = machine();
     const events = record(m);
-    m.faults.powerCutAt('before-motor');
+    m.faults.powerCutAt('before_motor');
     const vend = track(m.dispense(1));
     m.tick(10_000);
     await flush();
@@ -30,10 +30,10 @@ describe('power cut during a vend', () => {
     expect(state.channels[0]).toMatchObject({ stock: 4, reportedStock: 4, motorCycles: 0 });
     expect(state.dispenseLog).toEqual([]);
     expect(state.faults.powerCutAt).toBeNull();
-    expect(events.filter((e) => e.type !== 'fault').map((e) => e.type)).toEqual(['vend-phase', 'power-lost']);
+    expect(events.filter((e) => e.type !== 'fault').map((e) => e.type)).toEqual(['vend_phase', 'power_lost']);
 
     m.powerOn();
-    expect(events.at(-1)).toEqual({ type: 'power-restored', at: 10_000 });
+    expect(events.at(-1)).toEqual({ type: 'power_restored', at: 10_000 });
     const retry = track(m.dispense(1));
     m.tick(1200);
     await flush();
@@ -56,9 +56,9 @@ describe('power cut during a vend', () => {
     expect(m.state().motorRunning).toBeNull();
   });
 
-  it('at the motor-running phase (armed): the motor started, nothing drops', async () => {
+  it('at the motor_running phase (armed): the motor started, nothing drops', async () => {
     const m = machine();
-    m.faults.powerCutAt('motor-running');
+    m.faults.powerCutAt('motor_running');
     const vend = track(m.dispense(1));
     m.tick(5_000);
     await flush();
@@ -69,8 +69,8 @@ describe('power cut during a vend', () => {
 
   it('after the drop (cut by a phase listener): the product is in the log and the stock is down', async () => {
     const m = machine();
-    m.on('vend-phase', (e) => {
-      if (e.phase === 'after-drop') m.powerCut();
+    m.on('vend_phase', (e) => {
+      if (e.phase === 'after_drop') m.powerCut();
     });
     const vend = track(m.dispense(1));
     m.tick(10_000);
@@ -83,7 +83,7 @@ describe('power cut during a vend', () => {
 
   it('an armed cut can wait for one channel', async () => {
     const m = machine();
-    m.faults.powerCutAt('after-drop', 2);
+    m.faults.powerCutAt('after_drop', 2);
     const first = track(m.dispense(1));
     m.tick(1200);
     await flush();
@@ -138,7 +138,7 @@ describe('power off', () => {
     const events = record(m);
     m.powerCut();
     expect(m.state().refrigeration.compressor).toBe(false);
-    expect(events.map((e) => e.type)).toEqual(['compressor', 'power-lost']);
+    expect(events.map((e) => e.type)).toEqual(['compressor', 'power_lost']);
     const before = m.state().refrigeration.cabinet;
     m.tick(30 * 60_000);
     expect(m.state().refrigeration.cabinet).toBeGreaterThan(before + 15);

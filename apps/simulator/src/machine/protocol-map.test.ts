@@ -9,8 +9,8 @@ describe('protocol codes', () => {
     expect(vendResultCode('ok')).toBe(0);
     expect(vendResultCode('jam')).toBe(1);
     expect(vendResultCode('empty')).toBe(2);
-    expect(vendResultCode('invalid-channel')).toBe(3);
-    expect(vendResultCode('door-open')).toBe(6);
+    expect(vendResultCode('invalid_channel')).toBe(3);
+    expect(vendResultCode('door_open')).toBe(6);
     expect(vendResultCode('busy')).toBe(VendResult.BUSY);
   });
 
@@ -31,7 +31,7 @@ describe('protocol codes', () => {
       { code: EventCode.MOTOR_FAULT, value: 3 },
       { code: EventCode.POWER_RESTORED, value: 0 },
     ]);
-    expect(protocolEvent({ type: 'temperature-alarm', at: 0, temperature: 95, setpoint: 40 })).toEqual({
+    expect(protocolEvent({ type: 'temperature_alarm', at: 0, temperature: 95, setpoint: 40 })).toEqual({
       code: 3,
       value: 95,
     });

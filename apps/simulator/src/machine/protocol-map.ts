@@ -5,8 +5,8 @@ const VEND_RESULTS: Readonly<Record<DispenseResult, VendResult>> = Object.freeze
   ok: VendResult.OK,
   jam: VendResult.JAM,
   empty: VendResult.EMPTY,
-  'invalid-channel': VendResult.INVALID_CHANNEL,
-  'door-open': VendResult.DOOR_OPEN,
+  invalid_channel: VendResult.INVALID_CHANNEL,
+  door_open: VendResult.DOOR_OPEN,
   busy: VendResult.BUSY,
 });
 
@@ -22,15 +22,15 @@ export function vendResultCode(result: DispenseResult): VendResult {
  */
 export function protocolEvent(event: MachineEvent): { code: EventCode; value: number } | undefined {
   switch (event.type) {
-    case 'door-opened':
+    case 'door_opened':
       return { code: EventCode.DOOR_OPENED, value: 0 };
-    case 'door-closed':
+    case 'door_closed':
       return { code: EventCode.DOOR_CLOSED, value: 0 };
-    case 'temperature-alarm':
+    case 'temperature_alarm':
       return { code: EventCode.TEMPERATURE_ALARM, value: event.temperature };
-    case 'power-restored':
+    case 'power_restored':
       return { code: EventCode.POWER_RESTORED, value: 0 };
-    case 'motor-fault':
+    case 'motor_fault':
       return { code: EventCode.MOTOR_FAULT, value: event.channel };
     default:
       return undefined;

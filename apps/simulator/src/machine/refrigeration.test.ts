@@ -65,7 +65,7 @@ describe('refrigeration', () => {
     const switches = events.filter((e) => e.type === 'compressor');
     expect(switches.filter((e) => e.on).length).toBeGreaterThanOrEqual(3);
     expect(switches.filter((e) => !e.on).length).toBeGreaterThanOrEqual(3);
-    expect(events.filter((e) => e.type === 'temperature-alarm')).toEqual([]);
+    expect(events.filter((e) => e.type === 'temperature_alarm')).toEqual([]);
   });
 
   it('warms much faster with the door open, and recovers once it closes', () => {
@@ -104,7 +104,7 @@ describe('refrigeration', () => {
     expect(m.now - (firstAbove ?? 0)).toBeLessThan(15 * MINUTE);
 
     m.tick(30 * MINUTE);
-    const alarms = events.filter((e) => e.type === 'temperature-alarm');
+    const alarms = events.filter((e) => e.type === 'temperature_alarm');
     expect(alarms).toHaveLength(1);
     const alarm = alarms[0];
     expect(alarm?.setpoint).toBe(40);
@@ -116,7 +116,7 @@ describe('refrigeration', () => {
 
     m.faults.coolingFailure(false);
     m.tick(60 * MINUTE);
-    expect(events.filter((e) => e.type === 'temperature-normal')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'temperature_normal')).toHaveLength(1);
     expect(m.state().refrigeration.alarm).toBe(false);
     expect(m.temperature()).toBeLessThanOrEqual(50);
   });
@@ -133,11 +133,11 @@ describe('refrigeration', () => {
     expect(state.errorBits).toBe(1 << 3);
     expect(state.refrigeration.compressor).toBe(false);
     expect(state.refrigeration.cabinet).toBeGreaterThan(100);
-    expect(events.filter((e) => e.type === 'temperature-alarm')).toEqual([]);
+    expect(events.filter((e) => e.type === 'temperature_alarm')).toEqual([]);
 
     m.faults.temperatureSensor(false);
     m.tick(16 * MINUTE);
-    expect(events.filter((e) => e.type === 'temperature-alarm')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'temperature_alarm')).toHaveLength(1);
   });
 
   it('follows a new setpoint', () => {

@@ -7,31 +7,31 @@ import type { Rng } from './rng.js';
  * - `ok`: the drop sensor saw the product fall.
  * - `jam`: the motor stalled (or the channel's motor is latched faulty, or the motors have no
  *   power); nothing dropped.
- * - `empty`: nothing dropped: the lane's sensor says it is empty (the motor is not started),
+ * - `empty`: nothing dropped: the channel's sensor says it is empty (the motor is not started),
  *   or the motor turned and the drop sensor saw nothing.
- * - `invalid-channel`: no such channel; nothing moved.
- * - `door-open`: the machine does not vend with its door open; nothing moved.
+ * - `invalid_channel`: no such channel; nothing moved.
+ * - `door_open`: the machine does not vend with its door open; nothing moved.
  * - `busy`: another motor is running; nothing moved.
  */
-export type DispenseResult = 'ok' | 'jam' | 'empty' | 'invalid-channel' | 'door-open' | 'busy';
+export type DispenseResult = 'ok' | 'jam' | 'empty' | 'invalid_channel' | 'door_open' | 'busy';
 
 /**
  * The moments of a motor cycle at which a test can cut the power:
- * - `before-motor`: the vend was accepted, the motor is about to start. A cut here moves nothing.
- * - `motor-running`: the motor has just started. A cut here stops it; nothing drops.
- * - `after-drop`: the product has fallen past the drop sensor (it is in the dispense log and
- *   the lane's stock is one less); the result has not reached the caller yet.
+ * - `before_motor`: the vend was accepted, the motor is about to start. A cut here moves nothing.
+ * - `motor_running`: the motor has just started. A cut here stops it; nothing drops.
+ * - `after_drop`: the product has fallen past the drop sensor (it is in the dispense log and
+ *   the channel's stock is one less); the result has not reached the caller yet.
  */
-export type VendPhase = 'before-motor' | 'motor-running' | 'after-drop';
+export type VendPhase = 'before_motor' | 'motor_running' | 'after_drop';
 
 /** Why a channel reports a motor fault. */
-export type MotorFaultCause = 'jam' | 'motor-power';
+export type MotorFaultCause = 'jam' | 'motor_power';
 
-/** One lane as the machine is built / loaded. */
+/** One channel as the machine is built / loaded. */
 export interface ChannelConfig {
-  /** How many products the lane holds. */
+  /** How many products the channel holds. */
   capacity: number;
-  /** Products in the lane at start. Default: full (= capacity). */
+  /** Products in the channel at start. Default: full (= capacity). */
   stock?: number;
   /** How long one motor cycle takes, ms. Default: the machine's `dispenseMs`. */
   dispenseMs?: number;
@@ -42,7 +42,7 @@ export interface ChannelConfig {
 export interface MachineOptions {
   /** The controller board id (up to 16 ASCII characters, as HELLO carries it). */
   boardId: string;
-  /** The lanes, channel 1 first; or a count of identical lanes (capacity 10, full). */
+  /** The channels, channel 1 first; or a count of identical channels (capacity 10, full). */
   channels: number | readonly ChannelConfig[];
   /** Seed for every random decision (motor stalls). Default 1. */
   seed?: number;
@@ -54,9 +54,9 @@ export interface MachineOptions {
   setpoint?: number;
   /** Cabinet temperature at start, tenths of °C. Default: ambient (a machine just switched on). */
   temperature?: number;
-  /** Motor cycle time for lanes that do not set their own, ms. Default 1200. */
+  /** Motor cycle time for channels that do not set their own, ms. Default 1200. */
   dispenseMs?: number;
-  /** Stall chance for lanes that do not set their own. Default 0. */
+  /** Stall chance for channels that do not set their own. Default 0. */
   jamProbability?: number;
   /** Fine tuning of the refrigeration physics. */
   refrigeration?: Partial<RefrigerationSettings>;
@@ -66,7 +66,7 @@ export interface MachineOptions {
   startTime?: number;
 }
 
-/** A product that physically fell out of a lane. */
+/** A product that physically fell out of a channel. */
 export interface DispenseRecord {
   /** 1 for the first product this machine dropped, then 2, 3, ... */
   sequence: number;
@@ -80,15 +80,15 @@ export interface DispenseRecord {
 export interface ChannelState {
   channel: number;
   capacity: number;
-  /** Products physically in the lane. */
+  /** Products physically in the channel. */
   stock: number;
-  /** What the lane's stock sensor says is in it; differs from `stock` only with the empty-lane fault. */
+  /** What the channel's stock sensor says is in it; differs from `stock` only with the `empty_channel` fault. */
   reportedStock: number;
   dispenseMs: number;
   jamProbability: number;
   /** The motor stalled and the channel reports a motor fault until {@link Machine.clearJam}. */
   jammed: boolean;
-  /** A stall has been set up for this lane's next motor cycle. */
+  /** A stall has been set up for this channel's next motor cycle. */
   jamArmed: boolean;
   /** How many times the motor was started. */
   motorCycles: number;
@@ -110,9 +110,9 @@ export interface FaultState {
   temperatureSensor: boolean;
   motorPower: boolean;
   dropSensor: boolean;
-  /** Lanes whose sensor says stocked while they are physically emptier. */
-  emptyLanes: number[];
-  /** Lanes whose next motor cycle will stall. */
+  /** Channels whose sensor says stocked while they are physically emptier. */
+  emptyChannels: number[];
+  /** Channels whose next motor cycle will stall. */
   armedJams: number[];
   /** A power cut waiting for a phase of a motor cycle. */
   powerCutAt: { phase: VendPhase; channel?: number } | null;
@@ -146,35 +146,35 @@ export interface StateSource {
 /** The named faults that can be switched on demand. */
 export type FaultKind =
   | 'jam'
-  | 'jam-probability'
-  | 'empty-lane'
-  | 'cooling-failure'
-  | 'temperature-sensor'
-  | 'motor-power'
-  | 'drop-sensor'
-  | 'power-cut';
+  | 'jam_probability'
+  | 'empty_channel'
+  | 'cooling_failure'
+  | 'temperature_sensor'
+  | 'motor_power'
+  | 'drop_sensor'
+  | 'power_cut';
 
 interface MachineEventPayloads {
-  'door-opened': object;
-  'door-closed': object;
+  door_opened: object;
+  door_closed: object;
   /** A channel button on the keypad was pressed (only registers with power on). */
-  'button-pressed': { channel: number };
+  button_pressed: { channel: number };
   /** A motor cycle reached a phase. A listener may call {@link Machine.powerCut} here. */
-  'vend-phase': { channel: number; phase: VendPhase };
-  'product-dropped': { record: DispenseRecord };
+  vend_phase: { channel: number; phase: VendPhase };
+  product_dropped: { record: DispenseRecord };
   /** A motor stalled; the channel reports a motor fault. */
-  'motor-fault': { channel: number; cause: MotorFaultCause };
-  'motor-fault-cleared': { channel: number };
+  motor_fault: { channel: number; cause: MotorFaultCause };
+  motor_fault_cleared: { channel: number };
   restocked: { channel: number; count: number; stock: number };
   compressor: { on: boolean; cabinet: number };
   /** The reading stayed above setpoint + threshold for the alarm delay. */
-  'temperature-alarm': { temperature: number; setpoint: number };
-  'temperature-normal': { temperature: number; setpoint: number };
-  'setpoint-changed': { setpoint: number };
+  temperature_alarm: { temperature: number; setpoint: number };
+  temperature_normal: { temperature: number; setpoint: number };
+  setpoint_changed: { setpoint: number };
   /** A fault was switched on or off. */
   fault: { fault: FaultKind; active: boolean; channel?: number; value?: number };
-  'power-lost': object;
-  'power-restored': object;
+  power_lost: object;
+  power_restored: object;
 }
 
 /** The machine's event names. */

@@ -35,7 +35,7 @@ type Wire = ['VMC' | 'DEV', MdbWord[]];
 function wire(bus: MdbBus, address?: number): Wire[] {
   return bus.traffic
     .filter((entry) => address === undefined || entry.address === address)
-    .map((entry) => [entry.direction === 'vmc-to-peripheral' ? 'VMC' : 'DEV', entry.words]);
+    .map((entry) => [entry.direction === 'vmc_to_peripheral' ? 'VMC' : 'DEV', entry.words]);
 }
 
 const VMC_ACK: Wire = ['VMC', [0x000]];
@@ -154,7 +154,7 @@ describe('MdbBus coins', () => {
     // PAYOUT STATUS: 1 coin of type 1, 9 of type 2.
     const status = sent.findIndex(([, words]) => words[0] === 0x10f && words[1] === 0x03);
     expect(sent[status + 1]).toEqual(['DEV', [0, 1, 9, ...new Array<number>(13).fill(0), 0x10a]]);
-    expect(events).toEqual([{ type: 'tube-low', coinType: 2, value: 100, count: 1 }]);
+    expect(events).toEqual([{ type: 'tube_low', coinType: 2, value: 100, count: 1 }]);
   });
 
   it('pays what the tubes hold when they cannot make the amount', () => {
@@ -203,7 +203,7 @@ describe('MdbBus coins', () => {
     expect(reader.tapCard({ funds: 100 })).toBe('refused');
     changer.pressReturnLever();
     bus.pollOnce();
-    expect(events).toEqual([{ type: 'coin-return-request' }]);
+    expect(events).toEqual([{ type: 'coin_return_request' }]);
   });
 });
 
@@ -223,7 +223,7 @@ describe('MdbBus bills', () => {
       ['DEV', [0xa2, 0x1a2]],
       VMC_ACK,
     ]);
-    expect(events.slice(1)).toEqual([{ type: 'escrow-returned', billType: 2, amount: 1000 }]);
+    expect(events.slice(1)).toEqual([{ type: 'escrow_returned', billType: 2, amount: 1000 }]);
     expect(bus.escrow).toBeNull();
     expect(validator.state().returned).toEqual([1000]);
     expect(validator.state().stacker.bills).toBe(0);
@@ -262,7 +262,7 @@ describe('MdbBus bills', () => {
       bus.pollOnce();
       bus.escrowAccept();
     }
-    expect(events.filter((event) => event.type === 'stacker-full')).toEqual([{ type: 'stacker-full', bills: 2 }]);
+    expect(events.filter((event) => event.type === 'stacker_full')).toEqual([{ type: 'stacker_full', bills: 2 }]);
     expect(bus.devices.billValidator?.stacker).toEqual({ full: true, bills: 2 });
     expect(validator.insertBill(100)).toBe('rejected');
     bus.pollOnce();
@@ -305,7 +305,7 @@ describe('MdbBus cashless', () => {
       { startFunds: 500, funds: 400, deny: false, vends: [{ item: 1, price: 100, outcome: 'dispensed' }], open: false },
     ]);
     expect(bus.cashlessSession).toBeNull();
-    expect(events.at(-1)).toEqual({ type: 'cashless-session-end' });
+    expect(events.at(-1)).toEqual({ type: 'cashless_session_end' });
   });
 
   it('is denied when the funds do not cover the price, with the exact MDB bytes', () => {
@@ -375,7 +375,7 @@ describe('MdbBus cashless', () => {
       ['DEV', [0x07, 0x107]],
       VMC_ACK,
     ]);
-    expect(events.at(-1)).toEqual({ type: 'cashless-session-end' });
+    expect(events.at(-1)).toEqual({ type: 'cashless_session_end' });
     expect(reader.state().session).toBeNull();
   });
 
@@ -397,7 +397,7 @@ describe('MdbBus on a noisy line', () => {
     const { changer, bus, events } = machine({
       line: (words, direction, address) => {
         if (
-          direction === 'peripheral-to-vmc' &&
+          direction === 'peripheral_to_vmc' &&
           address === MdbAddress.COIN_CHANGER &&
           words.length > 1 &&
           corrupt > 0
@@ -426,7 +426,7 @@ describe('MdbBus on a noisy line', () => {
     let broken = false;
     const { changer, bus, events } = machine({
       line: (words, direction) =>
-        broken && direction === 'peripheral-to-vmc' && words.length > 1 ? words.slice(0, -1) : words,
+        broken && direction === 'peripheral_to_vmc' && words.length > 1 ? words.slice(0, -1) : words,
     });
     changer.insertCoin(100);
     broken = true;
@@ -445,11 +445,11 @@ describe('MdbBus on a noisy line', () => {
     let unplugged = false;
     const { bus, events } = machine({
       line: (words, direction, address) =>
-        unplugged && direction === 'peripheral-to-vmc' && address === MdbAddress.BILL_VALIDATOR ? [] : words,
+        unplugged && direction === 'peripheral_to_vmc' && address === MdbAddress.BILL_VALIDATOR ? [] : words,
     });
     unplugged = true;
     bus.pollOnce();
-    expect(events).toEqual([{ type: 'device-error', address: MdbAddress.BILL_VALIDATOR, reason: 'no-response' }]);
+    expect(events).toEqual([{ type: 'device_error', address: MdbAddress.BILL_VALIDATOR, reason: 'no_response' }]);
     expect(wire(bus, MdbAddress.BILL_VALIDATOR)).toEqual([
       ['VMC', [0x133, 0x33]],
       ['VMC', [0x133, 0x33]],

@@ -41,7 +41,7 @@ import { planChange } from './change.js';
 import type { MdbPeripheral } from './peripheral.js';
 
 /** Which way words travel. */
-export type MdbDirection = 'vmc-to-peripheral' | 'peripheral-to-vmc';
+export type MdbDirection = 'vmc_to_peripheral' | 'peripheral_to_vmc';
 
 /** One transmission on the bus. */
 export interface MdbTrafficEntry {
@@ -55,7 +55,7 @@ export interface MdbTrafficEntry {
 }
 
 /** Why a device is reported as failing. */
-export type MdbDeviceErrorReason = 'no-response' | 'status' | 'malfunction' | 'out-of-sequence';
+export type MdbDeviceErrorReason = 'no_response' | 'status' | 'malfunction' | 'out_of_sequence';
 
 /** What the bus reports to the VMC firmware. Money in fen. */
 export type MdbBusEvent =
@@ -64,16 +64,16 @@ export type MdbBusEvent =
   /** A bill is held in escrow: call `escrowAccept()` or `escrowReturn()`. */
   | { type: 'escrow'; billType: number; amount: number }
   /** The bill in escrow went back to the customer. */
-  | { type: 'escrow-returned'; billType: number; amount: number }
+  | { type: 'escrow_returned'; billType: number; amount: number }
   /** The bill stacker reports itself full. */
-  | { type: 'stacker-full'; bills: number }
+  | { type: 'stacker_full'; bills: number }
   /** A change tube holds `tubeLowCount` coins or fewer. */
-  | { type: 'tube-low'; coinType: number; value: number; count: number }
+  | { type: 'tube_low'; coinType: number; value: number; count: number }
   /** The customer pressed the coin return lever. */
-  | { type: 'coin-return-request' }
+  | { type: 'coin_return_request' }
   /** The card session ended (the reader sent END SESSION). */
-  | { type: 'cashless-session-end' }
-  | { type: 'device-error'; address: number; reason: MdbDeviceErrorReason; code?: number };
+  | { type: 'cashless_session_end' }
+  | { type: 'device_error'; address: number; reason: MdbDeviceErrorReason; code?: number };
 
 /** Something that runs a callback later (a VirtualClock, or the default real timers). */
 export interface MdbTimers {
@@ -406,17 +406,17 @@ export class MdbBus {
 
   /** Puts words on the bus and returns the answer as the VMC receives it (empty: no answer). */
   #transmit(address: number, words: MdbWord[], summary: string, command: Uint8Array): MdbWord[] {
-    const sent = this.#line([...words], 'vmc-to-peripheral', address);
-    this.#record('vmc-to-peripheral', address, sent, summary);
+    const sent = this.#line([...words], 'vmc_to_peripheral', address);
+    this.#record('vmc_to_peripheral', address, sent, summary);
     let answer: MdbWord[] = [];
     for (const peripheral of this.#peripherals) {
       const words = peripheral.receive(sent);
       if (answer.length === 0 && words.length > 0) answer = words;
     }
     if (answer.length === 0) return [];
-    const received = this.#line([...answer], 'peripheral-to-vmc', address);
+    const received = this.#line([...answer], 'peripheral_to_vmc', address);
     if (received.length === 0) return [];
-    this.#record('peripheral-to-vmc', address, received, describeAnswer(address, command, received));
+    this.#record('peripheral_to_vmc', address, received, describeAnswer(address, command, received));
     return received;
   }
 
@@ -447,14 +447,14 @@ export class MdbBus {
       this.#transmit(address, encodeMasterControl('ACK'), 'ACK', command);
       return { kind: 'data', bytes: reply.bytes };
     }
-    if (last.kind === 'none') this.#pending.push({ type: 'device-error', address, reason: 'no-response' });
+    if (last.kind === 'none') this.#pending.push({ type: 'device_error', address, reason: 'no_response' });
     return last;
   }
 
   /** A device that does not answer its RESET at setup is simply not fitted: no error for it. */
   #forgetNoResponse(address: number): void {
     this.#pending = this.#pending.filter(
-      (event) => event.type !== 'device-error' || event.address !== address || event.reason !== 'no-response',
+      (event) => event.type !== 'device_error' || event.address !== address || event.reason !== 'no_response',
     );
   }
 
@@ -551,7 +551,7 @@ export class MdbBus {
       if (value === 0 || (changer.tubeRouting & (1 << coinType)) === 0) return;
       const count = changer.tubeCounts[coinType] ?? 0;
       if (count <= this.#tubeLowCount) {
-        if (!this.#lowTubes.has(coinType)) this.#pending.push({ type: 'tube-low', coinType, value, count });
+        if (!this.#lowTubes.has(coinType)) this.#pending.push({ type: 'tube_low', coinType, value, count });
         this.#lowTubes.add(coinType);
       } else {
         this.#lowTubes.delete(coinType);
@@ -589,10 +589,10 @@ export class MdbBus {
           } else if (event.code === ChangerStatus.PAYOUT_BUSY || event.code === ChangerStatus.BUSY) {
             busy = true;
           } else if (event.code === ChangerStatus.ESCROW_REQUEST) {
-            this.#pending.push({ type: 'coin-return-request' });
+            this.#pending.push({ type: 'coin_return_request' });
           } else {
             this.#pending.push({
-              type: 'device-error',
+              type: 'device_error',
               address: MdbAddress.COIN_CHANGER,
               reason: 'status',
               code: event.code,
@@ -736,7 +736,7 @@ export class MdbBus {
     if (!stacker.ok || stacker.response.type !== 'STACKER') return;
     const wasFull = validator.stacker.full;
     validator.stacker = { full: stacker.response.full, bills: stacker.response.bills };
-    if (stacker.response.full && !wasFull) this.#pending.push({ type: 'stacker-full', bills: stacker.response.bills });
+    if (stacker.response.full && !wasFull) this.#pending.push({ type: 'stacker_full', bills: stacker.response.bills });
   }
 
   #pollValidator(): void {
@@ -759,7 +759,7 @@ export class MdbBus {
           if (amount > 0) this.#pending.push({ type: 'credit', source: CreditSource.BILL, amount });
         } else if (event.routing === BillRouting.RETURNED) {
           if (this.#escrow?.billType === billType) this.#escrow = null;
-          this.#pending.push({ type: 'escrow-returned', billType, amount });
+          this.#pending.push({ type: 'escrow_returned', billType, amount });
         }
       } else if (event.type === 'STATUS') {
         if (event.code === BillValidatorStatus.JUST_RESET) {
@@ -771,7 +771,7 @@ export class MdbBus {
           event.code !== BillValidatorStatus.DISABLED
         ) {
           this.#pending.push({
-            type: 'device-error',
+            type: 'device_error',
             address: MdbAddress.BILL_VALIDATOR,
             reason: 'status',
             code: event.code,
@@ -879,20 +879,20 @@ export class MdbBus {
         this.#vendOutcome = 'denied';
         break;
       case 'END_SESSION':
-        if (this.#session) this.#pending.push({ type: 'cashless-session-end' });
+        if (this.#session) this.#pending.push({ type: 'cashless_session_end' });
         this.#session = null;
         this.#vendItem = null;
         break;
       case 'MALFUNCTION':
         this.#pending.push({
-          type: 'device-error',
+          type: 'device_error',
           address: MdbAddress.CASHLESS,
           reason: 'malfunction',
           code: response.code,
         });
         break;
       case 'OUT_OF_SEQUENCE':
-        this.#pending.push({ type: 'device-error', address: MdbAddress.CASHLESS, reason: 'out-of-sequence' });
+        this.#pending.push({ type: 'device_error', address: MdbAddress.CASHLESS, reason: 'out_of_sequence' });
         break;
       case 'CANCELLED':
       case 'PERIPHERAL_ID':

@@ -62,7 +62,7 @@ describe('CoinChanger on the bus', () => {
     expect(changer.insertCoin(50)).toBe('rejected');
     ready(changer);
     expect(changer.insertCoin(50)).toBe('tubes');
-    expect(changer.insertCoin(1000)).toBe('cash-box');
+    expect(changer.insertCoin(1000)).toBe('cash_box');
     expect(changer.insertCoin(20)).toBe('rejected');
     // 0101 0001: deposited, routed to tubes, type 1, now 11 in the tube; 0100 0011: to the cash box, type 3.
     expect(changer.receive(POLL)).toEqual([0x51, 11, 0x43, 0, 0x19f]);
@@ -78,7 +78,7 @@ describe('CoinChanger on the bus', () => {
     const changer = new CoinChanger({ coinTypes: [{ value: 100, tube: { capacity: 2, count: 1 } }] });
     ready(changer);
     expect(changer.insertCoin(100)).toBe('tubes');
-    expect(changer.insertCoin(100)).toBe('cash-box');
+    expect(changer.insertCoin(100)).toBe('cash_box');
     expect(changer.receive(POLL)).toEqual([0x50, 2, 0x40, 2, 0x194]);
     expect(changer.receive([0x10a, 0x0a])).toEqual([0x00, 0x01, 2, ...new Array<number>(15).fill(0), 0x103]);
     expect(changer.state().tubes[0]).toEqual({ coinType: 0, value: 100, count: 2, capacity: 2, full: true });

@@ -46,7 +46,7 @@ export interface CoinChangerOptions {
 }
 
 /** What became of an inserted coin. */
-export type CoinOutcome = 'tubes' | 'cash-box' | 'rejected';
+export type CoinOutcome = 'tubes' | 'cash_box' | 'rejected';
 
 export interface CoinTubeState {
   coinType: number;
@@ -163,7 +163,7 @@ export class CoinChanger extends PeripheralBase {
     }
     this.#cashBox[coinType] = (this.#cashBox[coinType] ?? 0) + 1;
     this.#events.push({ type: 'COIN_DEPOSITED', coinType, routing: CoinRouting.CASH_BOX, tubeCount: tube?.count ?? 0 });
-    return 'cash-box';
+    return 'cash_box';
   }
 
   /** A customer presses the coin return lever: the changer reports ESCROW REQUEST. */

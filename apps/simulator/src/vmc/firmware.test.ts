@@ -66,7 +66,7 @@ describe('VmcFirmware boot', () => {
     const { bus, host } = track(board());
     await host.next('HELLO');
     const commands = bus.traffic
-      .filter((entry) => entry.direction === 'vmc-to-peripheral')
+      .filter((entry) => entry.direction === 'vmc_to_peripheral')
       .map((entry) => entry.summary);
     expect(commands.slice(0, 2)).toEqual(['RESET', 'POLL']);
     expect(commands).toContain('SETUP');

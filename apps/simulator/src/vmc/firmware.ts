@@ -77,7 +77,7 @@ export interface FirmwareVendEvent {
   /**
    * The board asked the machine for a motor cycle for this VEND (false for a refusal, or a
    * result answered from memory). The machine may still have refused it before the motor
-   * turned (a latched jam, a lane its sensor says is empty).
+   * turned (a latched jam, a channel its sensor says is empty).
    */
   motorRan: boolean;
   /** The result was answered from the vend memory: nothing was done again. */
@@ -89,7 +89,7 @@ export type FirmwareEvent =
   /** The board booted and sent HELLO; `powerRestored`: it found it had lost power while running. */
   | { type: 'boot'; powerRestored: boolean }
   /** The board stopped: its power was cut, it is restarting after RESET, or it was shut down. */
-  | { type: 'halt'; reason: 'power-cut' | 'reset' | 'shutdown' }
+  | { type: 'halt'; reason: 'power_cut' | 'reset' | 'shutdown' }
   /** A new message from the host (duplicates are not reported). */
   | { type: 'received'; message: Message }
   /** A message to the host was ACKed (`delivered`) or given up. */
@@ -252,7 +252,7 @@ export class VmcFirmware {
    * The power is gone: the board stops where it is. The link is closed, the timers stop,
    * nothing more is sent or written to NVRAM. A motor cycle in flight is the machine's to stop.
    */
-  halt(reason: 'power-cut' | 'shutdown' = 'power-cut'): void {
+  halt(reason: 'power_cut' | 'shutdown' = 'power_cut'): void {
     if (!this.#running) return;
     this.#stop();
     this.#events.emit({ type: 'halt', reason });
@@ -417,19 +417,19 @@ export class VmcFirmware {
 
   #onMachineEvent(event: MachineEvent, generation: number): void {
     if (generation !== this.#generation) return;
-    if (event.type === 'button-pressed') {
+    if (event.type === 'button_pressed') {
       void this.#send({ type: 'SELECTION', channel: event.channel }, generation);
       return;
     }
-    if (event.type === 'product-dropped') {
+    if (event.type === 'product_dropped') {
       const vend = this.#vend;
       if (vend && vend.channel === event.record.channel && event.record.sensed) {
         this.#memory.update((memory) => updateVend(memory, vend.vendId, { state: 'dropped' }));
       }
       return;
     }
-    // The power-restored event is the board's own to send, after HELLO, from what NVRAM says.
-    if (event.type === 'power-restored') return;
+    // The `power_restored` event is the board's own to send, after HELLO, from what NVRAM says.
+    if (event.type === 'power_restored') return;
     const report = protocolEvent(event);
     if (report) void this.#send({ type: 'EVENT', code: report.code, value: report.value }, generation);
   }
@@ -462,26 +462,26 @@ export class VmcFirmware {
           this.#pollRound(() => (accept ? this.#bus.escrowAccept() : this.#bus.escrowReturn()));
         });
         return;
-      case 'coin-return-request':
+      case 'coin_return_request':
         queueMicrotask(() => {
           if (generation === this.#generation && this.#bus.escrow) this.#pollRound(() => this.#bus.escrowReturn());
         });
         return;
-      case 'stacker-full':
+      case 'stacker_full':
         void this.#send({ type: 'EVENT', code: EventCode.BILL_STACKER_FULL, value: event.bills }, generation);
         return;
-      case 'tube-low':
+      case 'tube_low':
         void this.#send({ type: 'EVENT', code: EventCode.COIN_TUBE_LOW, value: event.value }, generation);
         return;
-      case 'device-error':
+      case 'device_error':
         this.#roundErrors?.add(event.address);
         if (!this.#roundErrors) {
           const entry = DEVICE_BITS.find((device) => device.address === event.address);
           if (entry) this.#deviceErrors |= 1 << entry.bit;
         }
         return;
-      case 'escrow-returned':
-      case 'cashless-session-end':
+      case 'escrow_returned':
+      case 'cashless_session_end':
         return;
     }
   }

@@ -21,7 +21,7 @@ function terminalProcess(url: string, vendId: number, channel: number): ChildPro
     const { connectMachine } = await import(${JSON.stringify(TERMINAL_ENTRY)});
     const driver = await connectMachine({ path: ${JSON.stringify(url)} });
     await driver.open();
-    const sale = driver.vend({ vendId: ${vendId}, channel: ${channel}, price: 300, method: 'host-paid' });
+    const sale = driver.vend({ vendId: ${vendId}, channel: ${channel}, price: 300, method: 'host_paid' });
     process.stdout.write('vend asked\\n');
     await sale;
     process.stdout.write('vend done\\n');
@@ -145,7 +145,7 @@ describe('a terminal in another process than the machine', () => {
       channelCount: 8,
       protocolVersion: 1,
     });
-    const outcome = await driver.vend({ vendId: 0xc0ffee01, channel: 2, price: 450, method: 'host-paid' });
+    const outcome = await driver.vend({ vendId: 0xc0ffee01, channel: 2, price: 450, method: 'host_paid' });
     expect(outcome).toEqual({ vendId: 0xc0ffee01, channel: 2, result: 'ok', dispensed: true, credit: 0 });
 
     const state = await simulator.state();
@@ -160,7 +160,7 @@ describe('a terminal in another process than the machine', () => {
     const first = await connect();
     await first.open();
     const from = simulator.lines.length;
-    const sale = first.vend({ vendId, channel: 7, price: 300, method: 'host-paid' });
+    const sale = first.vend({ vendId, channel: 7, price: 300, method: 'host_paid' });
     const lost = sale.catch((error: unknown) => error);
     // The motor cycle takes 1.2 s in real time: the terminal goes away while it runs.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -173,7 +173,7 @@ describe('a terminal in another process than the machine', () => {
 
     const second = await connect();
     await expect(second.open()).resolves.toMatchObject({ boardId: 'SIM000001' });
-    const outcome = await second.vend({ vendId, channel: 7, price: 300, method: 'host-paid' });
+    const outcome = await second.vend({ vendId, channel: 7, price: 300, method: 'host_paid' });
     expect(outcome).toEqual({ vendId, channel: 7, result: 'ok', dispensed: true, credit: 0 });
     const replay = await simulator.next(
       (line) => line.type === 'vend' && line.vendId === vendId && line.replayed === true,
@@ -211,7 +211,7 @@ describe('a terminal in another process than the machine', () => {
 
     const next = await connect();
     await next.open();
-    await expect(next.vend({ vendId, channel: 8, price: 300, method: 'host-paid' })).resolves.toEqual({
+    await expect(next.vend({ vendId, channel: 8, price: 300, method: 'host_paid' })).resolves.toEqual({
       vendId,
       channel: 8,
       result: 'ok',

@@ -41,31 +41,33 @@ export interface MachineStatus {
 }
 
 /**
- * Who has taken the money for a vend:
- * - `host-paid`: the terminal has settled it already (QR / mobile payment);
+ * Who has taken the money for a vend, in the words of the order's payment method where
+ * they are the same:
+ * - `host_paid`: the terminal or the server has settled it already (a `qr` order, a remote vend);
  * - `cash`: the cash credit held by the machine (the machine deducts the price);
- * - `cashless`: the machine's card reader (the machine dispenses only when the card is approved);
- * - `free`: nobody pays (gift code, test vend).
+ * - `card`: the machine's MDB cashless reader (the machine dispenses only when the card is approved);
+ * - `free`: nobody pays (a `gift_code` or `free` order, a test vend).
  */
-export type PaymentMethod = 'host-paid' | 'cash' | 'cashless' | 'free';
+export type PaymentMethod = 'host_paid' | 'cash' | 'card' | 'free';
 
 /**
  * How a vend ended:
  * - `ok`: the product dropped (the only result in which something was dispensed);
  * - `jam`: the motor stalled; `empty`: the motor turned and nothing dropped;
- * - `invalid-channel`, `insufficient-credit`, `cashless-denied`, `door-open`, `busy`: nothing moved;
- * - `id-conflict`: this vendId was used before for another channel, price or method; nothing moved.
+ * - `invalid_channel`, `insufficient_credit`, `door_open`, `busy`: nothing moved;
+ * - `card_denied`: the card reader refused the card (VEND_RESULT CASHLESS_DENIED); nothing moved;
+ * - `id_conflict`: this vendId was used before for another channel, price or method; nothing moved.
  */
 export type VendResultKind =
   | 'ok'
   | 'jam'
   | 'empty'
-  | 'invalid-channel'
-  | 'insufficient-credit'
-  | 'cashless-denied'
-  | 'door-open'
+  | 'invalid_channel'
+  | 'insufficient_credit'
+  | 'card_denied'
+  | 'door_open'
   | 'busy'
-  | 'id-conflict';
+  | 'id_conflict';
 
 /** A vend the sale logic asks for. Money in fen. */
 export interface VendRequest {
@@ -95,8 +97,9 @@ export interface VendOutcome {
 
 /** Money inserted or a card session opened at the machine. Money in fen. */
 export interface CreditReport {
-  source: 'coin' | 'bill' | 'cashless';
-  /** This insertion (or the card's funds for a cashless session). */
+  /** `card`: a session opened at the MDB cashless reader. */
+  source: 'coin' | 'bill' | 'card';
+  /** This insertion (or the card's funds for a card session). */
   amount: number;
   /** Total credit now. */
   credit: number;
@@ -104,16 +107,16 @@ export interface CreditReport {
 
 /** Something that happened at the machine. */
 export type MachineEvent =
-  | { type: 'door-opened' }
-  | { type: 'door-closed' }
+  | { type: 'door_opened' }
+  | { type: 'door_closed' }
   /** The cabinet stayed too warm; `temperature` in tenths of °C. */
-  | { type: 'temperature-alarm'; temperature: number }
+  | { type: 'temperature_alarm'; temperature: number }
   /** The machine had lost its power and is back. */
-  | { type: 'power-restored' }
-  | { type: 'bill-stacker-full' }
-  | { type: 'coin-tube-low'; value: number }
+  | { type: 'power_restored' }
+  | { type: 'bill_stacker_full' }
+  | { type: 'coin_tube_low'; value: number }
   /** A channel's motor stalled or has no power. */
-  | { type: 'motor-fault'; channel: number }
+  | { type: 'motor_fault'; channel: number }
   /** An event this terminal does not know, passed on as the controller sent it. */
   | { type: 'unknown'; code: number; value: number };
 
@@ -144,11 +147,11 @@ export interface MachineDriverEvents {
   selection: { channel: number };
   event: MachineEvent;
   /** A vend ended; reported once per vendId, including vends nobody is waiting for (asked by an earlier run). */
-  'vend-result': VendOutcome;
+  vend_result: VendOutcome;
   /** The machine stopped answering; `undelivered` names what could not be delivered. */
-  'link-down': { undelivered: string };
-  /** The machine answers again after a link-down. */
-  'link-up': Record<string, never>;
+  link_down: { undelivered: string };
+  /** The machine answers again after a `link_down`. */
+  link_up: Record<string, never>;
 }
 
 export type MachineDriverEventName = keyof MachineDriverEvents;

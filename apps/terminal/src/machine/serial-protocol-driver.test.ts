@@ -148,7 +148,7 @@ describe('SerialProtocolDriver.open', () => {
 describe('SerialProtocolDriver.vend', () => {
   it('sends VEND with the sale fields and resolves with the VEND_RESULT of that vendId, once', async () => {
     const { driver, vmc } = await opened();
-    const results = record(driver, 'vend-result');
+    const results = record(driver, 'vend_result');
     vmc.onMessage = (message) => {
       if (message.type !== 'VEND') return;
       // Another vend's result first, then this one's twice.
@@ -181,18 +181,18 @@ describe('SerialProtocolDriver.vend', () => {
     const codes = [
       [VendResult.JAM, 'jam'],
       [VendResult.EMPTY, 'empty'],
-      [VendResult.INVALID_CHANNEL, 'invalid-channel'],
-      [VendResult.INSUFFICIENT_CREDIT, 'insufficient-credit'],
-      [VendResult.CASHLESS_DENIED, 'cashless-denied'],
-      [VendResult.DOOR_OPEN, 'door-open'],
-      [VendResult.ID_CONFLICT, 'id-conflict'],
+      [VendResult.INVALID_CHANNEL, 'invalid_channel'],
+      [VendResult.INSUFFICIENT_CREDIT, 'insufficient_credit'],
+      [VendResult.CASHLESS_DENIED, 'card_denied'],
+      [VendResult.DOOR_OPEN, 'door_open'],
+      [VendResult.ID_CONFLICT, 'id_conflict'],
     ] as const;
     vmc.onMessage = (message) => {
       if (message.type !== 'VEND') return;
       const code = codes[message.vendId]?.[0] ?? VendResult.OK;
       vmc.send({ type: 'VEND_RESULT', vendId: message.vendId, channel: message.channel, result: code, credit: 0 });
     };
-    const methods = ['host-paid', 'cash', 'cashless', 'free'] as const;
+    const methods = ['host_paid', 'cash', 'card', 'free'] as const;
     for (const [index, [, name]] of codes.entries()) {
       const outcome = await driver.vend({ vendId: index, channel: 1, price: 10, method: methods[index % 4] ?? 'free' });
       expect(outcome).toMatchObject({ result: name, dispensed: false });
@@ -216,7 +216,7 @@ describe('SerialProtocolDriver.vend', () => {
         });
       }
     };
-    await expect(driver.vend({ vendId: 5, channel: 3, price: 100, method: 'host-paid' })).resolves.toMatchObject({
+    await expect(driver.vend({ vendId: 5, channel: 3, price: 100, method: 'host_paid' })).resolves.toMatchObject({
       result: 'ok',
     });
     const frames = vmc.received.filter(({ message }) => message.type === 'VEND');
@@ -270,9 +270,9 @@ describe('SerialProtocolDriver.vend', () => {
 
   it('rejects with an unknown outcome, naming the vendId to retry with, when the board stays silent', async () => {
     const { driver, vmc } = await opened({ vendTimeoutMs: 400 });
-    const downs = record(driver, 'link-down');
+    const downs = record(driver, 'link_down');
     vmc.link.close();
-    const failure = driver.vend({ vendId: 31337, channel: 1, price: 100, method: 'host-paid' });
+    const failure = driver.vend({ vendId: 31337, channel: 1, price: 100, method: 'host_paid' });
     await expect(failure).rejects.toBeInstanceOf(VendOutcomeUnknownError);
     await expect(failure).rejects.toThrow(/retry with the same vendId 31337/i);
     expect(downs).toEqual([{ undelivered: 'VEND' }]);
@@ -356,17 +356,17 @@ describe('SerialProtocolDriver requests and reports', () => {
     expect(credits).toEqual([
       { source: 'coin', amount: 100, credit: 100 },
       { source: 'bill', amount: 500, credit: 600 },
-      { source: 'cashless', amount: 2000, credit: 2600 },
+      { source: 'card', amount: 2000, credit: 2600 },
     ]);
     expect(selections).toEqual([{ channel: 3 }]);
     expect(events).toEqual([
-      { type: 'door-opened' },
-      { type: 'door-closed' },
-      { type: 'temperature-alarm', temperature: 123 },
-      { type: 'power-restored' },
-      { type: 'bill-stacker-full' },
-      { type: 'coin-tube-low', value: 50 },
-      { type: 'motor-fault', channel: 4 },
+      { type: 'door_opened' },
+      { type: 'door_closed' },
+      { type: 'temperature_alarm', temperature: 123 },
+      { type: 'power_restored' },
+      { type: 'bill_stacker_full' },
+      { type: 'coin_tube_low', value: 50 },
+      { type: 'motor_fault', channel: 4 },
       { type: 'unknown', code: 99, value: -7 },
     ]);
   });
@@ -375,8 +375,8 @@ describe('SerialProtocolDriver requests and reports', () => {
     // An ACK timeout long enough that a busy machine does not cut the link before the test does.
     const { driver, line } = await opened({ pollIntervalMs: 50, link: { ackTimeoutMs: 250, maxRetransmissions: 1 } });
     const statuses = record(driver, 'status');
-    const downs = record(driver, 'link-down');
-    const ups = record(driver, 'link-up');
+    const downs = record(driver, 'link_down');
+    const ups = record(driver, 'link_up');
     await until(() => statuses.length >= 2);
     // The cable is cut: nothing the terminal writes arrives.
     line.noise = { drop: 1 };

@@ -64,9 +64,9 @@ export interface SerialProtocolDriverOptions {
 }
 
 const PAYMENT_METHOD: Readonly<Record<PaymentMethod, number>> = {
-  'host-paid': VendMethod.HOST_PAID,
+  host_paid: VendMethod.HOST_PAID,
   cash: VendMethod.CASH_CREDIT,
-  cashless: VendMethod.CASHLESS,
+  card: VendMethod.CASHLESS,
   free: VendMethod.FREE,
 };
 
@@ -74,18 +74,18 @@ const VEND_RESULT_KIND: Readonly<Record<number, VendResultKind>> = {
   [VendResult.OK]: 'ok',
   [VendResult.JAM]: 'jam',
   [VendResult.EMPTY]: 'empty',
-  [VendResult.INVALID_CHANNEL]: 'invalid-channel',
-  [VendResult.INSUFFICIENT_CREDIT]: 'insufficient-credit',
-  [VendResult.CASHLESS_DENIED]: 'cashless-denied',
-  [VendResult.DOOR_OPEN]: 'door-open',
+  [VendResult.INVALID_CHANNEL]: 'invalid_channel',
+  [VendResult.INSUFFICIENT_CREDIT]: 'insufficient_credit',
+  [VendResult.CASHLESS_DENIED]: 'card_denied',
+  [VendResult.DOOR_OPEN]: 'door_open',
   [VendResult.BUSY]: 'busy',
-  [VendResult.ID_CONFLICT]: 'id-conflict',
+  [VendResult.ID_CONFLICT]: 'id_conflict',
 };
 
 const CREDIT_SOURCE: Readonly<Record<number, CreditReport['source']>> = {
   [CreditSource.COIN]: 'coin',
   [CreditSource.BILL]: 'bill',
-  [CreditSource.CASHLESS]: 'cashless',
+  [CreditSource.CASHLESS]: 'card',
 };
 
 /** How many vend results the driver remembers to report each vendId once. */
@@ -106,19 +106,19 @@ function machineErrors(bits: number): MachineErrors {
 function machineEvent(code: number, value: number): MachineEvent {
   switch (code) {
     case EventCode.DOOR_OPENED:
-      return { type: 'door-opened' };
+      return { type: 'door_opened' };
     case EventCode.DOOR_CLOSED:
-      return { type: 'door-closed' };
+      return { type: 'door_closed' };
     case EventCode.TEMPERATURE_ALARM:
-      return { type: 'temperature-alarm', temperature: value };
+      return { type: 'temperature_alarm', temperature: value };
     case EventCode.POWER_RESTORED:
-      return { type: 'power-restored' };
+      return { type: 'power_restored' };
     case EventCode.BILL_STACKER_FULL:
-      return { type: 'bill-stacker-full' };
+      return { type: 'bill_stacker_full' };
     case EventCode.COIN_TUBE_LOW:
-      return { type: 'coin-tube-low', value };
+      return { type: 'coin_tube_low', value };
     case EventCode.MOTOR_FAULT:
-      return { type: 'motor-fault', channel: value };
+      return { type: 'motor_fault', channel: value };
     default:
       return { type: 'unknown', code, value };
   }
@@ -439,7 +439,7 @@ export class SerialProtocolDriver implements MachineDriver {
       const oldest = this.#reported.keys().next();
       if (oldest.done !== true) this.#reported.delete(oldest.value);
     }
-    this.#emit('vend-result', outcome);
+    this.#emit('vend_result', outcome);
   }
 
   // ---- receiving -------------------------------------------------------------------------
@@ -508,13 +508,13 @@ export class SerialProtocolDriver implements MachineDriver {
   #down(undelivered: Message): void {
     if (!this.#linkUp) return;
     this.#linkUp = false;
-    this.#emit('link-down', { undelivered: undelivered.type });
+    this.#emit('link_down', { undelivered: undelivered.type });
   }
 
   #up(): void {
     if (this.#linkUp) return;
     this.#linkUp = true;
-    this.#emit('link-up', {});
+    this.#emit('link_up', {});
     for (const pending of this.#vends.values()) pending.wake();
   }
 
