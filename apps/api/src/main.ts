@@ -14,14 +14,14 @@ import { createDb, openKeyring } from '@vmcloud/db';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { formatReport, reportDatabase } from './report.js';
-import { DEMO_PASSWORD, isEmpty, seed, type SeededUser } from './seed/index.js';
+import { DEMO_PASSWORD, demoLogins, isEmpty, seed, type SeededUser } from './seed/index.js';
 import { createApiServer } from './server.js';
 import { PrincipalCache } from './auth/principal.js';
 import { JOBS, JobRunner } from './jobs/index.js';
 
-function printLogins(users: SeededUser[]): void {
+function printLogins(users: SeededUser[], seededNow: boolean): void {
   if (users.length === 0) return;
-  console.log(`\nDemo logins (password ${DEMO_PASSWORD}):`);
+  console.log(`\nDemo logins (password ${DEMO_PASSWORD}${seededNow ? '' : ', unless it was changed since'}):`);
   for (const u of users) console.log(`  tenant ${u.tenantCode}  user ${u.username.padEnd(8)}  ${u.role}`);
 }
 
@@ -37,7 +37,7 @@ async function run(command: string): Promise<void> {
   if (command === 'seed' || (command === 'start' && config.seed === 'auto' && (await isEmpty(db)))) {
     const result = await seed(db, keyring);
     console.log(result.seeded ? 'Seeded the database.' : 'The database was already seeded.');
-    printLogins(result.users);
+    printLogins(await demoLogins(db), result.seeded);
   }
 
   if (command === 'report' || command === 'start' || command === 'seed') {

@@ -1,4 +1,4 @@
-import { eq, type Database, type Keyring } from '@vmcloud/db';
+import { eq, inArray, type Database, type Keyring } from '@vmcloud/db';
 import { DEMO_OPERATOR, seedDemo } from './demo.js';
 import { MANUFACTURER, seedPlatform, type SeededUser, type SeedOptions } from './platform.js';
 
@@ -32,4 +32,27 @@ export async function seed(db: Database, keyring: Keyring, options: Partial<Seed
 /** True when the database holds no tenant yet. */
 export async function isEmpty(db: Database): Promise<boolean> {
   return (await db.platform.tenants.count()) === 0;
+}
+
+/**
+ * The logins of the demo tenants as the database holds them now, whether this run made
+ * them or an earlier one did: each user of the manufacturer and of the demo operator with
+ * a built-in role, in the order the seed creates them.
+ */
+export async function demoLogins(db: Database): Promise<SeededUser[]> {
+  const logins: SeededUser[] = [];
+  for (const code of [MANUFACTURER.code, DEMO_OPERATOR.code]) {
+    const tenant = await db.platform.tenants.findOne((t) => eq(t.code, code));
+    if (!tenant) continue;
+    const scope = db.forTenant(tenant.id);
+    const users = await scope.users.find({ orderBy: (u) => [u.createdAt, u.id] });
+    const ids = users.map((u) => u.id);
+    const links = ids.length ? await scope.userRoles.find({ where: (r) => inArray(r.userId, ids) }) : [];
+    const roles = new Map((await scope.roles.find()).map((r) => [r.id, r.key]));
+    for (const user of users) {
+      const role = links.map((l) => (l.userId === user.id ? roles.get(l.roleId) : null)).find((key) => key);
+      if (role) logins.push({ tenantCode: code, username: user.username, role });
+    }
+  }
+  return logins;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_TEMPLATES } from '../access/catalog.js';
 import { verifyPassword } from '../auth/password.js';
 import { reportDatabase } from '../report.js';
-import { DEMO_OPERATOR, DEMO_PASSWORD, MANUFACTURER, seed } from './index.js';
+import { DEMO_OPERATOR, DEMO_PASSWORD, demoLogins, MANUFACTURER, seed } from './index.js';
 
 const fastHash = { ln: 10, r: 8, p: 1 };
 const now = new Date(Date.UTC(2026, 10, 22, 12));
@@ -104,6 +104,12 @@ for (const { dialect, skip } of testDialects()) {
       const again = await seed(t.db, keyring, { passwordCost: fastHash, now });
       expect(again).toEqual({ seeded: false, users: [] });
       expect(await reportDatabase(t.db)).toEqual(before);
+    });
+
+    it('still lists the demo logins when the database was seeded before', async () => {
+      const sort = (users: { tenantCode: string; username: string; role: string }[]) =>
+        [...users].sort((a, b) => `${a.tenantCode}${a.username}`.localeCompare(`${b.tenantCode}${b.username}`));
+      expect(sort(await demoLogins(t.db))).toEqual(sort(first.users));
     });
   });
 }

@@ -144,6 +144,16 @@ async function signedIn(ctx: Context, meta: Meta | undefined): Promise<Principal
   return principal;
 }
 
+/**
+ * A call that sends no input is read as `{}`: a procedure whose input fields are all
+ * optional answers `machines.list` without `?input=`, and one with required fields names
+ * each missing field instead of refusing the whole input. Handed to `next` beside the
+ * context (tRPC's middleware takes both), so it costs no middleware of its own.
+ */
+function noInputAsEmpty(getRawInput: () => Promise<unknown>): { getRawInput: () => Promise<unknown> } {
+  return { getRawInput: async () => (await getRawInput()) ?? {} };
+}
+
 // Each builder below is at most one middleware, not a chain (session -> permission): every
 // tRPC middleware hop copies the call's options and, when it narrows it, the whole
 // context. What each one narrows is what a chain's steps would.
@@ -153,7 +163,9 @@ export const publicProcedure = t.procedure.meta({ access: 'public' });
 /** A signed-in user of any tenant. */
 export const authedProcedure = t.procedure
   .meta({ access: 'session' })
-  .use(async ({ ctx, meta, next }) => next({ ctx: { principal: await signedIn(ctx, meta) } }));
+  .use(async ({ ctx, meta, getRawInput, next }) =>
+    next({ ctx: { principal: await signedIn(ctx, meta) }, ...noInputAsEmpty(getRawInput) }),
+  );
 
 const PERMISSION_CODES = new Map<string, PermissionEntry>(PERMISSIONS.map((p) => [p.code, p]));
 
@@ -262,14 +274,17 @@ export const manufacturerProcedure = (permission: PermissionCode) => {
   const check = checked('manufacturer', permission);
   return t.procedure
     .meta({ access: 'session', permission, tenantKind: 'manufacturer' })
-    .use(async ({ ctx, meta, path, next }) => {
+    .use(async ({ ctx, meta, path, getRawInput, next }) => {
       const principal = await check(ctx, meta);
       const db = ctx.db;
       const tenants: CrossTenant = {
         forTenant: (tenantId) => db.forTenant(tenantId),
         write: (fn) => db.transaction(fn),
       };
-      return next({ ctx: { ...ownTenant(ctx, principal, path), tenants, write: writerFor(ctx, principal, path) } });
+      return next({
+        ctx: { ...ownTenant(ctx, principal, path), tenants, write: writerFor(ctx, principal, path) },
+        ...noInputAsEmpty(getRawInput),
+      });
     });
 };
 
@@ -281,10 +296,14 @@ export const operatorProcedure = (permission: PermissionCode) => {
   const check = checked('operator', permission);
   return t.procedure
     .meta({ access: 'session', permission, tenantKind: 'operator' })
-    .use(async ({ ctx, meta, path, next }) => next({ ctx: ownTenant(ctx, await check(ctx, meta), path) }));
+    .use(async ({ ctx, meta, path, getRawInput, next }) =>
+      next({ ctx: ownTenant(ctx, await check(ctx, meta), path), ...noInputAsEmpty(getRawInput) }),
+    );
 };
 
 /** A signed-in user of any tenant, with a writer for their own tenant (profile, password). */
-export const selfProcedure = t.procedure.meta({ access: 'session' }).use(async ({ ctx, meta, path, next }) => {
-  return next({ ctx: ownTenant(ctx, await signedIn(ctx, meta), path) });
-});
+export const selfProcedure = t.procedure
+  .meta({ access: 'session' })
+  .use(async ({ ctx, meta, path, getRawInput, next }) =>
+    next({ ctx: ownTenant(ctx, await signedIn(ctx, meta), path), ...noInputAsEmpty(getRawInput) }),
+  );
