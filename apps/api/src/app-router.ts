@@ -21,8 +21,12 @@ import { usersRouter } from './access/users-router.js';
 import { rolesRouter } from './access/roles-router.js';
 import { groupsRouter } from './access/groups-router.js';
 import { customFieldsRouter } from './custom-fields/router.js';
-
-import { stockRouters } from './stock/router.js';
+import { warehouseRouter } from './stock/warehouse-router.js';
+import { shipmentsRouter } from './stock/shipments-router.js';
+import { transfersRouter } from './stock/transfers-router.js';
+import { restocksRouter } from './stock/restocks-router.js';
+import { goodsSettlementRouter } from './stock/settlement-router.js';
+import { printListsRouter } from './stock/lists-router.js';
 import { platformRouter } from './tenants/platform-router.js';
 import { leaseRouter } from './tenants/lease-router.js';
 import { tenantsRouter } from './tenants/router.js';
@@ -47,7 +51,12 @@ export const appRouter = router({
   roles: rolesRouter,
   groups: groupsRouter,
   customFields: customFieldsRouter,
-  ...stockRouters,
+  warehouse: warehouseRouter,
+  shipments: shipmentsRouter,
+  transfers: transfersRouter,
+  restocks: restocksRouter,
+  goodsSettlement: goodsSettlementRouter,
+  printLists: printListsRouter,
   platform: platformRouter,
   lease: leaseRouter,
   tenants: tenantsRouter,

@@ -1,9 +1,8 @@
 /**
- * What the stock routers share: loading the products and staff a request names, moving
+ * What the stock rules share: loading the products and staff a request names, moving
  * stock in and out of the warehouse and field staff's inventories with guarded atomic
- * updates, document numbers, and calendar periods.
+ * updates, the latest document numbers, and periods of days.
  */
-import { TRPCError } from '@trpc/server';
 import {
   and,
   eq,
@@ -19,18 +18,21 @@ import {
 } from '@vmcloud/db';
 import type { AnyTableDef } from '@vmcloud/db/schema';
 import { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import type { Writer } from '../trpc/init.js';
+import { notFound, refused } from '../shared/errors.js';
 import { id, Quantity } from '../shared/input.js';
 
 export type Product = Row<Tables['products']>;
 export type User = Row<Tables['users']>;
 
-import { notFound } from '../shared/errors.js';
+/** The acting user: who moves the stock, and what else they may do. */
+export type Actor = Pick<Principal, 'userId' | 'permissions'>;
 
-export { notFound };
+export type { Writer };
 
-/** A business-rule refusal naming the field it is about: `quantity: more than the 3 you hold`. */
-export const refused = (field: string, reason: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${reason}` });
+/** Runs a whole write in one transaction (`ctx.write`); a rule that may have to draw a number again takes this. */
+export type Write = <T>(fn: (w: Writer) => Promise<T>) => Promise<T>;
 
 /** How a product is named in messages and lists. */
 export const productLabel = (p: Pick<Product, 'name' | 'code'>) => `${p.name} (${p.code})`;
@@ -199,37 +201,21 @@ export async function giveToWarehouse(
   return { before: after - n, after };
 }
 
-const compactDay = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
-
-/**
- * The next document number of the day: `<prefix><yyyymmdd><4-digit sequence>` (CK for
- * shipments, DB for transfers), one more than the day's highest. Two writers racing for
- * the same number collide on the unique key and the later one gets CONFLICT.
- */
-export async function nextDocumentNo(
-  prefix: 'CK' | 'DB',
-  now: Date,
-  latest: (pattern: string) => Promise<string | undefined>,
-): Promise<string> {
-  const day = `${prefix}${compactDay(now)}`;
-  const last = await latest(`${day}%`);
-  const seq = last && /^\d+$/.test(last.slice(day.length)) ? Number(last.slice(day.length)) + 1 : 1;
-  return `${day}${String(seq).padStart(4, '0')}`;
-}
-
-export const shipmentNoPattern = (scope: TenantScope) => async (pattern: string) =>
+/** The highest shipment number starting with `prefix` (for `nextDocumentNo`). */
+export const latestShipmentNo = (scope: TenantScope) => async (prefix: string) =>
   (
     await scope.shipments.find({
-      where: (s) => like(s.documentNo, pattern),
+      where: (s) => like(s.documentNo, `${prefix}%`),
       orderBy: (s) => [sql`length(${s.documentNo}) desc`, sql`${s.documentNo} desc`],
       limit: 1,
     })
   )[0]?.documentNo;
 
-export const transferNoPattern = (scope: TenantScope) => async (pattern: string) =>
+/** The highest transfer number starting with `prefix` (for `nextDocumentNo`). */
+export const latestTransferNo = (scope: TenantScope) => async (prefix: string) =>
   (
     await scope.transfers.find({
-      where: (t) => like(t.documentNo, pattern),
+      where: (t) => like(t.documentNo, `${prefix}%`),
       orderBy: (t) => [sql`length(${t.documentNo}) desc`, sql`${t.documentNo} desc`],
       limit: 1,
     })
@@ -237,7 +223,7 @@ export const transferNoPattern = (scope: TenantScope) => async (pattern: string)
 
 const DAY_MS = 86_400_000;
 
-/** A calendar day, UTC: `2026-11-01`. */
+/** A calendar day, `2026-11-01` (a business day in the tenant's time zone). */
 export const Day = z
   .string({ error: 'must be a date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
@@ -259,8 +245,3 @@ export const Period = <S extends z.ZodRawShape>(shape: S) =>
     .object({ from: Day, to: Day, ...shape })
     .refine((p) => ordered(p as unknown as Days), { message: 'must not be before from', path: ['to'] })
     .refine((p) => withinAYear(p as unknown as Days), { message: 'must be at most 366 days after from', path: ['to'] });
-
-/** The instants a period of days covers: [start, end). */
-export function windowOf(period: { from: string; to: string }): { start: Date; end: Date } {
-  return { start: new Date(`${period.from}T00:00:00Z`), end: new Date(Date.parse(`${period.to}T00:00:00Z`) + DAY_MS) };
-}

@@ -2,8 +2,8 @@ import { eq, newId } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, MANUFACTURER_CODE, tenantIdOf, type Caller, type TestApi } from '../testing.js';
-import { displayWidth, table } from './lists-router.js';
-import { refusedWith } from './testkit.js';
+import { displayWidth, table } from './lists.js';
+import { refusedWith } from './testkit.test-helpers.js';
 
 const CODE = '200014';
 

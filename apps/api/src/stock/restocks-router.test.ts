@@ -2,7 +2,7 @@ import { and, eq, newId } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, type Caller, type TestApi } from '../testing.js';
-import { demo, dumpStock, refusedWith, STOCK_TABLES } from './testkit.js';
+import { demo, dumpStock, refusedWith, STOCK_TABLES } from './testkit.test-helpers.js';
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] restocks`, () => {

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, type TestApi } from '../testing.js';
-import { demo, refusedWith } from './testkit.js';
+import { demo, refusedWith } from './testkit.test-helpers.js';
 
 const DAY = 86_400_000;
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -42,6 +42,8 @@ for (const { dialect, skip } of testDialects()) {
     beforeAll(async () => {
       api = await createTestApi(dialect, { now: () => new Date(clock) });
       d = await demo(api);
+      // The demo's turnover periods and the days below are UTC days: the tenant cuts its days there.
+      await api.db.platform.tenants.update(d.tenantId, { timeZone: 'UTC' });
       staff1Id = (await d.user('staff1')).id;
       staff2Id = (await d.user('staff2')).id;
       const shipped = await d.scope.shipments.findOne((s) => eq(s.status, 'shipped'));

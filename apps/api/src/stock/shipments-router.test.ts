@@ -2,9 +2,11 @@ import { and, desc, eq, newId } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, type Caller, type TestApi } from '../testing.js';
-import { demo, dumpStock, refusedWith } from './testkit.js';
+import { calendarOf } from '../shared/business-day.js';
+import { demo, dumpStock, refusedWith } from './testkit.test-helpers.js';
 
-const compactDay = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
+/** `yyyymmdd` of an instant's business day in the demo operator's time zone (Asia/Shanghai). */
+const compactDay = (d: Date) => calendarOf('Asia/Shanghai').compactDayOf(d);
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] warehouse, shipments and the outbound query`, () => {

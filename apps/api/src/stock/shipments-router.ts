@@ -1,272 +1,82 @@
 /**
- * Shipments (出库): a field worker requests stock, the inventory admin approves or rejects
- * the request and ships it, which moves the goods from the warehouse into the worker's own
- * inventory; and the outbound query over what has been shipped.
- *
- *   requested -> approved -> shipped
- *   requested | approved -> rejected (by the inventory admin, with a reason)
- *   requested -> cancelled (by the worker who asked, or a user who also holds warehouse shipping)
+ * Shipments (出库, stock/shipments.ts). Warehouse shipping (仓库发货): approve, reject,
+ * ship; my inventory (我的库存): a field worker's own requests; outbound query (出库查询).
  */
-import { TRPCError } from '@trpc/server';
-import { startsWithText, and, desc, eq, gte, inArray, lt, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import { SHIPMENT_STATUSES } from '@vmcloud/db/schema';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
-import { id, OptionalText, Text, Timestamp } from '../shared/input.js';
+import { id } from '../shared/input.js';
+import { calendarOf } from '../shared/business-day.js';
 import {
-  DocumentNo,
-  giveToStaff,
-  Items,
-  loadProducts,
-  nextDocumentNo,
-  notFound,
-  productsById,
-  productSummary,
-  refused,
-  shipmentNoPattern,
-  staffSummary,
-  takeFromWarehouse,
-  touch,
-  usersById,
-} from './common.js';
+  approveShipment,
+  cancelShipment,
+  describeOne,
+  ListInput,
+  listShipments,
+  MineInput,
+  myShipments,
+  outbound,
+  OutboundInput,
+  RejectInput,
+  rejectShipment,
+  RequestInput,
+  requestShipment,
+  ShipInput,
+  shipShipment,
+} from './shipments.js';
 import { P } from '../access/catalog.js';
 
-/** Warehouse shipping (仓库发货): approve, reject, ship. */
-/** My inventory (我的库存): a field worker's own requests. */
-/** Outbound query (出库查询). */
-
-type Shipment = Row<Tables['shipments']>;
-
-/** Shipments with their items, the staff member and the products named. */
-async function describe(scope: TenantScope, shipments: Shipment[]) {
-  const ids = shipments.map((s) => s.id);
-  const items = ids.length === 0 ? [] : await scope.shipmentItems.find({ where: (i) => inArray(i.shipmentId, ids) });
-  const [users, products] = await Promise.all([
-    usersById(
-      scope,
-      shipments.flatMap((s) => [s.staffId, s.approvedBy]),
-    ),
-    productsById(
-      scope,
-      items.map((i) => i.productId),
-    ),
-  ]);
-  return shipments.map((s) => {
-    const staff = users.get(s.staffId);
-    const approver = s.approvedBy ? users.get(s.approvedBy) : undefined;
-    const lines = items
-      .filter((i) => i.shipmentId === s.id)
-      .map((i) => {
-        const p = products.get(i.productId);
-        return {
-          id: i.id,
-          product: p ? productSummary(p) : null,
-          quantityRequested: i.quantityRequested,
-          quantityShipped: i.quantityShipped,
-        };
-      })
-      .sort((a, b) => (a.product?.code ?? '').localeCompare(b.product?.code ?? ''));
-    return {
-      ...plain(s),
-      staff: staff ? staffSummary(staff) : null,
-      approver: approver ? staffSummary(approver) : null,
-      items: lines,
-    };
-  });
-}
-
-/** One shipment, described. */
-async function describeOne(scope: TenantScope, shipmentId: string) {
-  const [described] = await describe(scope, [await loadShipment(scope, shipmentId)]);
-  if (!described) throw notFound('Shipment');
-  return described;
-}
-
-async function loadShipment(scope: TenantScope, shipmentId: string): Promise<Shipment> {
-  const shipment = await scope.shipments.get(shipmentId);
-  if (!shipment) throw notFound('Shipment');
-  return shipment;
-}
-
-/**
- * Moves a shipment from one status to the next only if it is still in one of `from`, in
- * one guarded UPDATE, so that two admins acting at once cannot both ship it.
- */
-async function advance(
-  scope: TenantScope,
-  shipment: Shipment,
-  from: readonly Shipment['status'][],
-  patch: Partial<Pick<Shipment, 'status' | 'approvedBy' | 'approvedAt' | 'shippedAt' | 'note' | 'documentNo'>> & {
-    updatedBy: string;
-  },
-): Promise<void> {
-  const changed = await scope.shipments.updateWhere(
-    (s) => and(eq(s.id, shipment.id), inArray(s.status, [...from])),
-    patch,
-  );
-  if (changed !== 1) {
-    await touch(scope.shipments, (s) => eq(s.id, shipment.id));
-    const now = (await scope.shipments.get(shipment.id)) ?? shipment;
-    throw refused('shipmentId', `this shipment is ${now.status}, not ${from.join(' or ')}`);
-  }
-}
-
-const ListFilter = z.object({
-  status: z.enum(SHIPMENT_STATUSES).optional(),
-  staffId: id('users').optional(),
-  limit: z.number().int().min(1).max(500).default(50),
-  offset: z.number().int().min(0).max(1_000_000).default(0),
-});
+const ShipmentId = z.object({ shipmentId: id('shipments') });
 
 export const shipmentsRouter = router({
   /** A field worker asks the warehouse for stock; the request gets its document number at once. */
   request: operatorProcedure(P.myInventory)
-    .input(z.object({ items: Items, note: OptionalText(255) }))
+    .input(RequestInput)
     .mutation(async ({ ctx, input }) => {
-      const now = ctx.now();
-      const by = ctx.principal.userId;
-      const id = await ctx.write(async (w) => {
-        await loadProducts(
-          w.scope,
-          input.items.map((i) => i.productId),
-        );
-        const documentNo = await nextDocumentNo('CK', now, shipmentNoPattern(w.scope));
-        const shipment = await w.scope.shipments.insert({
-          documentNo,
-          staffId: by,
-          status: 'requested',
-          note: input.note,
-          createdAt: now,
-          updatedAt: now,
-          createdBy: by,
-        });
-        const items = await w.scope.shipmentItems.insertMany(
-          input.items.map((i) => ({
-            shipmentId: shipment.id,
-            productId: i.productId,
-            quantityRequested: i.quantity,
-            createdAt: now,
-            updatedAt: now,
-            createdBy: by,
-          })),
-        );
-        await w.audit({
-          entity: 'shipments',
-          entityId: shipment.id,
-          after: { ...shipment, items: items.map((i) => ({ productId: i.productId, quantity: i.quantityRequested })) },
-        });
-        return shipment.id;
-      });
+      const calendar = calendarOf(ctx.principal.timeZone);
+      const id = await requestShipment(ctx.write, ctx.principal, input, ctx.now(), calendar);
       return describeOne(ctx.scope, id);
     }),
 
   /** The caller's own requests and shipments, newest first. */
   mine: operatorProcedure(P.myInventory)
-    .input(ListFilter.omit({ staffId: true }).default({ limit: 50, offset: 0 }))
-    .query(async ({ ctx, input }) => {
-      const rows = await ctx.scope.shipments.find({
-        where: (s) => and(eq(s.staffId, ctx.principal.userId), input.status ? eq(s.status, input.status) : undefined),
-        orderBy: (s) => [desc(s.createdAt), desc(s.id)],
-        limit: input.limit,
-        offset: input.offset,
-      });
-      return describe(ctx.scope, rows);
-    }),
+    .input(MineInput)
+    .query(({ ctx, input }) => myShipments(ctx.scope, ctx.principal.userId, input)),
 
   /**
    * Withdraws a request that has not been approved yet: the field worker's own, or anyone's
    * for a user who also holds warehouse shipping (the operator admin).
    */
   cancel: operatorProcedure(P.myInventory)
-    .input(z.object({ shipmentId: id('shipments') }))
+    .input(ShipmentId)
     .mutation(async ({ ctx, input }) => {
-      const by = ctx.principal.userId;
-      await ctx.write(async (w) => {
-        const shipment = await loadShipment(w.scope, input.shipmentId);
-        if (shipment.staffId !== by && !ctx.principal.permissions.has(P.warehouseShipping)) {
-          throw new TRPCError({
-            code: 'FORBIDDEN',
-            message: 'Only the field worker who asked, or the warehouse, can cancel a request',
-          });
-        }
-        await advance(w.scope, shipment, ['requested'], { status: 'cancelled', updatedBy: by });
-        await w.audit({
-          entity: 'shipments',
-          entityId: shipment.id,
-          before: { status: shipment.status },
-          after: { status: 'cancelled' },
-        });
-      });
+      await ctx.write((w) => cancelShipment(w, ctx.principal, input.shipmentId));
       return describeOne(ctx.scope, input.shipmentId);
     }),
 
   /** Every shipment of the tenant, newest first, by status and staff member. */
   list: operatorProcedure(P.warehouseShipping)
-    .input(ListFilter.default({ limit: 50, offset: 0 }))
-    .query(async ({ ctx, input }) => {
-      if (input.staffId && !(await ctx.scope.users.get(input.staffId))) throw notFound('User');
-      const where = (s: Tables['shipments']['sqlite']) =>
-        and(
-          input.status ? eq(s.status, input.status) : undefined,
-          input.staffId ? eq(s.staffId, input.staffId) : undefined,
-        );
-      const { rows, total } = await ctx.scope.shipments.page({
-        where,
-        orderBy: (s) => [desc(s.createdAt), desc(s.id)],
-        limit: input.limit,
-        offset: input.offset,
-      });
-      return { rows: await describe(ctx.scope, rows), total };
-    }),
+    .input(ListInput)
+    .query(({ ctx, input }) => listShipments(ctx.scope, input)),
 
   /** One shipment with its items. */
   get: operatorProcedure(P.warehouseShipping)
-    .input(z.object({ shipmentId: id('shipments') }))
-    .query(async ({ ctx, input }) => {
-      return describeOne(ctx.scope, input.shipmentId);
-    }),
+    .input(ShipmentId)
+    .query(({ ctx, input }) => describeOne(ctx.scope, input.shipmentId)),
 
   /** Approves a request, to be shipped. */
   approve: operatorProcedure(P.warehouseShipping)
-    .input(z.object({ shipmentId: id('shipments') }))
+    .input(ShipmentId)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.now();
-      const by = ctx.principal.userId;
-      await ctx.write(async (w) => {
-        const shipment = await loadShipment(w.scope, input.shipmentId);
-        await advance(w.scope, shipment, ['requested'], {
-          status: 'approved',
-          approvedBy: by,
-          approvedAt: now,
-          updatedBy: by,
-        });
-        await w.audit({
-          entity: 'shipments',
-          entityId: shipment.id,
-          before: { status: shipment.status },
-          after: { status: 'approved', approvedBy: by, approvedAt: now.toISOString() },
-        });
-      });
+      await ctx.write((w) => approveShipment(w, ctx.principal, input.shipmentId, now));
       return describeOne(ctx.scope, input.shipmentId);
     }),
 
   /** Refuses a request (before it is shipped), with the reason the worker will see as its note. */
   reject: operatorProcedure(P.warehouseShipping)
-    .input(z.object({ shipmentId: id('shipments'), reason: Text(200) }))
+    .input(RejectInput)
     .mutation(async ({ ctx, input }) => {
-      const by = ctx.principal.userId;
-      await ctx.write(async (w) => {
-        const shipment = await loadShipment(w.scope, input.shipmentId);
-        const note = `Rejected: ${input.reason}`.slice(0, 255);
-        await advance(w.scope, shipment, ['requested', 'approved'], { status: 'rejected', note, updatedBy: by });
-        await w.audit({
-          entity: 'shipments',
-          entityId: shipment.id,
-          before: { status: shipment.status, note: shipment.note },
-          after: { status: 'rejected', note, reason: input.reason },
-        });
-      });
+      await ctx.write((w) => rejectShipment(w, ctx.principal, input));
       return describeOne(ctx.scope, input.shipmentId);
     }),
 
@@ -277,53 +87,10 @@ export const shipmentsRouter = router({
    * given at the request (a paper delivery note's number, say); it is unique per tenant.
    */
   ship: operatorProcedure(P.warehouseShipping)
-    .input(z.object({ shipmentId: id('shipments'), documentNo: DocumentNo.optional() }))
+    .input(ShipInput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.now();
-      const by = ctx.principal.userId;
-      await ctx.write(async (w) => {
-        const shipment = await loadShipment(w.scope, input.shipmentId);
-        const documentNo = input.documentNo ?? shipment.documentNo;
-        if (documentNo !== shipment.documentNo) {
-          const taken = await w.scope.shipments.findOne((s) => eq(s.documentNo, documentNo));
-          if (taken) throw new TRPCError({ code: 'CONFLICT', message: `documentNo: ${documentNo} is already in use` });
-        }
-        await advance(w.scope, shipment, ['approved'], {
-          status: 'shipped',
-          shippedAt: now,
-          documentNo,
-          updatedBy: by,
-        });
-        const items = await w.scope.shipmentItems.find({
-          where: (i) => eq(i.shipmentId, shipment.id),
-          orderBy: (i) => [i.id],
-        });
-        const products = await loadProducts(
-          w.scope,
-          items.map((i) => i.productId),
-        );
-        const moved = [];
-        for (const [n, item] of items.entries()) {
-          const product = products.get(item.productId);
-          if (!product) throw notFound('Product');
-          const warehouse = await takeFromWarehouse(
-            w.scope,
-            product,
-            item.quantityRequested,
-            `items.${n}.quantity`,
-            by,
-          );
-          const staff = await giveToStaff(w.scope, shipment.staffId, product.id, item.quantityRequested, now, by);
-          await w.scope.shipmentItems.update(item.id, { quantityShipped: item.quantityRequested, updatedBy: by });
-          moved.push({ productId: product.id, quantity: item.quantityRequested, warehouse, staff });
-        }
-        await w.audit({
-          entity: 'shipments',
-          entityId: shipment.id,
-          before: { status: shipment.status, documentNo: shipment.documentNo },
-          after: { status: 'shipped', documentNo, shippedAt: now.toISOString(), items: moved },
-        });
-      });
+      await ctx.write((w) => shipShipment(w, ctx.principal, input, now));
       return describeOne(ctx.scope, input.shipmentId);
     }),
 
@@ -333,85 +100,6 @@ export const shipmentsRouter = router({
    * (a prefix); with totals over every matching line (not only the page).
    */
   outbound: operatorProcedure(P.outboundQuery)
-    .input(
-      z
-        .object({
-          from: Timestamp.optional(),
-          to: Timestamp.optional(),
-          staffId: id('users').optional(),
-          productId: id('products').optional(),
-          documentNo: DocumentNo.optional(),
-          limit: z.number().int().min(1).max(500).default(100),
-          offset: z.number().int().min(0).max(1_000_000).default(0),
-        })
-        .default({ limit: 100, offset: 0 }),
-    )
-    .query(async ({ ctx, input }) => {
-      if (input.staffId && !(await ctx.scope.users.get(input.staffId))) throw notFound('User');
-      if (input.productId && !(await ctx.scope.products.get(input.productId))) throw notFound('Product');
-      const shipments = await ctx.scope.shipments.find({
-        where: (s) =>
-          and(
-            eq(s.status, 'shipped'),
-            input.from ? gte(s.shippedAt, input.from) : undefined,
-            input.to ? lt(s.shippedAt, input.to) : undefined,
-            input.staffId ? eq(s.staffId, input.staffId) : undefined,
-            input.documentNo ? startsWithText(s.documentNo, input.documentNo) : undefined,
-          ),
-      });
-      const byId = new Map(shipments.map((s) => [s.id, s]));
-      const items =
-        shipments.length === 0
-          ? []
-          : await ctx.scope.shipmentItems.find({
-              where: (i) =>
-                and(
-                  inArray(i.shipmentId, [...byId.keys()]),
-                  input.productId ? eq(i.productId, input.productId) : undefined,
-                ),
-            });
-      const products = await productsById(
-        ctx.scope,
-        items.map((i) => i.productId),
-      );
-      const lines = items
-        .map((i) => {
-          const s = byId.get(i.shipmentId) as Shipment;
-          const p = products.get(i.productId);
-          return { item: i, shipment: s, product: p };
-        })
-        .sort(
-          (a, b) =>
-            (b.shipment.shippedAt?.getTime() ?? 0) - (a.shipment.shippedAt?.getTime() ?? 0) ||
-            b.shipment.documentNo.localeCompare(a.shipment.documentNo) ||
-            (a.product?.code ?? '').localeCompare(b.product?.code ?? ''),
-        );
-      const page = lines.slice(input.offset, input.offset + input.limit);
-      const users = await usersById(
-        ctx.scope,
-        page.map((l) => l.shipment.staffId),
-      );
-      const staffOf = (staffId: string) => {
-        const u = users.get(staffId);
-        return u ? staffSummary(u) : null;
-      };
-      return {
-        rows: page.map(({ item, shipment, product }) => ({
-          shipmentId: shipment.id,
-          documentNo: shipment.documentNo,
-          shippedAt: shipment.shippedAt?.toISOString() ?? null,
-          staff: staffOf(shipment.staffId),
-          product: product ? productSummary(product) : null,
-          quantity: item.quantityShipped,
-          /** At the product's purchase cost, in fen. */
-          value: item.quantityShipped * (product?.cost ?? 0),
-        })),
-        totals: {
-          shipments: new Set(lines.map((l) => l.shipment.id)).size,
-          lines: lines.length,
-          quantity: lines.reduce((a, l) => a + l.item.quantityShipped, 0),
-          value: lines.reduce((a, l) => a + l.item.quantityShipped * (l.product?.cost ?? 0), 0),
-        },
-      };
-    }),
+    .input(OutboundInput)
+    .query(({ ctx, input }) => outbound(ctx.scope, input)),
 });

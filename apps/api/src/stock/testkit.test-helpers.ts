@@ -1,21 +1,15 @@
-/** What the stock tests share: refusals, the demo operator's rows, and dumps of the stock tables. */
-import { TRPCError } from '@trpc/server';
+/**
+ * What the stock tests share: refusals, the demo operator's rows, and dumps of the stock
+ * tables. A test helper: it imports vitest, so it stays out of the build (tsconfig.build.json).
+ */
 import { and, eq, type TenantScope } from '@vmcloud/db';
 import { expect } from 'vitest';
-import { DEMO_CODE, tenantIdOf, type TestApi } from '../testing.js';
+import { DEMO_CODE, failure, tenantIdOf, type TestApi } from '../testing.js';
 
-export async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+type ErrorCode = Awaited<ReturnType<typeof failure>>['code'];
 
 /** Expects a refusal with this code and message. */
-export async function refusedWith(promise: Promise<unknown>, code: TRPCError['code'], message: string | RegExp) {
+export async function refusedWith(promise: Promise<unknown>, code: ErrorCode, message: string | RegExp) {
   const error = await failure(promise);
   expect({ code: error.code, message: error.message }).toEqual({
     code,
