@@ -1,4 +1,4 @@
-import { runCli } from './cli.js';
+import { runCli } from './cli/index.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,

@@ -14,7 +14,7 @@ import {
 } from '@vmcloud/terminal';
 import { simulatorBinding } from '../ports/mock.js';
 import { createSimulatedMachine, type SimulatedMachine } from '../simulator.js';
-import { noiseAt } from '../cli.js';
+import { noiseAt } from '../cli/options.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 

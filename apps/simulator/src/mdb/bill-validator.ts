@@ -12,13 +12,15 @@ import {
   MdbAddress,
   decodeBillValidatorCommand,
   encodeBillValidatorResponse,
+  type BillValidatorCommand,
   type BillValidatorEvent,
   type BillValidatorResponse,
   type MdbIdentity,
 } from '@vmcloud/protocol';
-import { ACK_ANSWER, NAK_ANSWER, PeripheralBase, commonFactor, type PeripheralAnswer } from './peripheral.js';
+import { CashPeripheral, type CashDeviceKind, type CashPeripheralOptions } from './cash-peripheral.js';
+import { ACK_ANSWER, type PeripheralAnswer } from './peripheral.js';
 
-export interface BillValidatorOptions {
+export interface BillValidatorOptions extends CashPeripheralOptions {
   /** Values in fen of bill types 0.. (at most 16). */
   billTypes: readonly number[];
   /** Bills the stacker holds. Default 500. */
@@ -27,12 +29,6 @@ export interface BillValidatorOptions {
   stacked?: readonly number[];
   /** The validator can hold a bill in escrow. Default true. */
   escrow?: boolean;
-  /** Scaling factor of bill credits, fen. Default: the largest that divides every bill value. */
-  scalingFactor?: number;
-  /** Decimal places of the currency. Default 2 (yuan / fen). */
-  decimalPlaces?: number;
-  /** Country / currency code. Default 0x1156 (CNY). */
-  countryCode?: number;
   /** What the validator answers to IDENTIFICATION. */
   identity?: MdbIdentity;
 }
@@ -61,6 +57,14 @@ export interface BillValidatorState {
   escrowMask: number;
 }
 
+const BILL_DEVICE: CashDeviceKind<BillValidatorCommand, BillValidatorResponse, BillValidatorEvent> = {
+  name: 'bill',
+  maxScalingFactor: 0xffff,
+  decodeCommand: decodeBillValidatorCommand,
+  encodeResponse: encodeBillValidatorResponse,
+  justReset: { type: 'STATUS', code: BillValidatorStatus.JUST_RESET },
+};
+
 const DEFAULT_IDENTITY: MdbIdentity = {
   manufacturer: 'VMS',
   serial: '000000000002',
@@ -68,48 +72,30 @@ const DEFAULT_IDENTITY: MdbIdentity = {
   softwareVersion: 0x0100,
 };
 
-export class BillValidator extends PeripheralBase {
+export class BillValidator extends CashPeripheral<BillValidatorCommand, BillValidatorResponse, BillValidatorEvent> {
   readonly address = MdbAddress.BILL_VALIDATOR;
-  readonly scalingFactor: number;
-  readonly decimalPlaces: number;
-  readonly countryCode: number;
   readonly stackerCapacity: number;
   readonly escrowCapable: boolean;
-  readonly #values: number[];
   readonly #stacked: number[];
   readonly #returned: number[] = [];
   readonly #identity: MdbIdentity;
   #escrow: number | null = null;
-  #events: BillValidatorEvent[] = [];
   #acceptMask = 0;
   #escrowMask = 0;
 
   constructor(options: BillValidatorOptions) {
-    super();
     const { billTypes } = options;
     if (billTypes.length === 0 || billTypes.length > MDB_BILL_TYPES) {
       throw new RangeError(`a validator has 1..${MDB_BILL_TYPES} bill types`);
     }
-    this.#values = [...billTypes];
-    this.scalingFactor = options.scalingFactor ?? commonFactor(this.#values);
-    for (const value of this.#values) {
-      const credit = value / this.scalingFactor;
-      if (!Number.isInteger(credit) || credit < 0 || credit > 0xff || this.scalingFactor > 0xffff) {
-        throw new RangeError(
-          `bill value ${value} is not a whole credit (0..255) at scaling factor ${this.scalingFactor}`,
-        );
-      }
-    }
+    super(BILL_DEVICE, billTypes, options);
     this.stackerCapacity = options.stackerCapacity ?? 500;
     if (!Number.isInteger(this.stackerCapacity) || this.stackerCapacity < 0 || this.stackerCapacity > 0x7fff) {
       throw new RangeError('a stacker holds 0..32767 bills');
     }
-    this.#stacked = this.#values.map((_, billType) => options.stacked?.[billType] ?? 0);
+    this.#stacked = this.values.map((_, billType) => options.stacked?.[billType] ?? 0);
     this.escrowCapable = options.escrow ?? true;
-    this.decimalPlaces = options.decimalPlaces ?? 2;
-    this.countryCode = options.countryCode ?? 0x1156;
     this.#identity = options.identity ?? DEFAULT_IDENTITY;
-    this.#events.push({ type: 'STATUS', code: BillValidatorStatus.JUST_RESET });
   }
 
   // ---- the customer and the operator ----------------------------------------------------
@@ -125,30 +111,30 @@ export class BillValidator extends PeripheralBase {
       this.#returned.push(value);
       return 'rejected';
     }
-    const billType = this.#values.findIndex((billValue) => billValue === value);
+    const billType = this.values.findIndex((billValue) => billValue === value);
     if (billType < 0) {
       this.#returned.push(value);
-      this.#events.push({ type: 'STATUS', code: BillValidatorStatus.BILL_REJECTED });
+      this.events.push({ type: 'STATUS', code: BillValidatorStatus.BILL_REJECTED });
       return 'rejected';
     }
     if (this.#acceptMask === 0) {
       this.#returned.push(value);
-      this.#events.push({ type: 'DISABLED_INSERTIONS', count: 1 });
+      this.events.push({ type: 'DISABLED_INSERTIONS', count: 1 });
       return 'rejected';
     }
     if ((this.#acceptMask & (1 << billType)) === 0) {
       this.#returned.push(value);
-      this.#events.push({ type: 'BILL', routing: BillRouting.DISABLED_REJECTED, billType });
+      this.events.push({ type: 'BILL', routing: BillRouting.DISABLED_REJECTED, billType });
       return 'rejected';
     }
     if (this.#stackerBills() >= this.stackerCapacity) {
       this.#returned.push(value);
-      this.#events.push({ type: 'STATUS', code: BillValidatorStatus.BILL_REJECTED });
+      this.events.push({ type: 'STATUS', code: BillValidatorStatus.BILL_REJECTED });
       return 'rejected';
     }
     if (this.escrowCapable && (this.#escrowMask & (1 << billType)) !== 0) {
       this.#escrow = billType;
-      this.#events.push({ type: 'BILL', routing: BillRouting.ESCROW, billType });
+      this.events.push({ type: 'BILL', routing: BillRouting.ESCROW, billType });
       return 'escrow';
     }
     this.#stack(billType);
@@ -166,7 +152,7 @@ export class BillValidator extends PeripheralBase {
   state(): BillValidatorState {
     const bills = this.#stackerBills();
     return {
-      escrow: this.#escrow === null ? null : { billType: this.#escrow, value: this.#values[this.#escrow] ?? 0 },
+      escrow: this.#escrow === null ? null : { billType: this.#escrow, value: this.values[this.#escrow] ?? 0 },
       stacker: {
         bills,
         capacity: this.stackerCapacity,
@@ -185,36 +171,32 @@ export class BillValidator extends PeripheralBase {
   }
 
   #total(): number {
-    return this.#stacked.reduce((sum, count, billType) => sum + count * (this.#values[billType] ?? 0), 0);
+    return this.#stacked.reduce((sum, count, billType) => sum + count * (this.values[billType] ?? 0), 0);
   }
 
   #stack(billType: number): void {
     this.#stacked[billType] = (this.#stacked[billType] ?? 0) + 1;
-    this.#events.push({ type: 'BILL', routing: BillRouting.STACKED, billType });
+    this.events.push({ type: 'BILL', routing: BillRouting.STACKED, billType });
   }
 
   // ---- the bus ---------------------------------------------------------------------------
 
-  protected answer(bytes: Uint8Array): PeripheralAnswer {
-    const decoded = decodeBillValidatorCommand(bytes);
-    if (!decoded.ok) return NAK_ANSWER;
-    const command = decoded.command;
+  protected config(): BillValidatorResponse {
+    return {
+      type: 'CONFIG',
+      level: 1,
+      countryCode: this.countryCode,
+      scalingFactor: this.scalingFactor,
+      decimalPlaces: this.decimalPlaces,
+      stackerCapacity: this.stackerCapacity,
+      securityLevels: 0,
+      escrow: this.escrowCapable,
+      billCredits: this.credits(),
+    };
+  }
+
+  protected command(command: Exclude<BillValidatorCommand, { type: 'RESET' | 'SETUP' }>): PeripheralAnswer {
     switch (command.type) {
-      case 'RESET':
-        this.#reset();
-        return ACK_ANSWER;
-      case 'SETUP':
-        return this.#data({
-          type: 'CONFIG',
-          level: 1,
-          countryCode: this.countryCode,
-          scalingFactor: this.scalingFactor,
-          decimalPlaces: this.decimalPlaces,
-          stackerCapacity: this.stackerCapacity,
-          securityLevels: 0,
-          escrow: this.escrowCapable,
-          billCredits: this.#values.map((value) => value / this.scalingFactor),
-        });
       case 'SECURITY':
         return ACK_ANSWER;
       case 'POLL':
@@ -226,45 +208,40 @@ export class BillValidator extends PeripheralBase {
       case 'ESCROW': {
         const billType = this.#escrow;
         if (billType === null) {
-          this.#events.push({ type: 'STATUS', code: BillValidatorStatus.INVALID_ESCROW_REQUEST });
+          this.events.push({ type: 'STATUS', code: BillValidatorStatus.INVALID_ESCROW_REQUEST });
           return ACK_ANSWER;
         }
         this.#escrow = null;
         if (command.stack) {
           this.#stack(billType);
         } else {
-          this.#returned.push(this.#values[billType] ?? 0);
-          this.#events.push({ type: 'BILL', routing: BillRouting.RETURNED, billType });
+          this.#returned.push(this.values[billType] ?? 0);
+          this.events.push({ type: 'BILL', routing: BillRouting.RETURNED, billType });
         }
         return ACK_ANSWER;
       }
       case 'STACKER': {
         const bills = this.#stackerBills();
-        return this.#data({ type: 'STACKER', full: bills >= this.stackerCapacity, bills: Math.min(bills, 0x7fff) });
+        return this.data({ type: 'STACKER', full: bills >= this.stackerCapacity, bills: Math.min(bills, 0x7fff) });
       }
       case 'IDENTIFICATION':
-        return this.#data({ type: 'IDENTIFICATION', ...this.#identity });
+        return this.data({ type: 'IDENTIFICATION', ...this.#identity });
     }
   }
 
-  #data(response: BillValidatorResponse, onAck?: () => void): PeripheralAnswer {
-    return { kind: 'data', bytes: encodeBillValidatorResponse(response), onAck };
-  }
-
-  #reset(): void {
+  protected reset(): void {
     // A bill held in escrow is given back on reset.
-    if (this.#escrow !== null) this.#returned.push(this.#values[this.#escrow] ?? 0);
+    if (this.#escrow !== null) this.#returned.push(this.values[this.#escrow] ?? 0);
     this.#escrow = null;
     this.#acceptMask = 0;
     this.#escrowMask = 0;
-    this.#events = [{ type: 'STATUS', code: BillValidatorStatus.JUST_RESET }];
   }
 
   #poll(): PeripheralAnswer {
-    const events = this.#events.slice(0, MDB_MAX_POLL_LENGTH);
+    const events = this.events.slice(0, MDB_MAX_POLL_LENGTH);
     if (events.length === 0) return ACK_ANSWER;
-    return this.#data({ type: 'POLL', events: events.map((event) => ({ ...event })) }, () => {
-      this.#events.splice(0, events.length);
+    return this.data({ type: 'POLL', events: events.map((event) => ({ ...event })) }, () => {
+      this.events.splice(0, events.length);
     });
   }
 }

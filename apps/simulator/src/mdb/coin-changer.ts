@@ -13,12 +13,14 @@ import {
   MdbAddress,
   decodeChangerCommand,
   encodeChangerResponse,
+  type ChangerCommand,
   type ChangerEvent,
   type ChangerResponse,
   type MdbIdentity,
 } from '@vmcloud/protocol';
+import { CashPeripheral, type CashDeviceKind, type CashPeripheralOptions } from './cash-peripheral.js';
 import { planChange } from './change.js';
-import { ACK_ANSWER, NAK_ANSWER, PeripheralBase, commonFactor, type PeripheralAnswer } from './peripheral.js';
+import { ACK_ANSWER, NAK_ANSWER, type PeripheralAnswer } from './peripheral.js';
 
 /** One coin type the changer recognises; its index in `coinTypes` is its MDB coin type. */
 export interface CoinTypeConfig {
@@ -28,17 +30,11 @@ export interface CoinTypeConfig {
   tube?: { capacity: number; count?: number };
 }
 
-export interface CoinChangerOptions {
+export interface CoinChangerOptions extends CashPeripheralOptions {
   /** Coin types 0.. (at most 16). */
   coinTypes: readonly CoinTypeConfig[];
   /** Feature level. Level 3 chooses the coins itself for ALTERNATIVE PAYOUT. Default 3. */
   level?: 2 | 3;
-  /** Scaling factor of coin credits, fen. Default: the largest that divides every coin value. */
-  scalingFactor?: number;
-  /** Decimal places of the currency. Default 2 (yuan / fen). */
-  decimalPlaces?: number;
-  /** Country / currency code. Default 0x1156 (CNY). */
-  countryCode?: number;
   /** Coins the payout mechanism drops per POLL while paying out. Default 4. */
   coinsPerPoll?: number;
   /** What the changer answers to IDENTIFICATION. */
@@ -72,6 +68,14 @@ export interface CoinChangerState {
   payoutPending: number;
 }
 
+const COIN_DEVICE: CashDeviceKind<ChangerCommand, ChangerResponse, ChangerEvent> = {
+  name: 'coin',
+  maxScalingFactor: 0xff,
+  decodeCommand: decodeChangerCommand,
+  encodeResponse: encodeChangerResponse,
+  justReset: { type: 'STATUS', code: ChangerStatus.JUST_RESET },
+};
+
 const DEFAULT_IDENTITY: MdbIdentity = {
   manufacturer: 'VMS',
   serial: '000000000001',
@@ -84,20 +88,15 @@ interface Tube {
   capacity: number;
 }
 
-export class CoinChanger extends PeripheralBase {
+export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse, ChangerEvent> {
   readonly address = MdbAddress.COIN_CHANGER;
   readonly level: 2 | 3;
-  readonly scalingFactor: number;
-  readonly decimalPlaces: number;
-  readonly countryCode: number;
-  readonly #values: number[];
   readonly #tubes: (Tube | null)[];
   readonly #coinsPerPoll: number;
   readonly #identity: MdbIdentity;
   readonly #cashBox: number[];
   readonly #dispensed: number[];
   readonly #rejected: number[] = [];
-  #events: ChangerEvent[] = [];
   #acceptMask = 0;
   #features = 0;
   /** Coin types still to drop, in order. */
@@ -109,24 +108,16 @@ export class CoinChanger extends PeripheralBase {
   #alternativePayout = false;
 
   constructor(options: CoinChangerOptions) {
-    super();
     const { coinTypes } = options;
     if (coinTypes.length === 0 || coinTypes.length > MDB_COIN_TYPES) {
       throw new RangeError(`a changer has 1..${MDB_COIN_TYPES} coin types`);
     }
+    super(
+      COIN_DEVICE,
+      coinTypes.map((coin) => coin.value),
+      options,
+    );
     this.level = options.level ?? 3;
-    this.#values = coinTypes.map((coin) => coin.value);
-    this.scalingFactor = options.scalingFactor ?? commonFactor(this.#values);
-    for (const value of this.#values) {
-      const credit = value / this.scalingFactor;
-      if (!Number.isInteger(credit) || credit < 0 || credit > 0xff) {
-        throw new RangeError(
-          `coin value ${value} is not a whole credit (0..255) at scaling factor ${this.scalingFactor}`,
-        );
-      }
-    }
-    this.decimalPlaces = options.decimalPlaces ?? 2;
-    this.countryCode = options.countryCode ?? 0x1156;
     this.#coinsPerPoll = Math.max(1, options.coinsPerPoll ?? 4);
     this.#identity = options.identity ?? DEFAULT_IDENTITY;
     this.#tubes = coinTypes.map((coin) => {
@@ -137,9 +128,8 @@ export class CoinChanger extends PeripheralBase {
       }
       return { count, capacity: coin.tube.capacity };
     });
-    this.#cashBox = this.#values.map(() => 0);
-    this.#dispensed = this.#values.map(() => 0);
-    this.#events.push({ type: 'STATUS', code: ChangerStatus.JUST_RESET });
+    this.#cashBox = this.values.map(() => 0);
+    this.#dispensed = this.values.map(() => 0);
   }
 
   // ---- the customer and the operator ----------------------------------------------------
@@ -150,7 +140,7 @@ export class CoinChanger extends PeripheralBase {
    * value, or of a type the VMC has not enabled, falls to the return cup.
    */
   insertCoin(value: number): CoinOutcome {
-    const coinType = this.#values.findIndex((coinValue) => coinValue === value);
+    const coinType = this.values.findIndex((coinValue) => coinValue === value);
     if (coinType < 0 || (this.#acceptMask & (1 << coinType)) === 0) {
       this.#rejected.push(value);
       return 'rejected';
@@ -158,17 +148,17 @@ export class CoinChanger extends PeripheralBase {
     const tube = this.#tubes[coinType];
     if (tube && tube.count < tube.capacity) {
       tube.count++;
-      this.#events.push({ type: 'COIN_DEPOSITED', coinType, routing: CoinRouting.TUBES, tubeCount: tube.count });
+      this.events.push({ type: 'COIN_DEPOSITED', coinType, routing: CoinRouting.TUBES, tubeCount: tube.count });
       return 'tubes';
     }
     this.#cashBox[coinType] = (this.#cashBox[coinType] ?? 0) + 1;
-    this.#events.push({ type: 'COIN_DEPOSITED', coinType, routing: CoinRouting.CASH_BOX, tubeCount: tube?.count ?? 0 });
+    this.events.push({ type: 'COIN_DEPOSITED', coinType, routing: CoinRouting.CASH_BOX, tubeCount: tube?.count ?? 0 });
     return 'cash_box';
   }
 
   /** A customer presses the coin return lever: the changer reports ESCROW REQUEST. */
   pressReturnLever(): void {
-    this.#events.push({ type: 'STATUS', code: ChangerStatus.ESCROW_REQUEST });
+    this.events.push({ type: 'STATUS', code: ChangerStatus.ESCROW_REQUEST });
   }
 
   /** The operator sets the number of coins in a tube (filling it, or counting it after a fault). */
@@ -196,7 +186,7 @@ export class CoinChanger extends PeripheralBase {
           ? [
               {
                 coinType,
-                value: this.#values[coinType] ?? 0,
+                value: this.values[coinType] ?? 0,
                 count: tube.count,
                 capacity: tube.capacity,
                 full: tube.count >= tube.capacity,
@@ -213,31 +203,27 @@ export class CoinChanger extends PeripheralBase {
   }
 
   #sum(counts: readonly number[]): number {
-    return counts.reduce((total, count, coinType) => total + count * (this.#values[coinType] ?? 0), 0);
+    return counts.reduce((total, count, coinType) => total + count * (this.values[coinType] ?? 0), 0);
   }
 
   // ---- the bus ---------------------------------------------------------------------------
 
-  protected answer(bytes: Uint8Array): PeripheralAnswer {
-    const decoded = decodeChangerCommand(bytes);
-    if (!decoded.ok) return NAK_ANSWER;
-    const command = decoded.command;
+  protected config(): ChangerResponse {
+    return {
+      type: 'CONFIG',
+      level: this.level,
+      countryCode: this.countryCode,
+      scalingFactor: this.scalingFactor,
+      decimalPlaces: this.decimalPlaces,
+      tubeRouting: this.#tubes.reduce((mask, tube, coinType) => (tube ? mask | (1 << coinType) : mask), 0),
+      coinCredits: this.credits(),
+    };
+  }
+
+  protected command(command: Exclude<ChangerCommand, { type: 'RESET' | 'SETUP' }>): PeripheralAnswer {
     switch (command.type) {
-      case 'RESET':
-        this.#reset();
-        return ACK_ANSWER;
-      case 'SETUP':
-        return this.#data({
-          type: 'CONFIG',
-          level: this.level,
-          countryCode: this.countryCode,
-          scalingFactor: this.scalingFactor,
-          decimalPlaces: this.decimalPlaces,
-          tubeRouting: this.#tubes.reduce((mask, tube, coinType) => (tube ? mask | (1 << coinType) : mask), 0),
-          coinCredits: this.#values.map((value) => value / this.scalingFactor),
-        });
       case 'TUBE_STATUS':
-        return this.#data({
+        return this.data({
           type: 'TUBE_STATUS',
           fullMask: this.#tubes.reduce(
             (mask, tube, coinType) => (tube && tube.count >= tube.capacity ? mask | (1 << coinType) : mask),
@@ -258,7 +244,7 @@ export class CoinChanger extends PeripheralBase {
       }
       case 'IDENTIFICATION':
         if (this.level < 3) return NAK_ANSWER;
-        return this.#data({ type: 'IDENTIFICATION', ...this.#identity, features: ChangerFeature.ALTERNATIVE_PAYOUT });
+        return this.data({ type: 'IDENTIFICATION', ...this.#identity, features: ChangerFeature.ALTERNATIVE_PAYOUT });
       case 'FEATURE_ENABLE':
         if (this.level < 3) return NAK_ANSWER;
         this.#features = command.features & ChangerFeature.ALTERNATIVE_PAYOUT;
@@ -271,7 +257,7 @@ export class CoinChanger extends PeripheralBase {
         if ((this.#features & ChangerFeature.ALTERNATIVE_PAYOUT) === 0) return NAK_ANSWER;
         // Busy paying out: ACK only.
         if (this.#payout.length > 0) return ACK_ANSWER;
-        return this.#data({ type: 'PAYOUT_STATUS', counts: [...this.#payoutCounts] });
+        return this.data({ type: 'PAYOUT_STATUS', counts: [...this.#payoutCounts] });
       case 'PAYOUT_VALUE_POLL': {
         if ((this.#features & ChangerFeature.ALTERNATIVE_PAYOUT) === 0) return NAK_ANSWER;
         this.#dropCoins();
@@ -281,31 +267,26 @@ export class CoinChanger extends PeripheralBase {
           this.#alternativePayout = false;
           return ACK_ANSWER;
         }
-        return this.#data({ type: 'PAYOUT_VALUE', value }, () => {
+        return this.data({ type: 'PAYOUT_VALUE', value }, () => {
           this.#payoutUnreported -= value;
         });
       }
     }
   }
 
-  #data(response: ChangerResponse, onAck?: () => void): PeripheralAnswer {
-    return { kind: 'data', bytes: encodeChangerResponse(response), onAck };
-  }
-
-  #reset(): void {
+  protected reset(): void {
     this.#acceptMask = 0;
     this.#features = 0;
     this.#payout = [];
     this.#payoutUnreported = 0;
     this.#alternativePayout = false;
-    this.#events = [{ type: 'STATUS', code: ChangerStatus.JUST_RESET }];
   }
 
   #poll(): PeripheralAnswer {
     this.#dropCoins();
     const events: ChangerEvent[] = [];
     let length = 0;
-    for (const event of this.#events) {
+    for (const event of this.events) {
       const size = event.type === 'COIN_DEPOSITED' || event.type === 'COINS_DISPENSED_MANUALLY' ? 2 : 1;
       if (length + size > MDB_MAX_POLL_LENGTH) break;
       events.push(event);
@@ -316,13 +297,13 @@ export class CoinChanger extends PeripheralBase {
       events.push({ type: 'STATUS', code: ChangerStatus.PAYOUT_BUSY });
     }
     if (events.length === 0) return ACK_ANSWER;
-    return this.#data({ type: 'POLL', events }, () => {
-      this.#events.splice(0, queued);
+    return this.data({ type: 'POLL', events }, () => {
+      this.events.splice(0, queued);
     });
   }
 
   #startAlternativePayout(value: number): void {
-    const credits = this.#values.map((coinValue) => coinValue / this.scalingFactor);
+    const credits = this.credits();
     const available = this.#tubes.map((tube) => tube?.count ?? 0);
     const plan = planChange(value, credits, available);
     this.#payoutCounts = new Array<number>(MDB_COIN_TYPES).fill(0);
@@ -345,7 +326,7 @@ export class CoinChanger extends PeripheralBase {
       this.#dispensed[coinType] = (this.#dispensed[coinType] ?? 0) + 1;
       if (this.#alternativePayout) {
         this.#payoutCounts[coinType] = (this.#payoutCounts[coinType] ?? 0) + 1;
-        this.#payoutUnreported += (this.#values[coinType] ?? 0) / this.scalingFactor;
+        this.#payoutUnreported += (this.values[coinType] ?? 0) / this.scalingFactor;
       }
     }
   }

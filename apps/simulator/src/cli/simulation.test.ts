@@ -1,78 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  formatTable,
-  noiseAt,
-  parseCliArgs,
-  runCli,
-  simulatedBoardId,
-  startSimulation,
-  summarize,
-  type Simulation,
-  type SimulationReport,
-} from './cli.js';
+import { noiseAt, parseCliArgs } from './options.js';
+import { formatTable, summarize } from './screen.js';
+import { simulatedBoardId, startSimulation, type Simulation, type SimulationReport } from './simulation.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-describe('parseCliArgs', () => {
-  it('has defaults for everything', () => {
-    expect(parseCliArgs([])).toEqual({
-      machines: 1,
-      channels: 10,
-      port: 7001,
-      host: '127.0.0.1',
-      seed: 1,
-      noise: 0,
-      realtime: false,
-      speed: 10,
-      output: 'auto',
-      messages: false,
-      help: false,
-    });
-  });
-
-  it('reads every option', () => {
-    expect(
-      parseCliArgs([
-        '--machines',
-        '5',
-        '--channels',
-        '20',
-        '--port',
-        '7100',
-        '--seed',
-        '42',
-        '--noise',
-        '0.01',
-        '--realtime',
-        '--json',
-      ]),
-    ).toMatchObject({
-      machines: 5,
-      channels: 20,
-      port: 7100,
-      seed: 42,
-      noise: 0.01,
-      realtime: true,
-      speed: 1,
-      output: 'json',
-    });
-    expect(parseCliArgs(['--speed', '50', '--table'])).toMatchObject({ speed: 50, output: 'table' });
-    expect(parseCliArgs(['--messages'])).toMatchObject({ messages: true });
-  });
-
-  it('names what is wrong', () => {
-    expect(() => parseCliArgs(['--machines', '0'])).toThrow(/--machines must be a whole number from 1/);
-    expect(() => parseCliArgs(['--machines', 'two'])).toThrow(/--machines/);
-    expect(() => parseCliArgs(['--noise', '2'])).toThrow(/--noise must be a share from 0 to 1/);
-    expect(() => parseCliArgs(['--port', '65535', '--machines', '2'])).toThrow(/no room/);
-    expect(() => parseCliArgs(['--json', '--table'])).toThrow(/exclude each other/);
-    expect(() => parseCliArgs(['--colour'])).toThrow();
-  });
 });
 
 describe('helpers', () => {
@@ -155,49 +89,5 @@ describe('a simulation', () => {
     expect(() => sim.execute('dance 1')).toThrow(/unknown command "dance"/);
     expect(sim.execute('   ')).toBeNull();
     expect(sim.execute('help')).toMatchObject({ type: 'help', text: expect.stringContaining('coin M VALUE') });
-  });
-});
-
-function streams(input: string): { stdin: PassThrough; stdout: PassThrough; stderr: PassThrough; out: () => string } {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let text = '';
-  stdout.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  stdin.end(input);
-  return { stdin, stdout, stderr, out: () => text };
-}
-
-describe('runCli', () => {
-  it('prints the message table with --messages', async () => {
-    const io = streams('');
-    await expect(runCli(['--messages'], io)).resolves.toBe(0);
-    expect(io.out()).toMatch(/^VMC serial protocol messages\n\nTYPE\s+NAME/);
-    expect(io.out()).toMatch(/0x11\s+VEND\s+host → VMC\s+11/);
-  });
-
-  it('explains a bad command line and exits 2', async () => {
-    const io = streams('');
-    await expect(runCli(['--machines', '0'], io)).resolves.toBe(2);
-    expect(io.out()).toMatch(/--machines must be/);
-    expect(io.out()).toMatch(/Usage: npm run simulate/);
-  });
-
-  it('writes JSON lines: where each machine listens, and the answers to commands, until quit', async () => {
-    const io = streams('state 1\nbogus\nquit\n');
-    await expect(runCli(['--port', '0', '--json'], io)).resolves.toBe(0);
-    const lines = io
-      .out()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as SimulationReport);
-    expect(lines[0]).toMatchObject({ type: 'listening', machines: [{ machine: 1, boardId: 'SIM000001' }] });
-    expect(lines.find((line) => line.type === 'state')).toMatchObject({ machine: 1, state: { boardId: 'SIM000001' } });
-    expect(lines.find((line) => line.type === 'error')).toMatchObject({ command: 'bogus' });
   });
 });
