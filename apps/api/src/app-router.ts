@@ -31,7 +31,10 @@ import { platformRouter } from './tenants/platform-router.js';
 import { leaseRouter } from './tenants/lease-router.js';
 import { tenantsRouter } from './tenants/router.js';
 import { catalogRouter } from './tenants/catalog-router.js';
-import { factoryRouter } from './machines/factory-router.js';
+import { factoryMachinesRouter, machineTypesRouter } from './machines/factory-router.js';
+import { manufacturerUsersRouter } from './access/manufacturer-users-router.js';
+import { leaseOrdersRouter } from './tenants/lease-orders-router.js';
+import { auditLogRouter } from './audit/router.js';
 export const appRouter = router({
   auth: authRouter,
   system: systemRouter,
@@ -61,7 +64,13 @@ export const appRouter = router({
   lease: leaseRouter,
   tenants: tenantsRouter,
   catalog: catalogRouter,
-  factory: factoryRouter,
+  factory: router({
+    users: manufacturerUsersRouter,
+    machineTypes: machineTypesRouter,
+    machines: factoryMachinesRouter,
+    leaseOrders: leaseOrdersRouter,
+    auditLog: auditLogRouter,
+  }),
 });
 
 export type AppRouter = typeof appRouter;

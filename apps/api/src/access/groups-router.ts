@@ -17,7 +17,7 @@ import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Text } from '../shared/input.js';
-import { assertCanManage } from './users-router.js';
+import { assertCanManage } from './permissions.js';
 import { forbidden } from '../shared/errors.js';
 import { P } from './catalog.js';
 

@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Text } from '../shared/input.js';
-import { permissionsOfUser } from './users-router.js';
+import { permissionsOfUser } from './permissions.js';
 import { invalid } from '../shared/errors.js';
 
 /** The permission of the role module. */

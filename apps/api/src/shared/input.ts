@@ -43,6 +43,21 @@ export const Username = z
   .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, dots, dashes or underscores')
   .meta({ examples: ['new_user'] });
 
+/** A phone number: digits, spaces, dashes, an optional leading +. */
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number')
+  .meta({ examples: ['13800138000'] });
+
+/** An email address, at most 128 characters. */
+export const Email = z
+  .string()
+  .trim()
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address')
+  .meta({ examples: ['someone@example.com'] });
+
 /** A display name, a product name, ...: trimmed, 1..max characters. */
 export const Text = (max: number) =>
   z.string({ error: 'is required' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);

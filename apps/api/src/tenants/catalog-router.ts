@@ -4,16 +4,14 @@
  * templates (the manufacturer's own roles, and the operator templates every new
  * operator's roles are copied from).
  */
-import { TRPCError } from '@trpc/server';
-import { asc, desc, eq, inArray, type DbHandle, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { asc, desc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, Money, OptionalText, Text, Timestamp } from '../shared/input.js';
 import { P } from '../access/catalog.js';
-
-/** Roles that hold every permission of their kind; they are not edited. */
-const FULL_ROLES = new Set(['system_admin', 'operator_admin']);
+import { createRoleTemplate, describeRoles, updateRoleTemplate } from './role-templates.js';
+import { addPricingRule, setDiscountTiers, updateModule } from './offer.js';
 
 const PermissionCode = z
   .string({ error: 'must be a permission code' })
@@ -24,59 +22,6 @@ const PermissionCodes = z
   .array(PermissionCode)
   .max(200, 'lists too many permissions')
   .refine((codes) => new Set(codes).size === codes.length, 'lists a permission twice');
-
-type Role = Row<Tables['roles']>;
-
-/** The permission ids of `codes`, each checked to be of `kind`. */
-async function permissionIdsOf(db: DbHandle, codes: readonly string[], kind: 'manufacturer' | 'operator') {
-  if (codes.length === 0) return [];
-  const rows = await db.platform.permissions.find({ where: (p) => inArray(p.code, [...codes]) });
-  const byCode = new Map(rows.map((p) => [p.code, p]));
-  return codes.map((code) => {
-    const permission = byCode.get(code);
-    if (!permission) throw new TRPCError({ code: 'BAD_REQUEST', message: `permissions: ${code} does not exist` });
-    if (permission.kind !== kind) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `permissions: ${code} is not ${kind === 'operator' ? 'an operator' : 'a manufacturer'} permission`,
-      });
-    }
-    return permission.id;
-  });
-}
-
-/** The manufacturer's roles with their permission codes. */
-async function describeRoles(db: DbHandle, scope: TenantScope, roles: Role[]) {
-  const grants =
-    roles.length === 0
-      ? []
-      : await scope.rolePermissions.find({
-          where: (rp) =>
-            inArray(
-              rp.roleId,
-              roles.map((r) => r.id),
-            ),
-        });
-  const codes = new Map((await db.platform.permissions.find()).map((p) => [p.id, p.code]));
-  return roles.map((r) =>
-    plain({
-      id: r.id,
-      name: r.name,
-      key: r.key,
-      kind: r.kind,
-      template: r.template,
-      description: r.description,
-      editable: !(r.key && FULL_ROLES.has(r.key)),
-      permissions: grants
-        .filter((g) => g.roleId === r.id)
-        .map((g) => codes.get(g.permissionId) ?? '')
-        .filter(Boolean)
-        .sort(),
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-    }),
-  );
-}
 
 const pricingRules = router({
   /** The machine rent pricing rules, newest first; `current` marks the one in effect now. */
@@ -93,11 +38,7 @@ const pricingRules = router({
   add: manufacturerProcedure(P.managePricing)
     .input(z.object({ machineMonthlyRent: Money, effectiveFrom: Timestamp, note: OptionalText(255) }))
     .mutation(async ({ ctx, input }) => {
-      const rule = await ctx.write(async (w) => {
-        const rule = await w.platform.pricingRules.insert({ ...input, createdBy: ctx.principal.userId });
-        await w.audit({ entity: 'pricing_rules', entityId: rule.id, after: rule });
-        return rule;
-      });
+      const rule = await ctx.write((w) => addPricingRule(w, ctx.principal.userId, input));
       return plain(rule);
     }),
 });
@@ -130,31 +71,7 @@ const discountTiers = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const tiers = [...input.tiers].sort((a, b) => a.minMachines - b.minMachines);
-      for (const [i, tier] of tiers.entries()) {
-        const prev = tiers[i - 1];
-        if (prev && prev.minMachines === tier.minMachines) {
-          throw new TRPCError({ code: 'BAD_REQUEST', message: `tiers: ${tier.minMachines} machines is listed twice` });
-        }
-        if (prev && tier.discountBasisPoints < prev.discountBasisPoints) {
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `tiers: the tier from ${tier.minMachines} machines gives less discount than the one from ${prev.minMachines}`,
-          });
-        }
-      }
-      const rows = await ctx.write(async (w) => {
-        const before = await w.platform.discountTiers.find({ orderBy: (t) => [asc(t.minMachines)] });
-        await w.platform.discountTiers.deleteWhere(() => undefined);
-        const rows =
-          tiers.length === 0
-            ? []
-            : await w.platform.discountTiers.insertMany(tiers.map((t) => ({ ...t, createdBy: ctx.principal.userId })));
-        const brief = (list: { minMachines: number; discountBasisPoints: number }[]) =>
-          list.map((t) => ({ minMachines: t.minMachines, discountBasisPoints: t.discountBasisPoints }));
-        await w.audit({ entity: 'discount_tiers', before: { tiers: brief(before) }, after: { tiers: brief(rows) } });
-        return rows;
-      });
+      const rows = await ctx.write((w) => setDiscountTiers(w, ctx.principal.userId, input.tiers));
       return plain(rows);
     }),
 });
@@ -178,21 +95,7 @@ const modules = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const row = await ctx.write(async (w) => {
-        const before = await w.platform.modules.get(input.moduleId);
-        if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'Module not found' });
-        const patch = {
-          name: input.name,
-          description: input.description,
-          monthlyRent: input.monthlyRent,
-          enabled: input.enabled,
-          updatedBy: ctx.principal.userId,
-        };
-        await w.platform.modules.update(before.id, patch);
-        const after = await w.platform.modules.get(before.id);
-        await w.audit({ entity: 'modules', entityId: before.id, before, after });
-        return after ?? before;
-      });
+      const row = await ctx.write((w) => updateModule(w, ctx.principal.userId, input));
       return plain(row);
     }),
 });
@@ -224,7 +127,7 @@ const roleTemplates = router({
         where: (r) => (kind ? eq(r.kind, kind) : undefined),
         orderBy: (r) => [asc(r.kind), asc(r.createdAt), asc(r.name)],
       });
-      return describeRoles(ctx.db, ctx.scope, roles);
+      return plain(await describeRoles(ctx.platform, ctx.scope, roles));
     }),
 
   /** Adds a role template of a kind, with permissions of that kind only. */
@@ -238,28 +141,9 @@ const roleTemplates = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const role = await ctx.write(async (w) => {
-        if (await w.scope.roles.findOne((r) => eq(r.name, input.name))) {
-          throw new TRPCError({ code: 'CONFLICT', message: 'name: is taken' });
-        }
-        const permissionIds = await permissionIdsOf(w.tx, input.permissions, input.kind);
-        const role = await w.scope.roles.insert({
-          name: input.name,
-          kind: input.kind,
-          template: input.kind === 'operator',
-          description: input.description,
-          createdBy: ctx.principal.userId,
-        });
-        if (permissionIds.length > 0) {
-          await w.scope.rolePermissions.insertMany(
-            permissionIds.map((permissionId) => ({ roleId: role.id, permissionId, createdBy: ctx.principal.userId })),
-          );
-        }
-        await w.audit({ entity: 'roles', entityId: role.id, after: { ...role, permissions: input.permissions } });
-        return role;
-      });
-      const [described] = await describeRoles(ctx.db, ctx.scope, [role]);
-      return described;
+      const role = await ctx.write((w) => createRoleTemplate(w, ctx.principal.userId, input));
+      const [described] = await describeRoles(ctx.platform, ctx.scope, [role]);
+      return plain(described);
     }),
 
   /**
@@ -278,44 +162,10 @@ const roleTemplates = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const role = await ctx.write(async (w) => {
-        const role = await w.scope.roles.get(input.roleId);
-        if (!role) throw new TRPCError({ code: 'NOT_FOUND', message: 'Role not found' });
-        if (role.key && FULL_ROLES.has(role.key)) {
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: 'roleId: this role holds every permission of its kind and is not edited',
-          });
-        }
-        if (input.name !== undefined && input.name !== role.name) {
-          const name = input.name;
-          if (await w.scope.roles.findOne((r) => eq(r.name, name))) {
-            throw new TRPCError({ code: 'CONFLICT', message: 'name: is taken' });
-          }
-        }
-        const [before] = await describeRoles(w.tx, w.scope, [role]);
-        await w.scope.roles.update(role.id, {
-          name: input.name,
-          description: input.description,
-          updatedBy: ctx.principal.userId,
-        });
-        if (input.permissions) {
-          const permissionIds = await permissionIdsOf(w.tx, input.permissions, role.kind);
-          await w.scope.rolePermissions.deleteWhere((rp) => eq(rp.roleId, role.id));
-          if (permissionIds.length > 0) {
-            await w.scope.rolePermissions.insertMany(
-              permissionIds.map((permissionId) => ({ roleId: role.id, permissionId, createdBy: ctx.principal.userId })),
-            );
-          }
-        }
-        const updated = (await w.scope.roles.get(role.id)) ?? role;
-        const [after] = await describeRoles(w.tx, w.scope, [updated]);
-        await w.audit({ entity: 'roles', entityId: role.id, before: before ?? null, after: after ?? null });
-        return updated;
-      });
+      const role = await ctx.write((w) => updateRoleTemplate(w, ctx.principal.userId, input));
       if (role.kind === 'manufacturer') ctx.principals.invalidate({ tenantId: ctx.tenantId });
-      const [described] = await describeRoles(ctx.db, ctx.scope, [role]);
-      return described;
+      const [described] = await describeRoles(ctx.platform, ctx.scope, [role]);
+      return plain(described);
     }),
 });
 

@@ -4,12 +4,12 @@
  * order that records what it paid. Used by the public registration and by the
  * manufacturer adding a tenant; the caller runs it inside its transaction.
  */
-import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, sql, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { z } from 'zod';
 import { hashPassword, type PasswordCost } from '../auth/password.js';
-import { OptionalText, Password, TenantCode, TenantName, Username } from '../shared/input.js';
+import { OptionalText, Password, Phone, TenantCode, TenantName, Username } from '../shared/input.js';
 import type { LeaseQuote } from './fee.js';
+import { refused } from '../shared/errors.js';
 import {
   addMonths,
   chosenModules,
@@ -20,13 +20,6 @@ import {
   quoteFor,
   TRIAL_MONTHS,
 } from './terms.js';
-
-/** A contact phone number: digits, spaces, dashes, an optional leading +. */
-export const Phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number')
-  .meta({ examples: ['13800138000'] });
 
 /** What renting the platform asks for. */
 export const Registration = z
@@ -72,12 +65,12 @@ export async function assertNameAndCodeFree(
   if (input.name !== undefined) {
     const lower = input.name.toLowerCase();
     const taken = await tx.platform.tenants.findOne((t) => sql`lower(${t.name}) = ${lower}`);
-    if (taken && taken.id !== exceptTenantId) throw new TRPCError({ code: 'BAD_REQUEST', message: 'name: is taken' });
+    if (taken && taken.id !== exceptTenantId) throw refused('name', 'is taken');
   }
   if (input.code !== undefined) {
     const code = input.code;
     const taken = await tx.platform.tenants.findOne((t) => eq(t.code, code));
-    if (taken && taken.id !== exceptTenantId) throw new TRPCError({ code: 'BAD_REQUEST', message: 'code: is taken' });
+    if (taken && taken.id !== exceptTenantId) throw refused('code', 'is taken');
   }
 }
 

@@ -4,11 +4,11 @@
  * lease orders that record each purchase or renewal.
  */
 import { randomInt } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { asc, desc, lte, type PlatformScope, type Row, type Tables } from '@vmcloud/db';
 import { z } from 'zod';
 import { MODULES } from '../access/catalog.js';
 import { quoteLease, type LeaseQuote } from './fee.js';
+import { preconditionFailed, refused } from '../shared/errors.js';
 
 /** The lease periods one may choose, in months. */
 export const LEASE_MONTHS = [1, 3, 6, 12, 24, 36] as const;
@@ -48,7 +48,7 @@ export async function pricingAt(platform: PlatformScope, now: Date): Promise<Pri
     orderBy: (p) => [desc(p.effectiveFrom), desc(p.createdAt)],
     limit: 1,
   });
-  if (!rule) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'No machine rent is in effect yet' });
+  if (!rule) throw preconditionFailed('No machine rent is in effect yet');
   return rule;
 }
 
@@ -67,7 +67,7 @@ export async function chosenModules(
   const offered = new Map((await offeredModules(platform)).map((m) => [m.code, m]));
   return codes.map((code) => {
     const module = offered.get(code);
-    if (!module) throw new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${code} is not offered` });
+    if (!module) throw refused(field, `${code} is not offered`);
     return module;
   });
 }

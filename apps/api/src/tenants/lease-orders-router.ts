@@ -1,0 +1,27 @@
+/** The lease orders of every operator (`factory.leaseOrders`), for the manufacturer. */
+import { z } from 'zod';
+import { manufacturerProcedure, router } from '../trpc/init.js';
+import { plain } from '../trpc/output.js';
+import { id, Timestamp } from '../shared/input.js';
+import { offsetPage } from '../shared/paging.js';
+import { P } from '../access/catalog.js';
+import { listLeaseOrders } from './lease-orders.js';
+
+export const leaseOrdersRouter = router({
+  /** Lease orders of every operator (or one), newest first, with the tenant each belongs to. */
+  list: manufacturerProcedure(P.viewLeaseOrders)
+    .input(
+      z.object({
+        tenantId: id('tenants').optional(),
+        status: z.enum(['pending', 'paid', 'cancelled']).optional(),
+        trial: z.boolean().optional(),
+        from: Timestamp.optional(),
+        to: Timestamp.optional(),
+        ...offsetPage(100, 20),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { total, items } = await listLeaseOrders(ctx.tenants, ctx.platform, input, input);
+      return { total, items: plain(items) };
+    }),
+});

@@ -1,0 +1,106 @@
+/**
+ * A tenant's lease moving on: the operator renewing its own and the manufacturer extending
+ * one both buy `months` more of the modules the tenant rents now, for its machine quota,
+ * from the later of now and the lease's end, recorded as a paid lease order.
+ */
+import { asc, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { notFound, refused } from '../shared/errors.js';
+import { addMonths, leaseOrderNo, quoteFor } from './terms.js';
+import type { LeaseQuote } from './fee.js';
+
+type Tenant = Row<Tables['tenants']>;
+type Module = Row<Tables['modules']>;
+type LeaseOrder = Row<Tables['leaseOrders']>;
+
+/** The modules a tenant rents (`scope` is the tenant's), in the order the console lists them. */
+export async function rentedModules(scope: TenantScope, platform: PlatformScope): Promise<Module[]> {
+  const ids = (await scope.tenantModules.find()).map((m) => m.moduleId);
+  if (ids.length === 0) return [];
+  return platform.modules.find({ where: (m) => inArray(m.id, ids), orderBy: (m) => [asc(m.sortOrder), asc(m.code)] });
+}
+
+/** The period renewing for `months` buys: from the lease's end, or from now when it has already ended. */
+export function renewalPeriod(leaseEndsAt: Date | null, now: Date, months: number) {
+  const periodStart = leaseEndsAt && leaseEndsAt.getTime() > now.getTime() ? leaseEndsAt : now;
+  return { periodStart, periodEnd: addMonths(periodStart, months) };
+}
+
+export interface LeaseTerms {
+  tenant: Tenant;
+  modules: Module[];
+  /** The machines a renewal pays for: the quota, at least one. */
+  machines: number;
+}
+
+/**
+ * What a renewal of the tenant `scope` belongs to is on: its modules as rented now and its
+ * machine quota. A tenant renting no module is refused, naming `field`.
+ */
+export async function leaseTerms(
+  scope: TenantScope,
+  platform: PlatformScope,
+  field: string,
+  tenant?: Tenant,
+): Promise<LeaseTerms> {
+  const row = tenant ?? (await platform.tenants.get(scope.tenantId));
+  if (!row) throw notFound('Tenant');
+  const modules = await rentedModules(scope, platform);
+  if (modules.length === 0) throw refused(field, 'the tenant rents no module to renew');
+  return { tenant: row, modules, machines: Math.max(1, row.machineQuota) };
+}
+
+/** What renewing `terms` for `months` costs at `now`, and the period it buys. */
+export async function renewalQuote(platform: PlatformScope, terms: LeaseTerms, months: number, now: Date) {
+  const quote: LeaseQuote = await quoteFor(platform, { modules: terms.modules, machines: terms.machines, months }, now);
+  return { ...quote, ...renewalPeriod(terms.tenant.leaseEndsAt, now, months) };
+}
+
+/** What a lease renewal writes through: the tenant's scope, the platform tables and the audit log. */
+export interface LeaseWriter {
+  platform: PlatformScope;
+  audit(entry: {
+    entity: string;
+    entityId?: string | null;
+    before?: object | null;
+    after?: object | null;
+  }): Promise<void>;
+}
+
+/**
+ * Renews the lease of the tenant `scope` belongs to for `months`: a paid lease order for
+ * its current terms, the lease's end moved on, and an audit entry. Returns the order.
+ */
+export async function renewLease(
+  w: LeaseWriter,
+  scope: TenantScope,
+  by: string,
+  input: { months: number; field: string; tenant?: Tenant },
+  now: Date,
+): Promise<LeaseOrder> {
+  const terms = await leaseTerms(scope, w.platform, input.field, input.tenant);
+  const { tenant, modules, machines } = terms;
+  const quote = await renewalQuote(w.platform, terms, input.months, now);
+  const order = await scope.leaseOrders.insert({
+    orderNo: leaseOrderNo(now),
+    months: input.months,
+    machines,
+    moduleCodes: modules.map((m) => m.code),
+    moduleMonthlyRent: quote.moduleMonthlyRent,
+    machineMonthlyRent: quote.machineMonthlyRent,
+    discountBasisPoints: quote.discountBasisPoints,
+    fee: quote.fee,
+    status: 'paid',
+    periodStart: quote.periodStart,
+    periodEnd: quote.periodEnd,
+    paidAt: now,
+    createdBy: by,
+  });
+  await w.platform.tenants.update(tenant.id, { leaseEndsAt: quote.periodEnd, updatedBy: by });
+  await w.audit({
+    entity: 'tenants',
+    entityId: tenant.id,
+    before: { leaseEndsAt: tenant.leaseEndsAt },
+    after: { leaseEndsAt: quote.periodEnd, orderNo: order.orderNo, fee: order.fee, months: order.months },
+  });
+  return order;
+}
