@@ -109,15 +109,19 @@ for (const { dialect, skip } of testDialects()) {
       expect(byMachine.total.cost).toBeGreaterThan(0);
       expect(byMachine.total.profit).toBe(byMachine.total.revenue - byMachine.total.cost);
 
-      // The order without a recorded cost is costed at its product's current cost.
-      const one = await finance.profit.query({
-        from: dayAt(costless.createdAt.getTime(), 0),
-        to: dayAt(costless.createdAt.getTime(), 0),
-        utcOffsetMinutes: 0,
-        by: 'product',
-        machineId: costless.machineId,
-        productId: costless.productId,
-      });
+      // The order without a recorded cost is costed at its product's current cost (a UTC day:
+      // the tenant cuts its days in UTC for this).
+      await api.db.platform.tenants.update(tenantId, { timeZone: 'UTC' });
+      const inUtc = await api.signIn(DEMO_CODE, 'finance');
+      const one = await inUtc.profit
+        .query({
+          from: dayAt(costless.createdAt.getTime(), 0),
+          to: dayAt(costless.createdAt.getTime(), 0),
+          by: 'product',
+          machineId: costless.machineId,
+          productId: costless.productId,
+        })
+        .finally(() => api.db.platform.tenants.update(tenantId, { timeZone: 'Asia/Shanghai' }));
       const dayStart = Date.parse(`${dayAt(costless.createdAt.getTime(), 0)}T00:00:00Z`);
       const want = expected(dayStart, dayStart + DAY, (o) =>
         o.machineId === costless.machineId && o.productId === costless.productId ? 'x' : 'other',

@@ -96,7 +96,7 @@ for (const { dialect, skip } of testDialects()) {
       const end = Date.parse(`${to}T00:00:00Z`) + DAY - offset * 60_000;
       const byDay = expected(start, end, (o) => dayAt(o.createdAt.getTime(), offset));
 
-      const result = await finance.finance.statistics({ from, to, by: 'day', utcOffsetMinutes: offset });
+      const result = await finance.finance.statistics({ from, to, by: 'day' });
       expect(result.rows).toHaveLength(24);
       expect(result.rows[0]?.key).toBe(from);
       expect(result.rows[23]?.key).toBe(to);
@@ -115,36 +115,42 @@ for (const { dialect, skip } of testDialects()) {
     });
 
     it('sums sales by machine, staff and product over a week, in UTC', async () => {
-      const from = dayAt(Date.now() - 9 * DAY, 0);
-      const to = dayAt(Date.now() - 3 * DAY, 0);
-      const start = Date.parse(`${from}T00:00:00Z`);
-      const end = Date.parse(`${to}T00:00:00Z`) + DAY;
-      const staffOf = new Map(machines.map((m) => [m.id, m.staffId]));
-      const cases = [
-        ['machine', (o: Order) => o.machineId],
-        ['staff', (o: Order) => staffOf.get(o.machineId) ?? ''],
-        ['product', (o: Order) => o.productId],
-      ] as const;
-      for (const [by, keyOf] of cases) {
-        const want = expected(start, end, keyOf);
-        const result = await finance.finance.statistics({ from, to, by, utcOffsetMinutes: 0 });
-        expect(result.rows).toHaveLength(want.size);
-        for (const row of result.rows) expect(figuresOf(row)).toEqual(want.get(row.key ?? ''));
-        const revenues = result.rows.map((r) => r.revenue);
-        expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+      // A tenant that cuts its days in UTC.
+      await api.db.platform.tenants.update(tenantId, { timeZone: 'UTC' });
+      const finance = await api.signIn(DEMO_CODE, 'finance');
+      try {
+        const from = dayAt(Date.now() - 9 * DAY, 0);
+        const to = dayAt(Date.now() - 3 * DAY, 0);
+        const start = Date.parse(`${from}T00:00:00Z`);
+        const end = Date.parse(`${to}T00:00:00Z`) + DAY;
+        const staffOf = new Map(machines.map((m) => [m.id, m.staffId]));
+        const cases = [
+          ['machine', (o: Order) => o.machineId],
+          ['staff', (o: Order) => staffOf.get(o.machineId) ?? ''],
+          ['product', (o: Order) => o.productId],
+        ] as const;
+        for (const [by, keyOf] of cases) {
+          const want = expected(start, end, keyOf);
+          const result = await finance.finance.statistics({ from, to, by });
+          expect(result.rows).toHaveLength(want.size);
+          for (const row of result.rows) expect(figuresOf(row)).toEqual(want.get(row.key ?? ''));
+          const revenues = result.rows.map((r) => r.revenue);
+          expect(revenues).toEqual([...revenues].sort((a, b) => b - a));
+        }
+        const byStaff = await finance.finance.statistics({ from, to, by: 'staff' });
+        expect(byStaff.rows.map((r) => r.label).sort()).toEqual(['刘洋', '张伟']);
+        const machine = machines[2] as Row<Tables['machines']>;
+        const one = await finance.finance.statistics({
+          from,
+          to,
+          by: 'product',
+          machineId: machine.id,
+        });
+        const want = expected(start, end, (o) => (o.machineId === machine.id ? 'm' : 'other')).get('m');
+        expect(figuresOf(one.total)).toEqual(want);
+      } finally {
+        await api.db.platform.tenants.update(tenantId, { timeZone: 'Asia/Shanghai' });
       }
-      const byStaff = await finance.finance.statistics({ from, to, by: 'staff', utcOffsetMinutes: 0 });
-      expect(byStaff.rows.map((r) => r.label).sort()).toEqual(['刘洋', '张伟']);
-      const machine = machines[2] as Row<Tables['machines']>;
-      const one = await finance.finance.statistics({
-        from,
-        to,
-        by: 'product',
-        machineId: machine.id,
-        utcOffsetMinutes: 0,
-      });
-      const want = expected(start, end, (o) => (o.machineId === machine.id ? 'm' : 'other')).get('m');
-      expect(figuresOf(one.total)).toEqual(want);
     });
 
     it('refuses a period backwards or longer than a year, and ids of another tenant', async () => {

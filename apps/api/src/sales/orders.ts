@@ -1,8 +1,8 @@
 /** Finding orders: the filters of the orders list and export, and the names shown beside them. */
-import { TRPCError } from '@trpc/server';
 import { and, desc, eq, inArray, type Row, type SQL, type Tables, type TenantScope } from '@vmcloud/db';
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@vmcloud/db/schema';
 import { z } from 'zod';
+import { notFound } from '../shared/errors.js';
 import { id, Timestamp } from '../shared/input.js';
 import { createdWindow, type Position } from '../shared/paging.js';
 
@@ -33,12 +33,8 @@ export async function checkFilterIds(
   scope: TenantScope,
   filter: { machineId?: string; productId?: string },
 ): Promise<void> {
-  if (filter.machineId && !(await scope.machines.get(filter.machineId))) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'Machine not found' });
-  }
-  if (filter.productId && !(await scope.products.get(filter.productId))) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'Product not found' });
-  }
+  if (filter.machineId && !(await scope.machines.get(filter.machineId))) throw notFound('Machine');
+  if (filter.productId && !(await scope.products.get(filter.productId))) throw notFound('Product');
 }
 
 /** The WHERE of a filter, optionally after a page position (newest first). */

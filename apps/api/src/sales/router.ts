@@ -1,76 +1,12 @@
 /**
- * Orders: the sales of the operator's machines, found by time, machine, product, status
- * and payment method, newest first, page by page; one order with its payments and
- * refunds; and the same list as a CSV file.
+ * Orders: the sales of the operator's machines, page by page, one order, and the same list
+ * as a CSV file (sales/listing.ts).
  */
-import { TRPCError } from '@trpc/server';
-import { and, asc, eq, inArray, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
 import { id } from '../shared/input.js';
-import { csvRecord, userText, yuan } from './csv.js';
-import { decodeCursor, pageOf, keysetPage, type Position } from '../shared/paging.js';
-import {
-  checkFilterIds,
-  findOrderPage,
-  labelsOf,
-  orderFilterShape,
-  type OrderFilter,
-  type OrderLabels,
-  type OrderRow,
-} from './orders.js';
+import { exportOrders, listOrders, orderDetail, OrderExportInput, OrderListInput } from './listing.js';
 import { P } from '../access/catalog.js';
-
-
-/** The most rows one export holds; a longer list is cut there and says so (`truncated`). */
-export const MAX_EXPORT_ROWS = 100_000;
-const EXPORT_BATCH = 1_000;
-
-function withLabels(order: OrderRow, labels: OrderLabels) {
-  const machine = labels.machines.get(order.machineId);
-  const product = labels.products.get(order.productId);
-  return {
-    ...plain(order),
-    machineName: machine?.name ?? null,
-    boardId: machine?.boardId ?? null,
-    productCode: product?.code ?? null,
-    productName: product?.name ?? null,
-  };
-}
-
-/** Succeeded refunds, in fen, by order id. */
-async function refundedBy(scope: TenantScope, orderIds: string[]): Promise<Map<string, number>> {
-  const sums = new Map<string, number>();
-  if (orderIds.length === 0) return sums;
-  const refunds = await scope.refunds.find({
-    where: (r) => and(inArray(r.orderId, orderIds), eq(r.status, 'succeeded')),
-  });
-  for (const r of refunds) sums.set(r.orderId, (sums.get(r.orderId) ?? 0) + r.amount);
-  return sums;
-}
-
-export const EXPORT_COLUMNS = [
-  'orderNo',
-  'createdAt',
-  'machine',
-  'boardId',
-  'channel',
-  'productCode',
-  'product',
-  'quantity',
-  'price',
-  'amount',
-  'refunded',
-  'paymentMethod',
-  'status',
-  'paidAt',
-  'completedAt',
-  'refundedAt',
-  'offline',
-] as const;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const ordersRouter = router({
   /**
@@ -79,32 +15,13 @@ export const ordersRouter = router({
    * to get the next one; null means there is none.
    */
   list: operatorProcedure(P.order)
-    .input(z.object({ ...orderFilterShape, ...keysetPage() }))
-    .query(async ({ ctx, input }) => {
-      const position = input.cursor ? decodeCursor(input.cursor) : undefined;
-      // The filter's ids are checked while the page is read: another tenant's id finds no rows either way.
-      const [, rows] = await Promise.all([
-        checkFilterIds(ctx.scope, input),
-        findOrderPage(ctx.scope, input, input.limit, position, ctx.now()),
-      ]);
-      const page = pageOf(rows, input.limit);
-      const labels = await labelsOf(ctx.scope, page.rows);
-      return { items: page.rows.map((o) => withLabels(o, labels)), nextCursor: page.nextCursor };
-    }),
+    .input(OrderListInput)
+    .query(({ ctx, input }) => listOrders(ctx.scope, input, ctx.now())),
 
   /** One order with its machine and product names, its payment attempts and its refunds. */
   get: operatorProcedure(P.order)
     .input(z.object({ id: id('orders') }))
-    .query(async ({ ctx, input }) => {
-      const order = await ctx.scope.orders.get(input.id);
-      if (!order) throw new TRPCError({ code: 'NOT_FOUND', message: 'Order not found' });
-      const [labels, payments, refunds] = await Promise.all([
-        labelsOf(ctx.scope, [order]),
-        ctx.scope.payments.find({ where: (p) => eq(p.orderId, order.id), orderBy: (p) => [asc(p.createdAt)] }),
-        ctx.scope.refunds.find({ where: (r) => eq(r.orderId, order.id), orderBy: (r) => [asc(r.createdAt)] }),
-      ]);
-      return { ...withLabels(order, labels), payments: plain(payments), refunds: plain(refunds) };
-    }),
+    .query(({ ctx, input }) => orderDetail(ctx.scope, input.id)),
 
   /**
    * The orders of a filter as CSV text (RFC 4180: header row, comma-separated, CRLF,
@@ -113,72 +30,6 @@ export const ordersRouter = router({
    * decimals, or in fen with `amountUnit: 'fen'`; times are ISO 8601 UTC.
    */
   exportCsv: operatorProcedure(P.order)
-    .input(z.object({ ...orderFilterShape, amountUnit: z.enum(['yuan', 'fen']).default('yuan') }))
-    .query(async ({ ctx, input }) => {
-      await checkFilterIds(ctx.scope, input);
-      const filter: OrderFilter = input;
-      const now = ctx.now();
-      const money = (fen: number) => (input.amountUnit === 'yuan' ? yuan(fen) : fen);
-      const parts = [csvRecord(EXPORT_COLUMNS)];
-      let rows = 0;
-      let truncated = false;
-      let position: Position | undefined;
-      for (;;) {
-        const batch = await findOrderPage(ctx.scope, filter, EXPORT_BATCH, position, now);
-        const page = batch.slice(0, EXPORT_BATCH);
-        const [labels, refunded] = await Promise.all([
-          labelsOf(ctx.scope, page),
-          refundedBy(
-            ctx.scope,
-            page.map((o) => o.id),
-          ),
-        ]);
-        for (const o of page) {
-          if (rows === MAX_EXPORT_ROWS) {
-            truncated = true;
-            break;
-          }
-          const machine = labels.machines.get(o.machineId);
-          const product = labels.products.get(o.productId);
-          parts.push(
-            csvRecord([
-              o.orderNo,
-              iso(o.createdAt),
-              userText(machine?.name),
-              machine?.boardId,
-              o.channelNumber,
-              userText(product?.code),
-              userText(product?.name),
-              o.quantity,
-              money(o.price),
-              money(o.amount),
-              money(refunded.get(o.id) ?? 0),
-              o.paymentMethod,
-              o.status,
-              iso(o.paidAt),
-              iso(o.completedAt),
-              iso(o.refundedAt),
-              o.offline ? 'yes' : 'no',
-            ]),
-          );
-          rows += 1;
-        }
-        const last = page[page.length - 1];
-        if (truncated || batch.length <= EXPORT_BATCH || !last) break;
-        if (rows === MAX_EXPORT_ROWS) {
-          truncated = true;
-          break;
-        }
-        position = { at: last.createdAt, id: last.id };
-      }
-      const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-      return {
-        filename: `orders-${stamp}.csv`,
-        contentType: 'text/csv; charset=utf-8',
-        amountUnit: input.amountUnit,
-        rows,
-        truncated,
-        csv: parts.join(''),
-      };
-    }),
+    .input(OrderExportInput)
+    .query(({ ctx, input }) => exportOrders(ctx.scope, input, ctx.now())),
 });
