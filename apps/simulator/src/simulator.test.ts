@@ -1,7 +1,8 @@
 import { CreditSource, EventCode, MdbAddress, VendMethod, VendResult, type MessageOf } from '@vmcloud/protocol';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedMachine, type SimulatedMachine, type SimulatedMachineOptions } from './simulator.js';
-import { openHost, until, type SerialHost } from './testing/host.js';
+import { openHost, type SerialHost } from './testing/host.js';
 
 let count = 0;
 let running: { sim: SimulatedMachine; host: SerialHost }[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLinePair, createRng, withNoise, type LineEnd } from './line.js';
 import type { ByteTransport } from './link.js';
+import { until } from './testing/index.js';
 
 /** Collects what comes out of a transport. */
 function collect(end: ByteTransport): { bytes: number[]; chunks: number } {
@@ -15,13 +16,6 @@ function collect(end: ByteTransport): { bytes: number[]; chunks: number } {
 /** Waits until every byte written so far has come out of the line. */
 async function drained(): Promise<void> {
   for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setTimeout(resolve, 1));
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; !condition(); turn += 1) {
-    if (turn > 10_000) throw new Error('timed out');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 function bytes(count: number, seed: number): Uint8Array {

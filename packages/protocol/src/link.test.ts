@@ -5,6 +5,7 @@ import { Link, type ByteTransport, type ReceivedFrame, type SendOutcome } from '
 import { encodeMessage, type Message } from './message-codec.js';
 import { FrameParser } from './parser.js';
 import { fromHex, toHex } from './hex.js';
+import { until } from './testing/index.js';
 
 /** The frame of a message with a given SEQ. */
 function wireOf(message: Message, seq: number): Uint8Array {
@@ -14,14 +15,6 @@ function wireOf(message: Message, seq: number): Uint8Array {
 
 function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * opens the machine's port with the code it runs on hardware (`SerialPortStream` over
  * `simulatorBinding`), and its vends are checked on the machine's physical state.
  */
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   SerialProtocolDriver,
@@ -59,14 +60,6 @@ function record<E extends keyof MachineDriverEvents>(driver: SerialProtocolDrive
   const seen: MachineDriverEvents[E][] = [];
   driver.on(event, (payload) => seen.push(payload));
   return seen;
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('SerialProtocolDriver on a simulated machine', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SocketBinding, connectMachine, type SerialProtocolDriver } from '@vmcloud/terminal';
 import { createSimulatedMachine } from '../simulator.js';
@@ -42,14 +43,6 @@ async function terminal(url: string): Promise<SerialProtocolDriver> {
   });
   cleanups.push(() => driver.close());
   return driver;
-}
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('serveMachine', () => {

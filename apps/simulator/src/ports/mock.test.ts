@@ -1,8 +1,9 @@
 import { SerialPortStream } from '@serialport/stream';
 import { VendResult } from '@vmcloud/protocol';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedMachine, type SimulatedMachine } from '../simulator.js';
-import { openHost, until, type SerialHost } from '../testing/host.js';
+import { openHost, type SerialHost } from '../testing/host.js';
 import { registerSimulatedPort, simulatorBinding, unregisterSimulatedPort } from './mock.js';
 
 let machines: SimulatedMachine[] = [];

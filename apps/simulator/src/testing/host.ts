@@ -14,6 +14,7 @@ import {
   type ReceivedFrame,
   type SendOutcome,
 } from '@vmcloud/protocol';
+import { until } from '@vmcloud/protocol/testing';
 import { simulatorBinding } from '../ports/mock.js';
 
 type MessageName = Message['type'];
@@ -70,18 +71,15 @@ export class TestHost {
     match: (message: MessageOf<N>) => boolean = () => true,
     timeoutMs = 3000,
   ): Promise<{ message: MessageOf<N>; frame: ReceivedFrame }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(
+    const unconsumed = (): HostReceived | undefined =>
+      this.received.find(
         (entry) => !this.#consumed.has(entry) && entry.message.type === type && match(entry.message as MessageOf<N>),
       );
-      if (found) {
-        this.#consumed.add(found);
-        return { message: found.message as MessageOf<N>, frame: found.frame };
-      }
-      if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await until(() => unconsumed() !== undefined, { timeoutMs, what: `a ${type}` });
+    const found = unconsumed();
+    if (!found) throw new Error(`no ${type} within ${timeoutMs} ms`);
+    this.#consumed.add(found);
+    return { message: found.message as MessageOf<N>, frame: found.frame };
   }
 
   close(): void {
@@ -113,14 +111,5 @@ export class SerialHost extends TestHost {
   async closePort(): Promise<void> {
     this.close();
     if (this.port.isOpen) await new Promise<void>((resolve) => this.port.close(() => resolve()));
-  }
-}
-
-/** Waits until `condition` holds, checking every few ms of wall-clock time; rejects after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

@@ -1,4 +1,5 @@
 import { createLinePair, decodeFrame, toHex, VendResult } from '@vmcloud/protocol';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../machine/machine.js';
 import { Nvram } from '../machine/nvram.js';
@@ -7,7 +8,7 @@ import { BillValidator } from '../mdb/bill-validator.js';
 import { MdbBus } from '../mdb/bus.js';
 import { CashlessReader } from '../mdb/cashless-reader.js';
 import { CoinChanger } from '../mdb/coin-changer.js';
-import { TestHost, until } from '../testing/host.js';
+import { TestHost } from '../testing/host.js';
 import { VmcFirmware } from './firmware.js';
 
 const FIRST_SEQ = 0x01020304;

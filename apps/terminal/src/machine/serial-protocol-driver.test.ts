@@ -11,6 +11,7 @@ import {
   type MessageOf,
   type ReceivedFrame,
 } from '@vmcloud/protocol';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MachineUnavailableError, VendOutcomeUnknownError, vendIdForSale, type MachineDriverEvents } from './driver.js';
 import { SerialProtocolDriver, type SerialProtocolDriverOptions } from './serial-protocol-driver.js';
@@ -101,14 +102,6 @@ function record<E extends keyof MachineDriverEvents>(driver: SerialProtocolDrive
   const seen: MachineDriverEvents[E][] = [];
   driver.on(event, (payload) => seen.push(payload));
   return seen;
-}
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const INFO = { boardId: 'FAKE0001', firmware: 'T-1', channelCount: 4, protocolVersion: 1 };

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPortStream } from '@serialport/stream';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeSerialPort, openSerialPort } from './open.js';
 import { SocketBinding, autoBinding, isSocketPath, parseSocketPath } from './socket-binding.js';
@@ -36,14 +37,6 @@ async function server(listen: (server: Server) => void): Promise<{ server: Serve
 async function tcpServer(): Promise<{ url: string; accepted: Socket[] }> {
   const { server: srv, accepted } = await server((s) => s.listen(0, '127.0.0.1'));
   return { url: `tcp://127.0.0.1:${(srv.address() as AddressInfo).port}`, accepted };
-}
-
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('parseSocketPath', () => {
