@@ -2,167 +2,29 @@
  * The operator's products: code, name, spec, unit, cost and price in fen, an image, and
  * the custom fields the operator defined on products.
  */
-import { TRPCError } from '@trpc/server';
-import {
-  containsText,
-  and,
-  asc,
-  eq,
-  inArray,
-  or,
-  sql,
-  type Row,
-  type Tables,
-  type TenantScope,
-  type Where,
-} from '@vmcloud/db';
+import { containsText, and, asc, eq, or, sql, type Row, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { PRODUCT_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, Money, OptionalText, Text } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_IMAGE_BYTES, removeMedia, withStoredMedia } from '../media/uploads.js';
-import { notFound } from '../shared/errors.js';
+import { conflict, notFound, refused } from '../shared/errors.js';
+import { offsetPage } from '../shared/paging.js';
+import { customFieldsOf, FieldValues, writeFieldValues, type FieldValueInput } from '../custom-fields/values.js';
 import { P } from '../access/catalog.js';
 
 type Product = Row<Tables['products']>;
-type FieldDefinition = Row<Tables['customFieldDefinitions']>;
-type FieldEntity = FieldDefinition['entity'];
 
+// Where the machines' detail reads custom fields from until it imports them from custom-fields/values.
+export { customFieldsOf } from '../custom-fields/values.js';
 
-const refuse = (field: string, reason: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${reason}` });
-
-// --- Custom fields ----------------------------------------------------------------------
-
-const FieldKey = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a field key')
-  .meta({ examples: ['shelf_life_days'] });
-const FieldValue = z.union([
-  z.string().max(1000, 'must be at most 1000 characters'),
-  z.number(),
-  z.boolean(),
-  z.null(),
-]);
-
-/** Values of custom fields by key; null clears a field. */
-export const CustomFieldInput = z.record(FieldKey, FieldValue);
-
-function typedValue(definition: FieldDefinition, text: string): string | number | boolean {
-  if (definition.type === 'number') return Number(text);
-  if (definition.type === 'boolean') return text === 'true';
-  return text;
-}
-
-/** Every custom field defined on `entity`, with the value `entityId` has (null when unset). */
-export async function customFieldsOf(scope: TenantScope, entity: FieldEntity, entityId: string) {
-  const definitions = await scope.customFieldDefinitions.find({
-    where: (d) => eq(d.entity, entity),
-    orderBy: (d) => [asc(d.sortOrder), asc(d.key)],
+/** Writes the custom field values given with a product, refusing those that do not fit (`customFields.<key>: ...`). */
+const writeCustomFields = (w: Writer, productId: string, values: Record<string, FieldValueInput>, by: string) =>
+  writeFieldValues(w, 'product', productId, values, by, {
+    path: 'customFields',
+    unknown: 'is not a field of products',
   });
-  if (definitions.length === 0) return [];
-  const values = await scope.customFieldValues.find({
-    where: (v) =>
-      and(
-        eq(v.entityId, entityId),
-        inArray(
-          v.definitionId,
-          definitions.map((d) => d.id),
-        ),
-      ),
-  });
-  return definitions.map((d) => {
-    const stored = values.find((v) => v.definitionId === d.id);
-    return {
-      key: d.key,
-      label: d.label,
-      type: d.type,
-      required: d.required,
-      value: stored ? typedValue(d, stored.value) : null,
-    };
-  });
-}
-
-/** The text stored for a value of `definition`, or a refusal naming the field. */
-function storedValue(definition: FieldDefinition, value: string | number | boolean): string {
-  const field = `customFields.${definition.key}`;
-  switch (definition.type) {
-    case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-      if (!Number.isFinite(n)) throw refuse(field, 'must be a number');
-      return String(n);
-    }
-    case 'boolean':
-      if (typeof value !== 'boolean') throw refuse(field, 'must be true or false');
-      return String(value);
-    case 'date': {
-      const text = String(value);
-      const parsed = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : null;
-      if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== text) {
-        throw refuse(field, 'must be a date (YYYY-MM-DD)');
-      }
-      return text;
-    }
-    case 'select':
-      if (typeof value !== 'string' || !(definition.options ?? []).includes(value)) {
-        throw refuse(field, `must be one of ${(definition.options ?? []).join(', ')}`);
-      }
-      return value;
-    default: {
-      const text = String(value).trim();
-      if (!text) throw refuse(field, 'is required');
-      return text;
-    }
-  }
-}
-
-/**
- * Validates custom field values against the definitions of `entity` and writes them for
- * `entityId`. When `creating`, every required field must be given.
- */
-export async function writeCustomFields(
-  w: Writer,
-  entity: FieldEntity,
-  entityId: string,
-  input: Record<string, string | number | boolean | null>,
-  creating: boolean,
-  userId: string,
-): Promise<void> {
-  const definitions = await w.scope.customFieldDefinitions.find({ where: (d) => eq(d.entity, entity) });
-  for (const key of Object.keys(input)) {
-    if (!definitions.some((d) => d.key === key)) throw refuse(`customFields.${key}`, `is not a field of ${entity}s`);
-  }
-  if (creating) {
-    for (const d of definitions) {
-      if (d.required && (input[d.key] === undefined || input[d.key] === null)) {
-        throw refuse(`customFields.${d.key}`, 'is required');
-      }
-    }
-  }
-  for (const d of definitions) {
-    const value = input[d.key];
-    if (value === undefined) continue;
-    if (value === null && d.required) throw refuse(`customFields.${d.key}`, 'is required');
-    const text = value === null ? null : storedValue(d, value);
-    const existing = await w.scope.customFieldValues.findOne((v) =>
-      and(eq(v.definitionId, d.id), eq(v.entityId, entityId)),
-    );
-    if (text === null) {
-      if (existing) await w.scope.customFieldValues.delete(existing.id);
-    } else if (existing) {
-      await w.scope.customFieldValues.update(existing.id, { value: text, updatedBy: userId });
-    } else {
-      await w.scope.customFieldValues.insert({
-        definitionId: d.id,
-        entityId,
-        value: text,
-        createdBy: userId,
-        updatedBy: userId,
-      });
-    }
-  }
-}
 
 // --- Products ------------------------------------------------------------------------------
 
@@ -191,7 +53,7 @@ async function loadProduct(scope: TenantScope, productId: string): Promise<Produ
 async function refuseDuplicateCode(scope: TenantScope, code: string, exceptId?: string) {
   const other = await scope.products.findOne((p) => eq(p.code, code));
   if (other && other.id !== exceptId) {
-    throw new TRPCError({ code: 'CONFLICT', message: 'code: another product has this code' });
+    throw conflict('code: another product has this code');
   }
 }
 
@@ -223,8 +85,7 @@ export const productsRouter = router({
       z.object({
         search: z.string().trim().max(64, 'must be at most 64 characters').optional(),
         status: z.enum(PRODUCT_STATUSES).optional(),
-        limit: z.number().int().min(1).max(200).default(50),
-        offset: z.number().int().min(0).max(1_000_000).default(0),
+        ...offsetPage(200, 50),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -258,7 +119,7 @@ export const productsRouter = router({
 
   /** Adds a product; its code is unique among the operator's products. */
   create: operatorProcedure(P.product)
-    .input(z.object({ ...ProductFields, customFields: CustomFieldInput.optional() }))
+    .input(z.object({ ...ProductFields, customFields: FieldValues.optional() }))
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.principal.userId;
       const now = ctx.now();
@@ -277,7 +138,7 @@ export const productsRouter = router({
           createdBy: userId,
           updatedBy: userId,
         });
-        await writeCustomFields(w, 'product', product.id, input.customFields ?? {}, true, userId);
+        await writeCustomFields(w, product.id, input.customFields ?? {}, userId);
         await w.audit({
           entity: 'products',
           entityId: product.id,
@@ -301,7 +162,7 @@ export const productsRouter = router({
         price: Money.optional(),
         description: ProductFields.description.optional(),
         status: z.enum(PRODUCT_STATUSES).optional(),
-        customFields: CustomFieldInput.optional(),
+        customFields: FieldValues.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -314,7 +175,7 @@ export const productsRouter = router({
         const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Product>;
         const after: Product = { ...before, ...patch, updatedAt: now, updatedBy: userId };
         await w.scope.products.update(before.id, { ...patch, updatedAt: now, updatedBy: userId });
-        if (customFields) await writeCustomFields(w, 'product', before.id, customFields, false, userId);
+        if (customFields) await writeCustomFields(w, before.id, customFields, userId);
         await w.audit({ entity: 'products', entityId: before.id, before, after: { ...after, customFields } });
         return after;
       });
@@ -328,7 +189,7 @@ export const productsRouter = router({
       const product = await ctx.write(async (w) => {
         const product = await loadProduct(w.scope, input.productId);
         const uses = await usesOf(w.scope, product.id);
-        if (uses.length > 0) throw refuse('productId', `is used by ${uses.join(', ')}; discontinue it instead`);
+        if (uses.length > 0) throw refused('productId', `is used by ${uses.join(', ')}; discontinue it instead`);
         await w.scope.warehouseStock.deleteWhere((t) => eq(t.productId, product.id));
         await w.scope.staffInventory.deleteWhere((t) => eq(t.productId, product.id));
         await w.scope.customFieldValues.deleteWhere((v) => eq(v.entityId, product.id));
