@@ -1,96 +1,26 @@
-/**
- * Gift codes: the rules that issue them (by hand, or on qualifying orders), codes issued
- * from a rule, the list of codes, and voiding one. A code buys one product priced up to
- * its value at any of the operator's machines; redeeming happens at the machine.
- */
-import { randomBytes } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gt, inArray, lte, or, type SQL, type Tables } from '@vmcloud/db';
-import { GIFT_CODE_STATUSES, GIFT_CODE_TRIGGERS } from '@vmcloud/db/schema';
+/** Gift codes: their rules, issuing, the list of codes and voiding one (gift-codes/codes.ts). */
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
-import { id, Text } from '../shared/input.js';
-import { decodeCursor, after, pageOf, keysetPage } from '../shared/paging.js';
+import { id } from '../shared/input.js';
+import {
+  createGiftCodeRule,
+  CreateRuleInput,
+  giftCodeRules,
+  GiftCodeListInput,
+  IssueInput,
+  issueGiftCodes,
+  listGiftCodes,
+  updateGiftCodeRule,
+  UpdateRuleInput,
+  voidGiftCode,
+} from './codes.js';
 import { P } from '../access/catalog.js';
-
-
-/** Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A new code: 16 characters of base32 from 80 random bits. */
-export function newGiftCode(): string {
-  const bytes = randomBytes(10);
-  let bits = 0;
-  let value = 0;
-  let code = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      code += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  return code;
-}
-
-const RuleFields = {
-  name: Text(64),
-  trigger: z.enum(GIFT_CODE_TRIGGERS).default('manual'),
-  threshold: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(0, 'must not be negative')
-    .max(2_000_000_000, 'is too large')
-    .default(0),
-  value: z
-    .number({ error: 'must be a number of fen' })
-    .int('must be a whole number of fen')
-    .min(1, 'must be at least 1 fen')
-    .max(2_000_000_000, 'is too large'),
-  validDays: z
-    .number({ error: 'must be a number of days' })
-    .int('must be a whole number of days')
-    .min(1, 'must be at least 1 day')
-    .max(3650, 'must be at most 3650 days'),
-  enabled: z.boolean().default(true),
-};
-
-type Rule = Tables['giftCodeRules']['sqlite']['$inferSelect'];
-
-function checkTrigger(rule: Pick<Rule, 'trigger' | 'threshold'>): void {
-  if (rule.trigger === 'order_amount_at_least' && rule.threshold < 1) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'threshold: must be an amount of at least 1 fen for this trigger',
-    });
-  }
-  if (rule.trigger === 'every_nth_order' && rule.threshold < 2) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'threshold: must be at least 2 for every n-th order' });
-  }
-}
-
-/** A code's status as the operator sees it: an active code past its expiry is expired. */
-function effectiveStatus(code: { status: string; expiresAt: Date }, now: Date) {
-  return code.status === 'active' && code.expiresAt.getTime() <= now.getTime() ? 'expired' : code.status;
-}
 
 export const giftCodesRouter = router({
   /** The gift-code rules, by name, with how many of their codes are still active. */
   rules: operatorProcedure(P.giftCodes)
     .input(z.object({}))
-    .query(async ({ ctx }) => {
-      const now = ctx.now();
-      const rules = await ctx.scope.giftCodeRules.find({ orderBy: (r) => [asc(r.name)] });
-      const active = await Promise.all(
-        rules.map((r) =>
-          ctx.scope.giftCodes.count((g) => and(eq(g.ruleId, r.id), eq(g.status, 'active'), gt(g.expiresAt, now))),
-        ),
-      );
-      return rules.map((r, i) => ({ ...plain(r), activeCodes: active[i] ?? 0 }));
-    }),
+    .query(({ ctx }) => giftCodeRules(ctx.scope, ctx.now())),
 
   /**
    * Adds a rule: by hand (`manual`), for orders of at least `threshold` fen, or for every
@@ -98,62 +28,13 @@ export const giftCodesRouter = router({
    * is valid for `validDays` days.
    */
   createRule: operatorProcedure(P.giftCodes)
-    .input(z.object(RuleFields))
-    .mutation(async ({ ctx, input }) => {
-      checkTrigger(input);
-      return ctx.write(async (w) => {
-        if (await w.scope.giftCodeRules.findOne((r) => eq(r.name, input.name))) {
-          throw new TRPCError({ code: 'CONFLICT', message: `name: a rule named ${input.name} already exists` });
-        }
-        const row = await w.scope.giftCodeRules.insert({
-          ...input,
-          createdBy: ctx.principal.userId,
-          updatedBy: ctx.principal.userId,
-        });
-        await w.audit({ entity: 'giftCodeRules', entityId: row.id, after: row });
-        return plain(row);
-      });
-    }),
+    .input(CreateRuleInput)
+    .mutation(({ ctx, input }) => ctx.write((w) => createGiftCodeRule(w, ctx.principal, input))),
 
   /** Changes a rule; codes already issued keep their value and expiry. */
   updateRule: operatorProcedure(P.giftCodes)
-    .input(
-      z.object({
-        id: id('giftCodeRules'),
-        name: RuleFields.name.optional(),
-        trigger: z.enum(GIFT_CODE_TRIGGERS).optional(),
-        threshold: RuleFields.threshold.unwrap().optional(),
-        value: RuleFields.value.optional(),
-        validDays: RuleFields.validDays.optional(),
-        enabled: z.boolean().optional(),
-      }),
-    )
-    .mutation(({ ctx, input }) =>
-      ctx.write(async (w) => {
-        const before = await w.scope.giftCodeRules.get(input.id);
-        if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'Gift code rule not found' });
-        const { id: _id, ...changes } = input;
-        const after = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
-        checkTrigger(after);
-        if (after.name !== before.name && (await w.scope.giftCodeRules.findOne((r) => eq(r.name, after.name)))) {
-          throw new TRPCError({ code: 'CONFLICT', message: `name: a rule named ${after.name} already exists` });
-        }
-        const patch = {
-          name: after.name,
-          trigger: after.trigger,
-          threshold: after.threshold,
-          value: after.value,
-          validDays: after.validDays,
-          enabled: after.enabled,
-          updatedAt: ctx.now(),
-          updatedBy: ctx.principal.userId,
-        };
-        await w.scope.giftCodeRules.update(before.id, patch);
-        const row = { ...before, ...patch };
-        await w.audit({ entity: 'giftCodeRules', entityId: before.id, before, after: row });
-        return plain(row);
-      }),
-    ),
+    .input(UpdateRuleInput)
+    .mutation(({ ctx, input }) => ctx.write((w) => updateGiftCodeRule(w, ctx.principal, input, ctx.now()))),
 
   /**
    * Issues `count` new codes from an enabled rule: random, unguessable (80 bits), unique
@@ -161,118 +42,19 @@ export const giftCodesRouter = router({
    * Returns them in full so that they can be handed out or printed.
    */
   issue: operatorProcedure(P.giftCodes)
-    .input(
-      z.object({
-        ruleId: id('giftCodeRules'),
-        count: z
-          .number({ error: 'must be a number' })
-          .int('must be a whole number')
-          .min(1, 'must be at least 1')
-          .max(1000, 'must be at most 1000'),
-        uses: z
-          .number({ error: 'must be a number' })
-          .int('must be a whole number')
-          .min(1, 'must be at least 1')
-          .max(100, 'must be at most 100')
-          .default(1),
-      }),
-    )
-    .mutation(({ ctx, input }) =>
-      ctx.write(async (w) => {
-        const rule = await w.scope.giftCodeRules.get(input.ruleId);
-        if (!rule) throw new TRPCError({ code: 'NOT_FOUND', message: 'Gift code rule not found' });
-        if (!rule.enabled)
-          throw new TRPCError({ code: 'BAD_REQUEST', message: `ruleId: the rule ${rule.name} is disabled` });
-        const now = ctx.now();
-        const codes = new Set<string>();
-        while (codes.size < input.count) {
-          const wanted = Array.from({ length: input.count - codes.size }, newGiftCode).filter((c) => !codes.has(c));
-          const taken = new Set(
-            (await w.scope.giftCodes.find({ where: (g) => inArray(g.code, wanted) })).map((g) => g.code),
-          );
-          for (const code of wanted) if (!taken.has(code)) codes.add(code);
-        }
-        const rows = await w.scope.giftCodes.insertMany(
-          [...codes].map((code) => ({
-            code,
-            ruleId: rule.id,
-            value: rule.value,
-            quantity: input.uses,
-            expiresAt: new Date(now.getTime() + rule.validDays * 86_400_000),
-            status: 'active' as const,
-            createdAt: now,
-            updatedAt: now,
-            createdBy: ctx.principal.userId,
-            updatedBy: ctx.principal.userId,
-          })),
-        );
-        await w.audit({
-          entity: 'giftCodes',
-          entityId: rule.id,
-          after: { ruleId: rule.id, count: rows.length, uses: input.uses, ids: rows.map((r) => r.id) },
-        });
-        return plain(rows);
-      }),
-    ),
+    .input(IssueInput)
+    .mutation(({ ctx, input }) => ctx.write((w) => issueGiftCodes(w, ctx.principal, input, ctx.now()))),
 
   /**
    * Gift codes newest first, by rule and status (`expired` also finds active codes past
    * their expiry, `active` only those still valid), page by page like the orders list.
    */
   list: operatorProcedure(P.giftCodes)
-    .input(
-      z.object({
-        ruleId: id('giftCodeRules').optional(),
-        status: z.enum(GIFT_CODE_STATUSES).optional(),
-        ...keysetPage(),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      if (input.ruleId && !(await ctx.scope.giftCodeRules.get(input.ruleId))) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'Gift code rule not found' });
-      }
-      const now = ctx.now();
-      const position = input.cursor ? decodeCursor(input.cursor) : undefined;
-      const rows = await ctx.scope.giftCodes.find({
-        where: (g) => {
-          let status: SQL | undefined;
-          if (input.status === 'active') status = and(eq(g.status, 'active'), gt(g.expiresAt, now));
-          else if (input.status === 'expired') {
-            status = or(eq(g.status, 'expired'), and(eq(g.status, 'active'), lte(g.expiresAt, now)));
-          } else if (input.status) status = eq(g.status, input.status);
-          return and(
-            input.ruleId ? eq(g.ruleId, input.ruleId) : undefined,
-            status,
-            position ? after(g.createdAt, g.id, position, true) : undefined,
-          );
-        },
-        orderBy: (g) => [desc(g.createdAt), desc(g.id)],
-        limit: input.limit + 1,
-      });
-      const page = pageOf(rows, input.limit);
-      return {
-        items: page.rows.map((g) => ({ ...plain(g), status: effectiveStatus(g, now) })),
-        nextCursor: page.nextCursor,
-      };
-    }),
+    .input(GiftCodeListInput)
+    .query(({ ctx, input }) => listGiftCodes(ctx.scope, input, ctx.now())),
 
   /** Voids an active code so that it can no longer be redeemed. */
   void: operatorProcedure(P.giftCodes)
     .input(z.object({ id: id('giftCodes') }))
-    .mutation(({ ctx, input }) =>
-      ctx.write(async (w) => {
-        const before = await w.scope.giftCodes.get(input.id);
-        if (!before) throw new TRPCError({ code: 'NOT_FOUND', message: 'Gift code not found' });
-        const now = ctx.now();
-        const status = effectiveStatus(before, now);
-        if (status !== 'active') {
-          throw new TRPCError({ code: 'BAD_REQUEST', message: `id: the code is ${status} and cannot be voided` });
-        }
-        const patch = { status: 'void' as const, updatedAt: now, updatedBy: ctx.principal.userId };
-        await w.scope.giftCodes.update(before.id, patch);
-        const row = { ...before, ...patch };
-        await w.audit({ entity: 'giftCodes', entityId: before.id, before, after: row });
-        return plain(row);
-      }),
-    ),
+    .mutation(({ ctx, input }) => ctx.write((w) => voidGiftCode(w, ctx.principal, input.id, ctx.now()))),
 });

@@ -3,7 +3,7 @@ import { and, eq, type TenantScope } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, tenantIdOf, type Caller, type TestApi, failure } from '../testing.js';
-import { ACTIVATION_CODE_TTL_MS, hashActivationCode } from './router.js';
+import { ACTIVATION_CODE_TTL_MS, hashActivationCode } from './activation.js';
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] machines`, () => {

@@ -1,237 +1,51 @@
-/**
- * The operator's merchant accounts with payment providers. The keys and certificates are
- * sealed with the keyring when entered and never leave in full: the console sees the last
- * four characters of the API key and which credentials are present.
- */
-import { TRPCError } from '@trpc/server';
-import { and, asc, eq, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import { PAYMENT_PROVIDERS } from '@vmcloud/db/schema';
+/** The operator's merchant accounts with payment providers (payments/accounts.ts). */
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
-import { id, Text } from '../shared/input.js';
-import { notFound } from '../shared/errors.js';
+import { id } from '../shared/input.js';
+import {
+  AccountListInput,
+  CreateAccountInput,
+  createPaymentAccount,
+  deletePaymentAccount,
+  listPaymentAccounts,
+  setPaymentAccountEnabled,
+  UpdateAccountInput,
+  updatePaymentAccount,
+} from './accounts.js';
 import { P } from '../access/catalog.js';
-
-type PaymentAccount = Row<Tables['paymentAccounts']>;
-
-
-const refuse = (field: string, reason: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${reason}` });
-const duplicate = () =>
-  new TRPCError({ code: 'CONFLICT', message: 'merchantId: this merchant account of the provider is already entered' });
-
-/** What is sealed in `secrets`. */
-interface Credentials {
-  apiKey: string;
-  apiSecret?: string | null;
-  privateKey?: string | null;
-  certificate?: string | null;
-}
-
-const MASK = '••••';
-
-/** All but the last four characters hidden. */
-export function mask(secret: string): string {
-  return `${MASK}${secret.slice(-4)}`;
-}
-
-const Secret = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .nullish()
-    .transform((v) => (v ? v : null));
-
-const CredentialsInput = z.object({
-  apiKey: z
-    .string({ error: 'is required' })
-    .trim()
-    .min(8, 'must be at least 8 characters')
-    .max(256, 'must be at most 256 characters'),
-  apiSecret: Secret(256),
-  privateKey: Secret(8000),
-  certificate: Secret(8000),
-});
-
-const MerchantId = z
-  .string({ error: 'is required' })
-  .trim()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
-  .meta({ examples: ['1900000109'] });
-
-const AppId = z.string().trim().max(64, 'must be at most 64 characters');
-
-/** The account without its sealed secrets: what the audit log and the console may see. */
-function publicFields(account: PaymentAccount) {
-  const { secrets: _secrets, ...rest } = account;
-  return rest;
-}
-
-async function describe(keyring: Keyring, account: PaymentAccount) {
-  let present: Record<'apiKey' | 'apiSecret' | 'privateKey' | 'certificate', boolean> | null = null;
-  let apiKey = account.secretHint ? `${MASK}${account.secretHint}` : MASK;
-  try {
-    const credentials = JSON.parse(await keyring.decrypt(account.secrets)) as Credentials;
-    apiKey = mask(credentials.apiKey);
-    present = {
-      apiKey: Boolean(credentials.apiKey),
-      apiSecret: Boolean(credentials.apiSecret),
-      privateKey: Boolean(credentials.privateKey),
-      certificate: Boolean(credentials.certificate),
-    };
-  } catch {
-    // Sealed with a key this instance cannot open: the hint still tells the account apart.
-  }
-  const { secretHint: _hint, ...rest } = publicFields(account);
-  return plain({ ...rest, apiKey, credentials: present });
-}
-
-/** Seals the credentials; the hint is the API key's last four characters. */
-function seal(keyring: Keyring, credentials: z.output<typeof CredentialsInput>) {
-  const sealed: Credentials = {
-    apiKey: credentials.apiKey,
-    apiSecret: credentials.apiSecret,
-    privateKey: credentials.privateKey,
-    certificate: credentials.certificate,
-  };
-  return { secrets: keyring.encrypt(JSON.stringify(sealed)), secretHint: credentials.apiKey.slice(-4) };
-}
-
-async function loadAccount(scope: TenantScope, accountId: string): Promise<PaymentAccount> {
-  const account = await scope.paymentAccounts.get(accountId);
-  if (!account) throw notFound('Payment account');
-  return account;
-}
 
 export const paymentAccountsRouter = router({
   /** The operator's merchant accounts, credentials masked. */
   list: operatorProcedure(P.paymentAccounts)
-    .input(z.object({ provider: z.enum(PAYMENT_PROVIDERS).optional() }))
-    .query(async ({ ctx, input }) => {
-      const accounts = await ctx.scope.paymentAccounts.find({
-        where: (a) => (input.provider ? eq(a.provider, input.provider) : undefined),
-        orderBy: (a) => [asc(a.provider), asc(a.name)],
-      });
-      return Promise.all(accounts.map((a) => describe(ctx.keyring, a)));
-    }),
+    .input(AccountListInput)
+    .query(({ ctx, input }) => listPaymentAccounts(ctx.scope, ctx.keyring, input)),
 
   /** Enters a merchant account with its credentials, which are stored sealed. */
   create: operatorProcedure(P.paymentAccounts)
-    .input(
-      z.object({
-        provider: z.enum(PAYMENT_PROVIDERS),
-        name: Text(64),
-        merchantId: MerchantId,
-        appId: AppId.default(''),
-        credentials: CredentialsInput,
-        enabled: z.boolean().default(true),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      const userId = ctx.principal.userId;
+    .input(CreateAccountInput)
+    .mutation(({ ctx, input }) => {
       const now = ctx.now();
-      const account = await ctx.write(async (w) => {
-        const existing = await w.scope.paymentAccounts.findOne((a) =>
-          and(eq(a.provider, input.provider), eq(a.merchantId, input.merchantId)),
-        );
-        if (existing) throw duplicate();
-        const account = await w.scope.paymentAccounts.insert({
-          provider: input.provider,
-          name: input.name,
-          merchantId: input.merchantId,
-          appId: input.appId,
-          ...seal(ctx.keyring, input.credentials),
-          enabled: input.enabled,
-          createdAt: now,
-          updatedAt: now,
-          createdBy: userId,
-          updatedBy: userId,
-        });
-        await w.audit({ entity: 'paymentAccounts', entityId: account.id, after: publicFields(account) });
-        return account;
-      });
-      return describe(ctx.keyring, account);
+      return ctx.write((w) => createPaymentAccount(w, ctx.keyring, ctx.principal, input, now));
     }),
 
   /** Changes an account's name or ids, and re-enters its credentials when they are given. */
   update: operatorProcedure(P.paymentAccounts)
-    .input(
-      z.object({
-        accountId: id('paymentAccounts'),
-        name: Text(64).optional(),
-        merchantId: MerchantId.optional(),
-        appId: AppId.optional(),
-        credentials: CredentialsInput.optional(),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      const userId = ctx.principal.userId;
+    .input(UpdateAccountInput)
+    .mutation(({ ctx, input }) => {
       const now = ctx.now();
-      const account = await ctx.write(async (w) => {
-        const before = await loadAccount(w.scope, input.accountId);
-        const merchantId = input.merchantId ?? before.merchantId;
-        if (merchantId !== before.merchantId) {
-          const existing = await w.scope.paymentAccounts.findOne((a) =>
-            and(eq(a.provider, before.provider), eq(a.merchantId, merchantId)),
-          );
-          if (existing) throw duplicate();
-        }
-        const patch = {
-          name: input.name ?? before.name,
-          merchantId,
-          appId: input.appId ?? before.appId,
-          ...(input.credentials ? seal(ctx.keyring, input.credentials) : {}),
-          updatedAt: now,
-          updatedBy: userId,
-        };
-        await w.scope.paymentAccounts.update(before.id, patch);
-        const after: PaymentAccount = { ...before, ...patch };
-        await w.audit({
-          entity: 'paymentAccounts',
-          entityId: before.id,
-          before: publicFields(before),
-          after: { ...publicFields(after), credentialsReentered: Boolean(input.credentials) },
-        });
-        return after;
-      });
-      return describe(ctx.keyring, account);
+      return ctx.write((w) => updatePaymentAccount(w, ctx.keyring, ctx.principal, input, now));
     }),
 
   /** Enables or disables an account: a disabled account takes no payments. */
   setEnabled: operatorProcedure(P.paymentAccounts)
     .input(z.object({ accountId: id('paymentAccounts'), enabled: z.boolean() }))
-    .mutation(async ({ ctx, input }) => {
-      const userId = ctx.principal.userId;
+    .mutation(({ ctx, input }) => {
       const now = ctx.now();
-      const account = await ctx.write(async (w) => {
-        const before = await loadAccount(w.scope, input.accountId);
-        await w.scope.paymentAccounts.update(before.id, { enabled: input.enabled, updatedAt: now, updatedBy: userId });
-        const after: PaymentAccount = { ...before, enabled: input.enabled, updatedAt: now, updatedBy: userId };
-        await w.audit({
-          entity: 'paymentAccounts',
-          entityId: before.id,
-          before: publicFields(before),
-          after: publicFields(after),
-        });
-        return after;
-      });
-      return describe(ctx.keyring, account);
+      return ctx.write((w) => setPaymentAccountEnabled(w, ctx.keyring, ctx.principal, input, now));
     }),
 
   /** Deletes an account that never took a payment; one that did is disabled instead. */
   delete: operatorProcedure(P.paymentAccounts)
     .input(z.object({ accountId: id('paymentAccounts') }))
-    .mutation(async ({ ctx, input }) =>
-      ctx.write(async (w) => {
-        const account = await loadAccount(w.scope, input.accountId);
-        if ((await w.scope.payments.count((p) => eq(p.accountId, account.id))) > 0) {
-          throw refuse('accountId', 'has taken payments; disable it instead');
-        }
-        await w.scope.paymentAccounts.delete(account.id);
-        await w.audit({ entity: 'paymentAccounts', entityId: account.id, before: publicFields(account) });
-        return { id: account.id };
-      }),
-    ),
+    .mutation(({ ctx, input }) => ctx.write((w) => deletePaymentAccount(w, input.accountId))),
 });
