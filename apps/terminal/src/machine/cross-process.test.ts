@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { until } from '@vmcloud/protocol/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketBinding } from '../serial/socket-binding.js';
 import { connectMachine } from './connect.js';
@@ -37,10 +38,18 @@ function terminalProcess(url: string, vendId: number, channel: number): ChildPro
 
 type Line = { type: string; machine?: number } & Record<string, unknown>;
 
+/** What the tests read of the `state` command's answer. */
+interface MachineState {
+  dispenseLog: { channel: number }[];
+  stock: number[];
+  hostConnected: boolean;
+  /** The physical machine: the channel whose motor is turning, or null. */
+  machine: { motorRunning: number | null };
+}
+
 /** The simulator in a child process, and the JSON lines it writes. */
 class SimulatorProcess {
   readonly lines: Line[] = [];
-  readonly #waiters = new Set<() => void>();
   readonly child: ChildProcessWithoutNullStreams;
   stderr = '';
 
@@ -59,28 +68,20 @@ class SimulatorProcess {
       } catch {
         return;
       }
-      for (const waiter of [...this.#waiters]) waiter();
     });
   }
 
   /** The first line (from `from` on) that matches, waiting for it. */
   async next(match: (line: Line) => boolean, from = 0, timeoutMs = 20_000): Promise<Line> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.lines.slice(from).find(match);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(`the simulator did not write the line awaited; stderr: ${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          this.#waiters.delete(wake);
-          resolve();
-        };
-        this.#waiters.add(wake);
-        setTimeout(wake, 100);
-      });
-    }
+    const found = (): Line | undefined => this.lines.slice(from).find(match);
+    await until(() => found() !== undefined || this.child.exitCode !== null, {
+      timeoutMs,
+      what: 'a line of the simulator',
+      intervalMs: 5,
+    }).catch(() => undefined);
+    const line = found();
+    if (line === undefined) throw new Error(`the simulator did not write the line awaited; stderr: ${this.stderr}`);
+    return line;
   }
 
   /** Runs a command and waits for the line answering it. */
@@ -90,9 +91,17 @@ class SimulatorProcess {
     return this.next(match, from);
   }
 
-  async state(): Promise<{ dispenseLog: { channel: number }[]; stock: number[]; hostConnected: boolean }> {
+  async state(): Promise<MachineState> {
     const line = await this.command('state 1', (candidate) => candidate.type === 'state');
-    return line.state as { dispenseLog: { channel: number }[]; stock: number[]; hostConnected: boolean };
+    return line.state as MachineState;
+  }
+
+  /** Asks for the machine's state until the motor of `channel` turns: its vend is under way. */
+  async motorTurning(channel: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.state()).machine.motorRunning !== channel) {
+      if (Date.now() > deadline) throw new Error(`the motor of channel ${channel} did not turn`);
+    }
   }
 
   async stop(): Promise<void> {
@@ -163,7 +172,7 @@ describe('a terminal in another process than the machine', () => {
     const sale = first.vend({ vendId, channel: 7, price: 300, method: 'host_paid' });
     const lost = sale.catch((error: unknown) => error);
     // The motor cycle takes 1.2 s in real time: the terminal goes away while it runs.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await simulator.motorTurning(7);
     await first.close();
     expect(await lost).toBeInstanceOf(VendOutcomeUnknownError);
 
@@ -200,8 +209,8 @@ describe('a terminal in another process than the machine', () => {
       });
       terminal.once('exit', () => reject(new Error(`the terminal process ended early: ${stderr}`)));
     });
-    // The VEND is on its way or running: the terminal dies without a word.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The VEND is running: the terminal dies without a word.
+    await simulator.motorTurning(8);
     const exited = new Promise((resolve) => terminal.once('exit', (_code, signal) => resolve(signal)));
     terminal.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');

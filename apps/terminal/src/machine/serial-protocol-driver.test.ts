@@ -10,6 +10,7 @@ import {
   type Message,
   type MessageOf,
   type ReceivedFrame,
+  type SendOutcome,
 } from '@vmcloud/protocol';
 import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,9 +35,12 @@ class FakeVmc {
   readonly link: Link;
   readonly received: { message: Message; frame: ReceivedFrame }[] = [];
   onMessage: (message: Message, frame: ReceivedFrame) => void = () => undefined;
+  readonly #line: LineEnd;
+  readonly #sends: Promise<SendOutcome>[] = [];
 
-  constructor(transport: ConstructorParameters<typeof Link>[0]) {
-    this.link = new Link(transport, { ackTimeoutMs: 30 });
+  constructor(line: LineEnd) {
+    this.#line = line;
+    this.link = new Link(line, { ackTimeoutMs: 30 });
     this.link.on('message', (message, frame) => {
       this.received.push({ message, frame });
       this.onMessage(message, frame);
@@ -48,7 +52,17 @@ class FakeVmc {
   }
 
   send(message: Message, inReplyTo?: ReceivedFrame): void {
-    void this.link.send(message, inReplyTo ? { inReplyTo } : {});
+    this.#sends.push(this.link.send(message, inReplyTo ? { inReplyTo } : {}));
+  }
+
+  /** Resolves once every message sent so far is ACKed by the terminal (or given up). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#sends);
+  }
+
+  /** Bytes the board has written to the line so far (its frames and ACKs). */
+  written(): number {
+    return this.#line.counts.bytes;
   }
 
   /** Answers POLL with STATUS and RESET with HELLO. */
@@ -69,6 +83,8 @@ interface Setup {
   vmc: FakeVmc;
   /** The terminal's end of the line. */
   line: LineEnd;
+  /** Bytes that have reached the terminal and been read by its driver. */
+  received: () => number;
 }
 
 function setup(options: SerialProtocolDriverOptions = {}): Setup {
@@ -84,9 +100,14 @@ function setup(options: SerialProtocolDriverOptions = {}): Setup {
     vendResultTimeoutMs: 200,
     ...options,
   });
+  // Listening after the driver: a chunk is counted once the driver has read it.
+  let received = 0;
+  a.on('data', (chunk) => {
+    received += chunk.length;
+  });
   cleanups.push(() => driver.close());
   cleanups.push(() => vmc.link.close());
-  return { driver, vmc, line: a };
+  return { driver, vmc, line: a, received: () => received };
 }
 
 /** Opens the driver on a board that says HELLO at once. */
@@ -164,8 +185,8 @@ describe('SerialProtocolDriver.vend', () => {
     const outcome = await driver.vend({ vendId: 99, channel: 2, price: 150, method: 'cash' });
     expect(outcome).toEqual({ vendId: 99, channel: 2, result: 'ok', dispensed: true, credit: 50 });
     expect(vmc.all('VEND')).toEqual([{ type: 'VEND', vendId: 99, channel: 2, price: 150, method: 1 }]);
-    await until(() => vmc.link.stats.sent >= 4);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The terminal ACKs a frame as it reads it: once all three results are ACKed, it has reported them.
+    await vmc.settled();
     expect(results.map((result) => result.vendId)).toEqual([1, 99]);
   });
 
@@ -234,14 +255,19 @@ describe('SerialProtocolDriver.vend', () => {
   });
 
   it('asks again at once when the board reboots, and reports the reboot', async () => {
-    const { driver, vmc } = await opened({ vendResultTimeoutMs: 10_000 });
+    const { driver, vmc, received } = await opened({ vendResultTimeoutMs: 10_000 });
     const reboots = record(driver, 'rebooted');
     let asked = 0;
     vmc.onMessage = (message) => {
       if (message.type !== 'VEND') return;
       asked += 1;
       if (asked === 1) {
-        setTimeout(() => vmc.send(HELLO), 20);
+        // The board reboots once the terminal has read its ACK of this VEND (written before this
+        // runs), so that the terminal is waiting for the result when the HELLO comes.
+        const ackEnd = vmc.written();
+        void until(() => received() >= ackEnd, { what: 'the ACK of the VEND at the terminal' }).then(() =>
+          vmc.send(HELLO),
+        );
       } else {
         vmc.send({
           type: 'VEND_RESULT',
