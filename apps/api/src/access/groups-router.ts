@@ -10,7 +10,6 @@
  * and changing the members of staff groups is for the operator admin.
  */
 import type { PermissionCode } from './catalog.js';
-import { TRPCError } from '@trpc/server';
 import { and, eq, inArray, notInArray, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
@@ -18,7 +17,7 @@ import { operatorProcedure, router, type Writer } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Text } from '../shared/input.js';
 import { assertCanManage } from './permissions.js';
-import { forbidden } from '../shared/errors.js';
+import { conflict, forbidden, notFound, refused } from '../shared/errors.js';
 import { P } from './catalog.js';
 
 type GroupType = 'staff' | 'machine';
@@ -27,14 +26,14 @@ const OWN_GROUP_ONLY = 'A group admin manages only its own group';
 
 async function loadGroup(scope: TenantScope, type: GroupType, groupId: string) {
   const group = await scope.groups.get(groupId);
-  if (!group) throw new TRPCError({ code: 'NOT_FOUND', message: 'Group not found' });
-  if (group.type !== type) throw new TRPCError({ code: 'BAD_REQUEST', message: `id: is a ${group.type} group` });
+  if (!group) throw notFound('Group');
+  if (group.type !== type) throw refused('id', `is a ${group.type} group`);
   return group;
 }
 
 async function assertNameFree(scope: TenantScope, type: GroupType, name: string, except?: string) {
   const clash = await scope.groups.findOne((g) => and(eq(g.type, type), eq(g.name, name)));
-  if (clash && clash.id !== except) throw new TRPCError({ code: 'CONFLICT', message: 'name: is taken' });
+  if (clash && clash.id !== except) throw conflict('name: is taken');
 }
 
 /** The ids and names of a group's members: users of a staff group, machines of a machine group. */
@@ -64,7 +63,7 @@ async function replaceMembers(
   if (type === 'staff') {
     for (const userId of wanted) {
       const user = await w.scope.users.get(userId);
-      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'User not found' });
+      if (!user) throw notFound('User');
       if (user.groupId !== groupId) await assertCanManage(principal, w.scope, w.platform, user);
     }
     for (const userId of before.filter((m) => !wanted.includes(m))) {
@@ -80,7 +79,7 @@ async function replaceMembers(
   } else {
     for (const machineId of wanted) {
       if (!(await w.scope.machines.get(machineId))) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'Machine not found' });
+        throw notFound('Machine');
       }
     }
     const stamp = { updatedBy: principal.userId };
@@ -183,10 +182,7 @@ function groupRouter(type: GroupType, permission: PermissionCode) {
         const group = await loadGroup(w.scope, type, input.id);
         const members = await membersOf(w.scope, type, [group.id]);
         if (members.length > 0) {
-          throw new TRPCError({
-            code: 'BAD_REQUEST',
-            message: `id: the group still has ${members.length} members; move them to another group first`,
-          });
+          throw refused('id', `the group still has ${members.length} members; move them to another group first`);
         }
         await w.scope.groups.delete(group.id);
         await w.audit({ entity: 'groups', entityId: group.id, before: group });

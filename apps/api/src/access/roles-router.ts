@@ -4,7 +4,6 @@
  * modules its tenant rents. Changing a role's permissions takes effect for every signed-in
  * user of the tenant at once.
  */
-import { TRPCError } from '@trpc/server';
 import { eq, inArray, type PlatformScope, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { P, PERMISSIONS, type PermissionEntry } from './catalog.js';
@@ -13,7 +12,7 @@ import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Text } from '../shared/input.js';
 import { permissionsOfUser } from './permissions.js';
-import { invalid } from '../shared/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 
 /** The permission of the role module. */
 
@@ -49,10 +48,7 @@ async function permissionIdsFor(
       throw invalid(`permissions: ${code} belongs to module ${entry.moduleCode}, which this tenant does not rent`);
     }
     if (!principal.permissions.has(code) && !already.includes(code)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `permissions: you cannot grant ${code}, which you do not hold`,
-      });
+      throw forbidden(`permissions: you cannot grant ${code}, which you do not hold`);
     }
   }
   const rows = await platform.permissions.find({ where: (p) => inArray(p.code, unique) });
@@ -77,14 +73,14 @@ async function codesByRole(scope: TenantScope, platform: PlatformScope, roleIds:
 async function loadRole(scope: TenantScope, roleId: string) {
   const role = await scope.roles.get(roleId);
   if (!role || role.kind !== 'operator' || role.template) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'Role not found' });
+    throw notFound('Role');
   }
   return role;
 }
 
 async function assertNameFree(scope: TenantScope, name: string, except?: string) {
   const clash = await scope.roles.findOne((r) => eq(r.name, name));
-  if (clash && clash.id !== except) throw new TRPCError({ code: 'CONFLICT', message: 'name: is taken' });
+  if (clash && clash.id !== except) throw conflict('name: is taken');
 }
 
 export const rolesRouter = router({

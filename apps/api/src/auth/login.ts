@@ -3,11 +3,11 @@
  * failures. Failures are counted in the database per tenant code and username (whether
  * or not they exist), so every API instance applies the same lockout.
  */
-import { TRPCError } from '@trpc/server';
 import { eq } from '@vmcloud/db';
 import type { Context } from '../trpc/context.js';
 import { newSessionToken, SESSION_COOKIE } from './principal.js';
 import { verifyPassword } from './password.js';
+import { forbidden, tooMany, unauthorized } from '../shared/errors.js';
 
 /** Failures allowed before the first lockout. */
 export const FREE_FAILURES = 5;
@@ -21,7 +21,7 @@ export const FAILURE_WINDOW_MS = 15 * 60_000;
 // username costs as much time as a wrong password.
 const DUMMY_HASH = '$scrypt$ln=15,r=8,p=1$QUJDREVGR0hJSktMTU5PUA$tFGlAq8oBJ8b0wVHWD7zR8sVtR3Bv4ff8yq3HhY5jzQ';
 
-const WRONG = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong tenant code, username or password' });
+const WRONG = () => unauthorized('Wrong tenant code, username or password');
 
 export function lockDuration(failures: number): number {
   if (failures < FREE_FAILURES) return 0;
@@ -44,10 +44,7 @@ export async function signIn(
   const throttle = await ctx.db.platform.loginThrottles.findOne((t) => eq(t.key, key));
   if (throttle?.lockedUntil && throttle.lockedUntil.getTime() > now.getTime()) {
     const seconds = Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 1000);
-    throw new TRPCError({
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many failed sign-ins; try again in ${seconds} s`,
-    });
+    throw tooMany(`Too many failed sign-ins; try again in ${seconds} s`);
   }
 
   const tenant = await ctx.db.platform.tenants.findOne((t) => eq(t.code, input.tenantCode));
@@ -69,7 +66,7 @@ export async function signIn(
     throw WRONG();
   }
   if (user.status !== 'active') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is disabled; ask your administrator' });
+    throw forbidden('This account is disabled; ask your administrator');
   }
 
   const { token, tokenHash } = newSessionToken(tenant.id);

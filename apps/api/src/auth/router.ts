@@ -1,9 +1,10 @@
 /** Signing in and out, who am I, and changing one's own password. */
-import { TRPCError } from '@trpc/server';
-import { and, eq, ne } from '@vmcloud/db';
+import { eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { signIn } from './login.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword } from './password.js';
+import { changeOwnPassword } from './own-password.js';
+import { unauthorized } from '../shared/errors.js';
 import { hashToken, SESSION_COOKIE, type Principal } from './principal.js';
 import { authedProcedure, publicProcedure, router, selfProcedure } from '../trpc/init.js';
 import { Password, TenantCode, Username } from '../shared/input.js';
@@ -43,7 +44,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { token } = await signIn(ctx, input);
       const principal = await ctx.principals.resolve(ctx.db, token, ctx.now());
-      if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The session could not be opened' });
+      if (!principal) throw unauthorized('The session could not be opened');
       return describePrincipal(principal);
     }),
 
@@ -76,22 +77,8 @@ export const authRouter = router({
   changePassword: selfProcedure
     .input(z.object({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: Password }))
     .mutation(async ({ ctx, input }) => {
-      const { principal } = ctx;
-      const user = await ctx.scope.users.get(principal.userId);
-      if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: 'currentPassword: is wrong' });
-      }
       const passwordHash = await hashPassword(input.newPassword, ctx.passwordCost);
-      await ctx.write(async (w) => {
-        await w.scope.users.update(user.id, {
-          passwordHash,
-          mustChangePassword: false,
-          updatedAt: ctx.now(),
-          updatedBy: user.id,
-        });
-        await w.scope.sessions.deleteWhere((s) => and(eq(s.userId, user.id), ne(s.id, principal.sessionId)));
-        await w.audit({ entity: 'users', entityId: user.id, after: { passwordChanged: true } });
-      });
+      const user = await ctx.write((w) => changeOwnPassword(w, ctx.principal, { ...input, passwordHash }, ctx.now()));
       ctx.principals.invalidate({ userId: user.id });
       return { ok: true as const };
     }),

@@ -2,21 +2,18 @@
  * Ads the machines' screens play: images and videos the operator uploads, each assigned
  * to the machines that show it.
  */
-import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, inArray, type Row, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, Text, Timestamp } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_VIDEO_BYTES, removeMedia, withStoredMedia } from './uploads.js';
-import { notFound } from '../shared/errors.js';
+import { notFound, refused } from '../shared/errors.js';
+import { offsetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';
 
 type Ad = Row<Tables['ads']>;
 
-
-const refuse = (field: string, reason: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${reason}` });
 /** The one item of a list described from one row. */
 const only = <T>(items: T[]): T => items[0] as T;
 
@@ -58,8 +55,7 @@ export const adsRouter = router({
     .input(
       z.object({
         machineId: id('machines').optional(),
-        limit: z.number().int().min(1).max(200).default(50),
-        offset: z.number().int().min(0).max(1_000_000).default(0),
+        ...offsetPage(200, 50),
       }),
     )
     .query(async ({ ctx, input }) => {
@@ -94,7 +90,7 @@ export const adsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       if (input.startsAt && input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
-        throw refuse('endsAt', 'must be after startsAt');
+        throw refused('endsAt', 'must be after startsAt');
       }
       const media = decodeMedia(input.dataUrl, ['image', 'video']);
       const userId = ctx.principal.userId;

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notFound } from '../shared/errors.js';
 import { decodeMedia, EXAMPLE_PNG_DATA_URL, fileOfUpload, removeMedia, withStoredMedia } from './uploads.js';
 
 const TENANT = '01a20000-0000-7000-8000-000000000001';
@@ -40,7 +40,7 @@ describe('uploads', () => {
       withStoredMedia(async (store) => {
         stored = await store(TENANT, media);
         expect(existsSync(fileOfUpload(stored) as string)).toBe(true);
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'Product not found' });
+        throw notFound('Product');
       }),
     ).rejects.toThrow('Product not found');
     expect(stored).toMatch(/^\/uploads\/.+\.png$/);

@@ -10,8 +10,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { refused } from '../shared/errors.js';
 
 export type MediaKind = 'image' | 'video';
 
@@ -88,9 +88,6 @@ export interface Media {
   sha256: string;
 }
 
-const refuse = (field: string, reason: string) =>
-  new TRPCError({ code: 'BAD_REQUEST', message: `${field}: ${reason}` });
-
 /** Decodes a data URL and checks its type against `kinds` and its first bytes, and its size. */
 export function decodeMedia(dataUrl: string, kinds: readonly MediaKind[], field = 'dataUrl'): Media {
   const comma = dataUrl.indexOf(',');
@@ -98,13 +95,13 @@ export function decodeMedia(dataUrl: string, kinds: readonly MediaKind[], field 
   const type = MEDIA_TYPES.find((t) => t.mime === mime && kinds.includes(t.kind));
   if (!type) {
     const allowed = MEDIA_TYPES.filter((t) => kinds.includes(t.kind)).map((t) => t.mime);
-    throw refuse(field, `must be one of ${allowed.join(', ')}`);
+    throw refused(field, `must be one of ${allowed.join(', ')}`);
   }
   const bytes = Buffer.from(dataUrl.slice(comma + 1), 'base64');
   const limit = type.kind === 'image' ? MAX_IMAGE_BYTES : MAX_VIDEO_BYTES;
-  if (bytes.length === 0) throw refuse(field, 'is empty');
-  if (bytes.length > limit) throw refuse(field, `must be at most ${limit / MB} MB`);
-  if (!type.matches(bytes)) throw refuse(field, `is not ${type.label}`);
+  if (bytes.length === 0) throw refused(field, 'is empty');
+  if (bytes.length > limit) throw refused(field, `must be at most ${limit / MB} MB`);
+  if (!type.matches(bytes)) throw refused(field, `is not ${type.label}`);
   return {
     kind: type.kind,
     mime: type.mime,
