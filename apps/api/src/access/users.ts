@@ -18,6 +18,7 @@ import {
 import type { Principal } from '../auth/principal.js';
 import { plain } from '../trpc/output.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
+import type { Writer } from '../trpc/init.js';
 
 export type UserRow = Row<Tables['users']>;
 
@@ -133,16 +134,8 @@ export async function userFilter(
 /** What changing an account does: let the user sign in or not, or set a password they must change. */
 export type AccountChange = { status: 'active' | 'disabled' } | { passwordHash: string };
 
-/** What an account change writes through: the user's tenant scope and the audit log. */
-export interface AccountWriter {
-  scope: TenantScope;
-  audit(entry: {
-    entity: string;
-    entityId?: string | null;
-    before?: object | null;
-    after?: object | null;
-  }): Promise<void>;
-}
+/** What an account change writes through. */
+export type AccountWriter = Pick<Writer, 'scope' | 'audit'>;
 
 /**
  * Enables or disables a user, or resets their password (they must change it at the next

@@ -1,5 +1,6 @@
 /** A signed-in user changing their own password. */
-import { and, eq, ne, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { and, eq, ne, type Row, type Tables } from '@vmcloud/db';
+import type { Writer } from '../trpc/init.js';
 import { refused } from '../shared/errors.js';
 import { verifyPassword } from './password.js';
 
@@ -8,10 +9,7 @@ import { verifyPassword } from './password.js';
  * every other session of the user ends. Returns the user.
  */
 export async function changeOwnPassword(
-  w: {
-    scope: TenantScope;
-    audit(entry: { entity: string; entityId?: string | null; after?: object | null }): Promise<void>;
-  },
+  w: Pick<Writer, 'scope' | 'audit'>,
   principal: { userId: string; sessionId: string },
   input: { currentPassword: string; passwordHash: string },
   now: Date,

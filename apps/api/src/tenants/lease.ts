@@ -7,6 +7,7 @@ import { asc, inArray, type PlatformScope, type Row, type Tables, type TenantSco
 import { notFound, refused } from '../shared/errors.js';
 import { addMonths, leaseOrderNo, quoteFor } from './terms.js';
 import type { LeaseQuote } from './fee.js';
+import type { Writer } from '../trpc/init.js';
 
 type Tenant = Row<Tables['tenants']>;
 type Module = Row<Tables['modules']>;
@@ -55,16 +56,8 @@ export async function renewalQuote(platform: PlatformScope, terms: LeaseTerms, m
   return { ...quote, ...renewalPeriod(terms.tenant.leaseEndsAt, now, months) };
 }
 
-/** What a lease renewal writes through: the tenant's scope, the platform tables and the audit log. */
-export interface LeaseWriter {
-  platform: PlatformScope;
-  audit(entry: {
-    entity: string;
-    entityId?: string | null;
-    before?: object | null;
-    after?: object | null;
-  }): Promise<void>;
-}
+/** What a lease renewal writes through. */
+export type LeaseWriter = Pick<Writer, 'platform' | 'audit'>;
 
 /**
  * Renews the lease of the tenant `scope` belongs to for `months`: a paid lease order for

@@ -2,19 +2,12 @@
  * What the manufacturer offers and at what price: machine rent pricing rules, volume
  * discount tiers and the rentable modules.
  */
-import { asc, type PlatformScope, type Row, type Tables } from '@vmcloud/db';
+import { asc, type Row, type Tables } from '@vmcloud/db';
 import { invalid, notFound } from '../shared/errors.js';
+import type { Writer } from '../trpc/init.js';
 
 /** What a change of the offer writes through. */
-export interface OfferWriter {
-  platform: PlatformScope;
-  audit(entry: {
-    entity: string;
-    entityId?: string | null;
-    before?: object | null;
-    after?: object | null;
-  }): Promise<void>;
-}
+export type OfferWriter = Pick<Writer, 'platform' | 'audit'>;
 
 /** Adds a machine rent that applies from `effectiveFrom` on. */
 export async function addPricingRule(

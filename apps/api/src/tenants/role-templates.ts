@@ -5,6 +5,7 @@
  */
 import { eq, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { conflict, notFound, refused } from '../shared/errors.js';
+import type { Writer } from '../trpc/init.js';
 
 /** Roles that hold every permission of their kind; they are not edited. */
 const FULL_ROLES = new Set(['system_admin', 'operator_admin']);
@@ -13,16 +14,7 @@ type Role = Row<Tables['roles']>;
 type Kind = 'manufacturer' | 'operator';
 
 /** What a role template change writes through. */
-export interface TemplateWriter {
-  scope: TenantScope;
-  platform: PlatformScope;
-  audit(entry: {
-    entity: string;
-    entityId?: string | null;
-    before?: object | null;
-    after?: object | null;
-  }): Promise<void>;
-}
+export type TemplateWriter = Pick<Writer, 'scope' | 'platform' | 'audit'>;
 
 /** The permission ids of `codes`, each checked to be of `kind`. */
 async function permissionIdsOf(platform: PlatformScope, codes: readonly string[], kind: Kind) {
