@@ -1,6 +1,7 @@
 /**
- * `createDb(url)`: opens the database the URL names, applies pending migrations, and
- * hands out the tenant-scoped data-access layer.
+ * `createDb(url, options)`: opens the database the URL names, applies pending migrations,
+ * and hands out the tenant-scoped data-access layer, which stamps `createdAt`/`updatedAt`
+ * from the clock of `options.now`.
  *
  *   file:./data/vmcloud.db, ./data/vmcloud.db, :memory:   SQLite (better-sqlite3)
  *   mysql://user:password@host:3306/database               MySQL or MariaDB (mysql2)
@@ -18,7 +19,7 @@ import mysql from 'mysql2/promise';
 import { MysqlRunner, SqliteRunner, type QueryRunner } from './adapter.js';
 import { BACKSTOP_PAGES, Checkpointer, inlineCheckpoints } from './checkpointer.js';
 import type { Dialect } from './schema/define.js';
-import { platformScope, tenantScope, type PlatformScope, type TenantScope } from './scope.js';
+import { platformScope, tenantScope, type Clock, type PlatformScope, type TenantScope } from './scope.js';
 
 export const DEFAULT_DATABASE_URL = 'file:./data/vmcloud.db';
 
@@ -47,8 +48,11 @@ export interface Database extends DbHandle {
 class Handle implements DbHandle {
   readonly platform: PlatformScope;
 
-  constructor(protected readonly runner: QueryRunner) {
-    this.platform = platformScope(runner);
+  constructor(
+    protected readonly runner: QueryRunner,
+    protected readonly now: Clock,
+  ) {
+    this.platform = platformScope(runner, now);
   }
 
   get dialect(): Dialect {
@@ -56,20 +60,21 @@ class Handle implements DbHandle {
   }
 
   forTenant(tenantId: string): TenantScope {
-    return tenantScope(this.runner, tenantId);
+    return tenantScope(this.runner, tenantId, this.now);
   }
 
   transaction<T>(fn: (tx: DbHandle) => Promise<T>): Promise<T> {
-    return this.runner.transaction((inner) => fn(new Handle(inner)));
+    return this.runner.transaction((inner) => fn(new Handle(inner, this.now)));
   }
 }
 
 class DatabaseImpl extends Handle implements Database {
   constructor(
     runner: QueryRunner,
+    now: Clock,
     private readonly closeFn: () => Promise<void>,
   ) {
-    super(runner);
+    super(runner, now);
   }
 
   async ping(): Promise<void> {
@@ -91,7 +96,16 @@ export interface CreateDbOptions {
    * inside the COMMIT that crosses 1,000 pages, as SQLite does by itself ('inline').
    */
   checkpoints?: 'background' | 'inline';
+  /**
+   * The clock that stamps `createdAt` and `updatedAt` on every insert and update through
+   * the scopes (default: the wall clock). The API passes its own, so that the times it
+   * writes and the times it reasons with agree; tests pass a virtual one.
+   */
+  now?: () => Date;
 }
+
+const wallClock: Clock = () => new Date();
+const clockOf = (options: CreateDbOptions): Clock => options.now ?? wallClock;
 
 export function dialectOf(url: string): Dialect {
   return /^mysql:\/\//i.test(url) ? 'mysql' : 'sqlite';
@@ -125,7 +139,7 @@ function openSqlite(url: string, options: CreateDbOptions): Database {
       if (client.open) inlineCheckpoints(client);
     });
   }
-  return new DatabaseImpl(runner, async () => {
+  return new DatabaseImpl(runner, clockOf(options), async () => {
     runner.flush();
     await checkpointer?.close();
     client.close();
@@ -150,7 +164,7 @@ async function openMysql(url: string, options: CreateDbOptions): Promise<Databas
     await pool.end();
     throw error;
   }
-  return new DatabaseImpl(new MysqlRunner(db), () => pool.end());
+  return new DatabaseImpl(new MysqlRunner(db), clockOf(options), () => pool.end());
 }
 
 /** Several API instances may start at once: one applies the migrations, the others wait. */

@@ -8,6 +8,7 @@ export {
 } from './database.js';
 export { TransactionMisuseError } from './adapter.js';
 export type {
+  Clock,
   FindOptions,
   Match,
   NewRow,

@@ -1,4 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
+import { TransactionMisuseError } from './adapter.js';
+import { newId } from './ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables, type TenantTableName } from './schema/index.js';
 import { adjust, platformTableNames, tenantTableNames } from './scope.js';
@@ -13,6 +15,7 @@ const tenantOwned = Object.entries(tables)
 
 type LooseAccess = {
   get(id: string): Promise<Record<string, unknown> | undefined>;
+  getMany(ids: string[]): Promise<Record<string, unknown>[]>;
   find(o?: object): Promise<Record<string, unknown>[]>;
   findOneBy(match: object): Promise<Record<string, unknown> | undefined>;
   count(where?: unknown): Promise<number>;
@@ -61,10 +64,12 @@ for (const { dialect, skip } of testDialects()) {
         expect(row).toMatchObject({ id, tenantId: tenantA });
         expect((await mine.find()).map((r) => r.id)).toContain(id);
         expect(await mine.findOneBy({ id })).toEqual(row);
+        expect(await mine.getMany([id])).toEqual([row]);
         expect(await mine.count()).toBeGreaterThanOrEqual(1);
 
         // Another tenant cannot read it ...
         expect(await theirs.get(id)).toBeUndefined();
+        expect(await theirs.getMany([id])).toEqual([]);
         expect(await theirs.findOneBy({ id })).toBeUndefined();
         expect((await theirs.find()).map((r) => r.id)).not.toContain(id);
         expect(await theirs.count()).toBe(0);
@@ -148,6 +153,35 @@ for (const { dialect, skip } of testDialects()) {
       expect((await scope.products.get(product.id))?.cost).toBe(2);
     });
 
+    it("gets many rows by id: this tenant's, in the order of the ids, each once", async () => {
+      const mine = t.db.forTenant(tenantA).products;
+      const other = t.db.forTenant((await createTestTenant(t.db)).id).products;
+      const [a1, a2, a3] = await mine.insertMany(
+        [1, 2, 3].map((n) => ({ code: `MANY-${n}`, name: `Many ${n}`, price: n * 100 })),
+      );
+      const b1 = await other.insert({ code: 'MANY-B', name: 'Many B', price: 100 });
+      if (!a1 || !a2 || !a3) throw new Error('insertMany returned fewer rows');
+      const missing = newId();
+
+      const rows = await mine.getMany([a3.id, b1.id, a1.id, missing, a3.id]);
+      expect(rows).toEqual([await mine.get(a3.id), await mine.get(a1.id)]);
+      expect((await other.getMany([a1.id, b1.id])).map((p) => p.id)).toEqual([b1.id]);
+
+      // More ids than one statement takes.
+      const many = [
+        ...Array.from({ length: 1200 }, () => newId()),
+        a2.id,
+        ...Array.from({ length: 300 }, () => newId()),
+      ];
+      expect((await mine.getMany([a1.id, ...many])).map((p) => p.id)).toEqual([a1.id, a2.id]);
+
+      // No ids: no query (the outer handle inside a transaction would throw if one ran).
+      await expect(t.db.transaction(() => t.db.forTenant(tenantA).products.getMany([]))).resolves.toEqual([]);
+      await expect(t.db.transaction(() => t.db.forTenant(tenantA).products.getMany([a1.id]))).rejects.toBeInstanceOf(
+        TransactionMisuseError,
+      );
+    });
+
     it('filters, orders and pages within the tenant', async () => {
       const scope = t.db.forTenant(tenantB);
       await scope.products.insertMany(
@@ -175,6 +209,109 @@ for (const { dialect, skip } of testDialects()) {
       expect(await scope.products.count((p) => containsText(p.code, '_'))).toBe(0);
       expect(await scope.products.count((p) => startsWithText(p.code, 'P%'))).toBe(0);
       expect(await scope.products.count((p) => startsWithText(p.code, 'P'))).toBe(4);
+    });
+  });
+}
+
+for (const { dialect, skip } of testDialects()) {
+  describe.skipIf(skip !== undefined)(`[${dialect}] the database clock`, () => {
+    const start = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    let clock = start;
+    let t: TestDatabase;
+    let tenantId: string;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(dialect, { now: () => new Date(clock) });
+      tenantId = (await createTestTenant(t.db)).id;
+    });
+    afterAll(async () => {
+      await t?.drop();
+    });
+
+    const at = (ms: number) => new Date(ms);
+    const times = (row: { createdAt: Date; updatedAt: Date } | undefined) =>
+      row && { createdAt: row.createdAt.getTime(), updatedAt: row.updatedAt.getTime() };
+
+    it('stamps createdAt and updatedAt of every insert, in the tenant scope and the platform scope', async () => {
+      clock = start + 1000;
+      const scope = t.db.forTenant(tenantId);
+      const product = await scope.products.insert({ code: 'CLK-1', name: 'Clocked', price: 100 });
+      expect(times(product)).toEqual({ createdAt: clock, updatedAt: clock });
+      expect(times(await scope.products.get(product.id))).toEqual({ createdAt: clock, updatedAt: clock });
+
+      const tenant = await createTestTenant(t.db);
+      expect(times(tenant)).toEqual({ createdAt: clock, updatedAt: clock });
+      expect(times(await t.db.platform.tenants.get(tenant.id))).toEqual({ createdAt: clock, updatedAt: clock });
+    });
+
+    it('stamps every row of insertMany, and keeps the times a caller gives', async () => {
+      clock = start + 2000;
+      const past = start - 86_400_000;
+      const scope = t.db.forTenant(tenantId);
+      const rows = await scope.products.insertMany([
+        { code: 'CLK-M1', name: 'Now', price: 100 },
+        { code: 'CLK-M2', name: 'Imported', price: 100, createdAt: at(past) },
+        { code: 'CLK-M3', name: 'Imported whole', price: 100, createdAt: at(past), updatedAt: at(past + 5) },
+      ]);
+      const expected = [
+        { createdAt: clock, updatedAt: clock },
+        { createdAt: past, updatedAt: clock },
+        { createdAt: past, updatedAt: past + 5 },
+      ];
+      expect(rows.map(times)).toEqual(expected);
+      expect((await scope.products.getMany(rows.map((r) => r.id))).map(times)).toEqual(expected);
+
+      const single = await scope.products.insert({ code: 'CLK-S', name: 'Seeded', price: 1, createdAt: at(past) });
+      expect(times(await scope.products.get(single.id))).toEqual({ createdAt: past, updatedAt: clock });
+    });
+
+    it('stamps updatedAt of every update, whatever the patch holds, and leaves createdAt', async () => {
+      clock = start + 3000;
+      const scope = t.db.forTenant(tenantId);
+      const product = await scope.products.insert({ code: 'CLK-U', name: 'Updated', price: 100, cost: 5 });
+      const created = clock;
+      const expectStamped = async (updated: number) =>
+        expect(times(await scope.products.get(product.id))).toEqual({ createdAt: created, updatedAt: updated });
+
+      clock += 60_000; // plain values: the prepared statement
+      expect(await scope.products.update(product.id, { name: 'Renamed' })).toBe(true);
+      await expectStamped(clock);
+      clock += 60_000; // an adjustment
+      expect(await scope.products.update(product.id, { cost: adjust(1) })).toBe(true);
+      await expectStamped(clock);
+      clock += 60_000; // an SQL expression
+      expect(await scope.products.update(product.id, { cost: sql`${sql.identifier('cost')} + 1` })).toBe(true);
+      await expectStamped(clock);
+      clock += 60_000; // by a condition
+      expect(await scope.products.updateWhere((p) => eq(p.id, product.id), { price: 200 })).toBe(1);
+      await expectStamped(clock);
+      clock += 60_000; // a time the caller gives wins
+      expect(await scope.products.update(product.id, { price: 300, updatedAt: at(start) })).toBe(true);
+      await expectStamped(start);
+
+      clock += 60_000; // the platform scope
+      const tenant = await createTestTenant(t.db);
+      clock += 60_000;
+      expect(await t.db.platform.tenants.update(tenant.id, { name: 'Renamed_tenant' })).toBe(true);
+      expect(times(await t.db.platform.tenants.get(tenant.id))).toEqual({
+        createdAt: clock - 60_000,
+        updatedAt: clock,
+      });
+    });
+
+    it('stamps inside a transaction from the same clock', async () => {
+      clock = start + 4000;
+      const id = await t.db.transaction(async (tx) => {
+        const scope = tx.forTenant(tenantId);
+        const product = await scope.products.insert({ code: 'CLK-T', name: 'In a transaction', price: 100 });
+        clock += 1000;
+        await scope.products.update(product.id, { price: 200 });
+        return product.id;
+      });
+      expect(times(await t.db.forTenant(tenantId).products.get(id))).toEqual({
+        createdAt: start + 4000,
+        updatedAt: start + 5000,
+      });
     });
   });
 }

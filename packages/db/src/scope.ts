@@ -7,7 +7,7 @@
  * that filter, and the raw Drizzle handle is not exported, so an UPDATE or DELETE by id
  * alone cannot be written by accident.
  */
-import { and, eq, is, isNull, SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, is, isNull, SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AnyTableDef } from './schema/define.js';
 import { tables, type PlatformTableName, type Tables, type TenantTableName } from './schema/index.js';
@@ -64,6 +64,12 @@ export interface FindOptions<D extends AnyTableDef> {
 export interface TableAccess<D extends AnyTableDef> {
   /** The row with this id, if it is this scope's. */
   get(id: string): Promise<Row<D> | undefined>;
+  /**
+   * The rows with these ids that are this scope's, in the order of `ids` (an id given
+   * twice answers once, at its first place; ids not found, or another tenant's, are left
+   * out). No ids: [] without a query.
+   */
+  getMany(ids: readonly string[]): Promise<Row<D>[]>;
   find(options?: FindOptions<D>): Promise<Row<D>[]>;
   findOne(where: Where<D>): Promise<Row<D> | undefined>;
   /**
@@ -74,12 +80,20 @@ export interface TableAccess<D extends AnyTableDef> {
   /** One page of the rows that match, and how many match in all. */
   page(options: FindOptions<D> & { limit: number }): Promise<{ rows: Row<D>[]; total: number }>;
   count(where?: Where<D>): Promise<number>;
-  /** Inserts one row and returns it as stored, with its id and defaults. */
+  /**
+   * Inserts one row and returns it as stored, with its id and defaults. `createdAt` and
+   * `updatedAt` are the database clock's time unless the values give them (a seed or an
+   * import keeping history).
+   */
   insert(values: NewRow<D>): Promise<Row<D>>;
+  /** Inserts rows as `insert` does; the rows without times given share one time of the clock. */
   insertMany(values: NewRow<D>[]): Promise<Row<D>[]>;
-  /** Updates the row with this id if it is this scope's; true if it was. */
+  /**
+   * Updates the row with this id if it is this scope's; true if it was. `updatedAt` is
+   * the database clock's time unless the patch gives it.
+   */
   update(id: string, patch: Patch<D>): Promise<boolean>;
-  /** Updates this scope's rows that match; returns how many matched. */
+  /** Updates this scope's rows that match, stamping `updatedAt` as `update` does; returns how many matched. */
   updateWhere(where: Where<D>, patch: Patch<D>): Promise<number>;
   /** Deletes the row with this id if it is this scope's; true if it was. */
   delete(id: string): Promise<boolean>;
@@ -93,6 +107,11 @@ export type TenantScope = { readonly tenantId: string } & {
 export type PlatformScope = { readonly [K in PlatformTableName]: TableAccess<Tables[K]> };
 
 const INSERT_CHUNK = 200;
+/** Ids per statement of `getMany`. */
+const GET_MANY_CHUNK = 500;
+
+/** The scope's source of the current time, for `createdAt` and `updatedAt`. */
+export type Clock = () => Date;
 
 /** `column + by`, or `min` where that would fall below it. */
 function adjustment(column: string, value: Adjustment, by: unknown, min: unknown): SQL {
@@ -106,13 +125,21 @@ function adjustment(column: string, value: Adjustment, by: unknown, min: unknown
 type LooseTable = any;
 
 type ColumnDefault = AnyTableDef['columns'][string]['spec']['defaultValue'];
-const defaults = new WeakMap<AnyTableDef, [string, ColumnDefault][]>();
+/** A column's default; 'clock' for the audit times, which the scope's clock stamps. */
+type Fill = ColumnDefault | 'clock';
+const defaults = new WeakMap<AnyTableDef, [string, Fill][]>();
+
+/** The columns stamped with the clock's time on insert. */
+const STAMPED = new Set(['createdAt', 'updatedAt']);
 
 /** Each column of a table with its default, read once per table. */
-function defaultsOf(def: AnyTableDef): [string, ColumnDefault][] {
+function defaultsOf(def: AnyTableDef): [string, Fill][] {
   let list = defaults.get(def);
   if (!list) {
-    list = Object.entries(def.columns).map(([key, col]) => [key, col.spec.defaultValue]);
+    list = Object.entries(def.columns).map(([key, col]): [string, Fill] => [
+      key,
+      STAMPED.has(key) && col.spec.kind === 'time' ? 'clock' : col.spec.defaultValue,
+    ]);
     defaults.set(def, list);
   }
   return list;
@@ -126,6 +153,7 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     private readonly def: D,
     /** The owning tenant, or null for a platform table. */
     private readonly tenantId: string | null,
+    private readonly now: Clock,
   ) {
     this.t = runner.table(def);
     this.kind = tenantId === null ? 'platform' : 'tenant';
@@ -158,6 +186,26 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
       (q) => q.select().from(this.t).where(this.byIdPlaceholders()),
       this.idParams(id),
     );
+  }
+
+  async getMany(ids: readonly string[]): Promise<Row<D>[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const found = new Map<string, Row<D>>();
+    for (let i = 0; i < wanted.length; i += GET_MANY_CHUNK) {
+      const chunk = wanted.slice(i, i + GET_MANY_CHUNK);
+      const rows: Row<D>[] = await this.runner.run((q) =>
+        q
+          .select()
+          .from(this.t)
+          .where(this.filter((t) => inArray((t as LooseTable).id, chunk))),
+      );
+      for (const row of rows) found.set((row as { id: string }).id, row);
+    }
+    return wanted.flatMap((id) => {
+      const row = found.get(id);
+      return row ? [row] : [];
+    });
   }
 
   async find(options: FindOptions<D> = {}): Promise<Row<D>[]> {
@@ -224,22 +272,26 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     return (rows as { n: number }[])[0]?.n ?? 0;
   }
 
-  /** The row exactly as it will be stored: scope stamped, defaults applied, nulls explicit. */
-  private complete(values: NewRow<D>): Row<D> {
+  /**
+   * The row exactly as it will be stored: scope stamped, defaults applied, times from the
+   * clock where not given, nulls explicit.
+   */
+  private complete(values: NewRow<D>, now: Date): Row<D> {
     // Built column by column, in the table's order, so that every row of a table has the
     // same shape; keys that are not columns are not stored and not returned.
     const given = values as Record<string, unknown>;
     const row: Record<string, unknown> = {};
     for (const [key, d] of defaultsOf(this.def)) {
       const value = given[key];
-      row[key] = value !== undefined ? value : d === undefined ? null : 'fn' in d ? d.fn() : d.value;
+      row[key] =
+        value !== undefined ? value : d === undefined ? null : d === 'clock' ? now : 'fn' in d ? d.fn() : d.value;
     }
     if (this.tenantId !== null) row.tenantId = this.tenantId;
     return row as Row<D>;
   }
 
   async insert(values: NewRow<D>): Promise<Row<D>> {
-    const row = this.complete(values) as Record<string, unknown>;
+    const row = this.complete(values, this.now()) as Record<string, unknown>;
     // Every column is given (defaults applied), so one prepared INSERT serves every row
     // with the same null columns. Nulls are literal: a placeholder's encoder rejects them.
     const keys = Object.keys(this.def.columns);
@@ -256,7 +308,8 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   async insertMany(values: NewRow<D>[]): Promise<Row<D>[]> {
-    const rows = values.map((v) => this.complete(v));
+    const now = this.now();
+    const rows = values.map((v) => this.complete(v, now));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
       await this.runner.run((q) => q.insert(this.t).values(chunk));
@@ -265,7 +318,7 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   private stamp(patch: Patch<D>): Record<string, unknown> {
-    const set: Record<string, unknown> = { updatedAt: new Date() };
+    const set: Record<string, unknown> = { updatedAt: this.now() };
     for (const [key, value] of Object.entries(patch)) {
       if (value !== undefined && key !== 'id' && key !== 'tenantId') set[key] = value;
     }
@@ -359,32 +412,38 @@ class TenantScopeImpl {
   constructor(
     readonly runner: QueryRunner,
     readonly tenantId: string,
+    readonly now: Clock,
   ) {}
 }
 for (const name of tenantTableNames) {
   Object.defineProperty(TenantScopeImpl.prototype, name, {
     get(this: TenantScopeImpl) {
-      return new TableAccessImpl(this.runner, tables[name], this.tenantId);
+      return new TableAccessImpl(this.runner, tables[name], this.tenantId, this.now);
     },
   });
 }
 
 class PlatformScopeImpl {
-  constructor(readonly runner: QueryRunner) {}
+  constructor(
+    readonly runner: QueryRunner,
+    readonly now: Clock,
+  ) {}
 }
 for (const name of platformTableNames) {
   Object.defineProperty(PlatformScopeImpl.prototype, name, {
     get(this: PlatformScopeImpl) {
-      return new TableAccessImpl(this.runner, tables[name], null);
+      return new TableAccessImpl(this.runner, tables[name], null, this.now);
     },
   });
 }
 
-export function tenantScope(runner: QueryRunner, tenantId: string): TenantScope {
+const wallClock: Clock = () => new Date();
+
+export function tenantScope(runner: QueryRunner, tenantId: string, now: Clock = wallClock): TenantScope {
   if (typeof tenantId !== 'string' || tenantId.length === 0) throw new Error('a tenant scope needs a tenant id');
-  return new TenantScopeImpl(runner, tenantId) as unknown as TenantScope;
+  return new TenantScopeImpl(runner, tenantId, now) as unknown as TenantScope;
 }
 
-export function platformScope(runner: QueryRunner): PlatformScope {
-  return new PlatformScopeImpl(runner) as unknown as PlatformScope;
+export function platformScope(runner: QueryRunner, now: Clock = wallClock): PlatformScope {
+  return new PlatformScopeImpl(runner, now) as unknown as PlatformScope;
 }

@@ -42,14 +42,19 @@ export function testDialects(): { dialect: Dialect; skip?: string }[] {
 
 let counter = 0;
 
-export async function openTestDatabase(dialect: Dialect): Promise<TestDatabase> {
-  return dialect === 'sqlite' ? openSqlite() : openMysql();
+export interface TestDatabaseOptions {
+  /** The database's clock (default the wall clock), as `createDb` takes it. */
+  now?: () => Date;
 }
 
-async function openSqlite(): Promise<TestDatabase> {
+export async function openTestDatabase(dialect: Dialect, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  return dialect === 'sqlite' ? openSqlite(options) : openMysql(options);
+}
+
+async function openSqlite(options: TestDatabaseOptions): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'vmcloud-test-'));
   const url = `file:${join(dir, 'test.db')}`;
-  const db = await createDb(url);
+  const db = await createDb(url, { now: options.now });
   return {
     dialect: 'sqlite',
     url,
@@ -61,7 +66,7 @@ async function openSqlite(): Promise<TestDatabase> {
   };
 }
 
-async function openMysql(): Promise<TestDatabase> {
+async function openMysql(options: TestDatabaseOptions): Promise<TestDatabase> {
   const base = mysqlTestUrl();
   if (!base) throw new Error(MYSQL_SKIP_REASON);
   const server = new URL(base);
@@ -76,7 +81,7 @@ async function openMysql(): Promise<TestDatabase> {
   }
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const db = await createDb(url.toString());
+  const db = await createDb(url.toString(), { now: options.now });
   return {
     dialect: 'mysql',
     url: url.toString(),
