@@ -75,6 +75,7 @@ for (const { dialect, skip } of testDialects()) {
         expect(await theirs.count()).toBe(0);
         // ... nor change it, by id or by an unfiltered update ...
         expect(await theirs.update(id, { updatedBy: 'intruder' })).toBe(false);
+        expect(await theirs.update(id, { updatedBy: sql`${'intruder'}` })).toBe(false);
         expect(await theirs.updateWhere(() => undefined, { updatedBy: 'intruder' })).toBe(0);
         expect(await mine.get(id)).toEqual(row);
         // ... nor delete it.
@@ -151,6 +152,26 @@ for (const { dialect, skip } of testDialects()) {
       // Another tenant's row does not move.
       expect(await t.db.forTenant(tenantB).products.update(product.id, { cost: adjust(100) })).toBe(false);
       expect((await scope.products.get(product.id))?.cost).toBe(2);
+    });
+
+    it("refuses another tenant's update by id whose values are SQL expressions or adjustments", async () => {
+      const mine = t.db.forTenant(tenantA).products;
+      const theirs = t.db.forTenant(tenantB).products;
+      const product = await mine.insert({ code: 'EXPR-1', name: 'Expression', price: 300, cost: 10 });
+      const before = await mine.get(product.id);
+      const plusOne = (column: string) => sql`${sql.identifier(column)} + 1`;
+
+      // An SQL expression (not prepared), an adjustment (prepared), and both in one patch.
+      expect(await theirs.update(product.id, { cost: plusOne('cost') })).toBe(false);
+      expect(await theirs.update(product.id, { cost: adjust(1) })).toBe(false);
+      expect(await theirs.update(product.id, { cost: adjust(1, { min: 0 }), price: plusOne('price') })).toBe(false);
+      expect(await theirs.updateWhere((p) => eq(p.id, product.id), { cost: plusOne('cost') })).toBe(0);
+      expect(await mine.get(product.id)).toEqual(before);
+
+      // The same patches from the owner do move the row (so the refusals above are the tenant filter's).
+      expect(await mine.update(product.id, { cost: plusOne('cost') })).toBe(true);
+      expect(await mine.update(product.id, { cost: adjust(1, { min: 0 }), price: plusOne('price') })).toBe(true);
+      expect(await mine.get(product.id)).toMatchObject({ cost: 12, price: 301 });
     });
 
     it("gets many rows by id: this tenant's, in the order of the ids, each once", async () => {
