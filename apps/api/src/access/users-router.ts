@@ -3,27 +3,25 @@
  * admin, and the staff directory. Who may manage whom is the permission engine's
  * (`permissions.ts`); the rules on users are in `users.ts`.
  */
-import { and, eq, gt, inArray, or, type PlatformScope, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { P } from './catalog.js';
 import { hashPassword } from '../auth/password.js';
-import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { Email, id, Password, Phone, Text, Username } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
-import { conflict, invalid, forbidden } from '../shared/errors.js';
-import { assertCanManage, assertKeepsUserPermission, loadGrantableRoles, roleIdsOf } from './permissions.js';
+import { forbidden } from '../shared/errors.js';
 import {
-  auditView,
   changeAccount,
+  createUser,
   describeUser,
   describeUsers,
-  loadStaffGroup,
   loadUser,
-  replaceRoles,
+  managedBy,
+  removeUser,
+  setUserRoles,
+  updateUser,
   USER_STATUSES,
   userFilter,
-  type UserRow,
 } from './users.js';
 
 const RoleIds = z.array(id('roles')).max(20, 'must be at most 20 roles');
@@ -36,23 +34,6 @@ const ListUsers = z.object({
   search: z.string().trim().max(64, 'must be at most 64 characters').optional(),
   ...offsetPage(200, 50),
 });
-
-/**
- * The guard of an account change by `principal`: it must be allowed to manage the user,
- * and may neither disable nor reset its own account.
- */
-function managedBy(
-  principal: Principal,
-  w: { scope: TenantScope; platform: PlatformScope },
-  refuseSelf?: 'disable' | 'reset',
-) {
-  return async (user: UserRow) => {
-    await assertCanManage(principal, w.scope, w.platform, user);
-    if (user.id !== principal.userId) return;
-    if (refuseSelf === 'disable') throw invalid('id: you cannot disable your own account');
-    if (refuseSelf === 'reset') throw invalid('id: change your own password with your current one instead');
-  };
-}
 
 export const usersRouter = router({
   /** The tenant's users, filtered by group, role, status and a search text; a group admin sees its group only. */
@@ -99,36 +80,7 @@ export const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { principal } = ctx;
       const passwordHash = await hashPassword(input.password, ctx.passwordCost);
-      const created = await ctx.write(async (w) => {
-        const groupId = input.groupId ?? (principal.groupAdmin ? principal.groupId : null);
-        if (groupId) await loadStaffGroup(w.scope, groupId);
-        if (principal.groupAdmin) {
-          if (groupId === null || groupId !== principal.groupId) {
-            throw forbidden('A group admin adds staff to its own group only');
-          }
-          if (input.groupAdmin) throw forbidden('groupAdmin: only an operator admin makes group admins');
-        }
-        const roles = await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds);
-        if (await w.scope.users.findOne((u) => eq(u.username, input.username))) {
-          throw conflict('username: is taken');
-        }
-        const user = await w.scope.users.insert({
-          username: input.username,
-          displayName: input.displayName,
-          passwordHash,
-          phone: input.phone ? ctx.keyring.encrypt(input.phone) : null,
-          email: input.email ? ctx.keyring.encrypt(input.email) : null,
-          groupId,
-          groupAdmin: input.groupAdmin,
-          mustChangePassword: input.mustChangePassword,
-          createdBy: principal.userId,
-          updatedBy: principal.userId,
-        });
-        const roleIds = roles.map((r) => r.id);
-        await replaceRoles(w.scope, user.id, roleIds, principal.userId);
-        await w.audit({ entity: 'users', entityId: user.id, after: auditView(user, roleIds) });
-        return user;
-      });
+      const created = await ctx.write((w) => createUser(w, principal, ctx, { ...input, passwordHash }));
       return describeUser(ctx.scope, ctx.keyring, created);
     }),
 
@@ -147,44 +99,7 @@ export const usersRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const { principal } = ctx;
-      const updated = await ctx.write(async (w) => {
-        const before = await loadUser(w.scope, input.id);
-        if (input.groupId) await loadStaffGroup(w.scope, input.groupId);
-        const rolesBefore = await roleIdsOf(w.scope, before.id);
-        const roles = input.roleIds
-          ? await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds)
-          : undefined;
-        await assertCanManage(principal, w.scope, w.platform, before);
-        if (principal.groupAdmin) {
-          if (input.groupId !== undefined && input.groupId !== principal.groupId) {
-            throw forbidden('A group admin cannot move staff out of its own group');
-          }
-          if (input.groupAdmin !== undefined && input.groupAdmin !== before.groupAdmin) {
-            throw forbidden('groupAdmin: only an operator admin makes group admins');
-          }
-        }
-        await w.scope.users.update(before.id, {
-          displayName: input.displayName,
-          phone: input.phone === undefined ? undefined : input.phone ? ctx.keyring.encrypt(input.phone) : null,
-          email: input.email === undefined ? undefined : input.email ? ctx.keyring.encrypt(input.email) : null,
-          groupId: input.groupId,
-          groupAdmin: input.groupAdmin,
-          updatedBy: principal.userId,
-        });
-        const roleIds = roles?.map((r) => r.id);
-        if (roleIds) {
-          await replaceRoles(w.scope, before.id, roleIds, principal.userId);
-          if (before.id === principal.userId) await assertKeepsUserPermission(principal, w);
-        }
-        const after = await loadUser(w.scope, before.id);
-        await w.audit({
-          entity: 'users',
-          entityId: before.id,
-          before: auditView(before, rolesBefore),
-          after: auditView(after, roleIds ?? rolesBefore),
-        });
-        return after;
-      });
+      const updated = await ctx.write((w) => updateUser(w, principal, ctx, input));
       ctx.principals.invalidate({ userId: updated.id });
       return describeUser(ctx.scope, ctx.keyring, updated);
     }),
@@ -194,22 +109,7 @@ export const usersRouter = router({
     .input(z.object({ id: id('users'), roleIds: RoleIds }))
     .mutation(async ({ ctx, input }) => {
       const { principal } = ctx;
-      const roleIds = await ctx.write(async (w) => {
-        const user = await loadUser(w.scope, input.id);
-        const roles = await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds);
-        await assertCanManage(principal, w.scope, w.platform, user);
-        const before = await roleIdsOf(w.scope, user.id);
-        const after = roles.map((r) => r.id);
-        await replaceRoles(w.scope, user.id, after, principal.userId);
-        if (user.id === principal.userId) await assertKeepsUserPermission(principal, w);
-        await w.audit({
-          entity: 'users',
-          entityId: user.id,
-          before: auditView(user, before),
-          after: auditView(user, after),
-        });
-        return after;
-      });
+      const roleIds = await ctx.write((w) => setUserRoles(w, principal, input));
       ctx.principals.invalidate({ userId: input.id });
       return { id: input.id, roleIds };
     }),
@@ -266,55 +166,7 @@ export const usersRouter = router({
     .input(z.object({ id: id('users') }))
     .mutation(async ({ ctx, input }) => {
       const { principal } = ctx;
-      const result = await ctx.write(async (w) => {
-        const user = await loadUser(w.scope, input.id);
-        await assertCanManage(principal, w.scope, w.platform, user);
-        if (user.id === principal.userId) throw invalid('id: you cannot delete your own account');
-        const held = await w.scope.staffInventory.find({
-          where: (s) => and(eq(s.staffId, user.id), gt(s.quantity, 0)),
-        });
-        const items = held.reduce((sum, s) => sum + s.quantity, 0);
-        if (items > 0) {
-          throw invalid(`id: the user still holds ${items} items of stock; transfer them back first`);
-        }
-        const history = (
-          await Promise.all([
-            w.scope.staffInventory.count((s) => eq(s.staffId, user.id)),
-            w.scope.shipments.count((s) => eq(s.staffId, user.id)),
-            w.scope.transfers.count((t) => or(eq(t.fromStaffId, user.id), eq(t.toStaffId, user.id))),
-            w.scope.restocks.count((r) => eq(r.staffId, user.id)),
-            w.scope.turnovers.count((t) => eq(t.staffId, user.id)),
-            w.scope.settlements.count((s) => eq(s.staffId, user.id)),
-          ])
-        ).reduce((a, b) => a + b, 0);
-        const sessions = await w.scope.sessions.deleteWhere((s) => eq(s.userId, user.id));
-        if (history > 0) {
-          await w.scope.users.update(user.id, { status: 'disabled', updatedBy: principal.userId });
-          await w.audit({
-            entity: 'users',
-            entityId: user.id,
-            before: auditView(user),
-            after: { status: 'disabled', keptForHistory: history, sessionsEnded: sessions },
-          });
-          return { id: user.id, deleted: false, status: 'disabled' as const };
-        }
-        const roleIds = await roleIdsOf(w.scope, user.id);
-        const fields = await w.scope.customFieldDefinitions.find({ where: (d) => eq(d.entity, 'user') });
-        if (fields.length > 0) {
-          await w.scope.customFieldValues.deleteWhere((v) =>
-            and(
-              eq(v.entityId, user.id),
-              inArray(
-                v.definitionId,
-                fields.map((f) => f.id),
-              ),
-            ),
-          );
-        }
-        await w.scope.users.delete(user.id);
-        await w.audit({ entity: 'users', entityId: user.id, before: auditView(user, roleIds), after: null });
-        return { id: user.id, deleted: true, status: null };
-      });
+      const result = await ctx.write((w) => removeUser(w, principal, input));
       ctx.principals.invalidate({ userId: input.id });
       return result;
     }),

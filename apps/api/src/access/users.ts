@@ -7,6 +7,7 @@ import {
   and,
   containsText,
   eq,
+  gt,
   inArray,
   or,
   type DbHandle,
@@ -17,7 +18,8 @@ import {
 } from '@vmcloud/db';
 import type { Principal } from '../auth/principal.js';
 import { plain } from '../trpc/output.js';
-import { forbidden, invalid, notFound } from '../shared/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { assertCanManage, assertKeepsUserPermission, loadGrantableRoles, roleIdsOf } from './permissions.js';
 import type { Writer } from '../trpc/init.js';
 
 export type UserRow = Row<Tables['users']>;
@@ -175,4 +177,204 @@ export async function changeAccount(
     after: endsSessions ? { status: change.status, sessionsEnded } : { status: change.status },
   });
   return { user: { ...user, status: change.status }, sessionsEnded };
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  roleIds: readonly string[];
+  groupId?: string | null;
+  groupAdmin: boolean;
+  phone?: string | null;
+  email?: string | null;
+  mustChangePassword: boolean;
+}
+
+export interface UserChange {
+  id: string;
+  displayName?: string;
+  phone?: string | null;
+  email?: string | null;
+  groupId?: string | null;
+  groupAdmin?: boolean;
+  roleIds?: readonly string[];
+}
+
+/**
+ * The guard of an account change by `principal` (`changeAccount`): it must be allowed to
+ * manage the user, and may neither disable nor reset its own account.
+ */
+export function managedBy(
+  principal: Principal,
+  w: Pick<Writer, 'scope' | 'platform'>,
+  refuseSelf?: 'disable' | 'reset',
+) {
+  return async (user: UserRow) => {
+    await assertCanManage(principal, w.scope, w.platform, user);
+    if (user.id !== principal.userId) return;
+    if (refuseSelf === 'disable') throw invalid('id: you cannot disable your own account');
+    if (refuseSelf === 'reset') throw invalid('id: change your own password with your current one instead');
+  };
+}
+
+/** Adds a user with a first password (hashed by the caller), roles and a group, within what `principal` may grant. */
+export async function createUser(
+  w: Pick<Writer, 'scope' | 'platform' | 'audit'>,
+  principal: Principal,
+  deps: { keyring: Keyring },
+  input: NewUser,
+): Promise<UserRow> {
+  const groupId = input.groupId ?? (principal.groupAdmin ? principal.groupId : null);
+  if (groupId) await loadStaffGroup(w.scope, groupId);
+  if (principal.groupAdmin) {
+    if (groupId === null || groupId !== principal.groupId) {
+      throw forbidden('A group admin adds staff to its own group only');
+    }
+    if (input.groupAdmin) throw forbidden('groupAdmin: only an operator admin makes group admins');
+  }
+  const roles = await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds);
+  if (await w.scope.users.findOne((u) => eq(u.username, input.username))) {
+    throw conflict('username: is taken');
+  }
+  const user = await w.scope.users.insert({
+    username: input.username,
+    displayName: input.displayName,
+    passwordHash: input.passwordHash,
+    phone: input.phone ? deps.keyring.encrypt(input.phone) : null,
+    email: input.email ? deps.keyring.encrypt(input.email) : null,
+    groupId,
+    groupAdmin: input.groupAdmin,
+    mustChangePassword: input.mustChangePassword,
+    createdBy: principal.userId,
+    updatedBy: principal.userId,
+  });
+  const roleIds = roles.map((r) => r.id);
+  await replaceRoles(w.scope, user.id, roleIds, principal.userId);
+  await w.audit({ entity: 'users', entityId: user.id, after: auditView(user, roleIds) });
+  return user;
+}
+
+/** Changes a user's name, contact details, group, group-admin flag or roles, as `principal` may. */
+export async function updateUser(
+  w: Pick<Writer, 'scope' | 'platform' | 'audit'>,
+  principal: Principal,
+  deps: { keyring: Keyring },
+  input: UserChange,
+): Promise<UserRow> {
+  const before = await loadUser(w.scope, input.id);
+  if (input.groupId) await loadStaffGroup(w.scope, input.groupId);
+  const rolesBefore = await roleIdsOf(w.scope, before.id);
+  const roles = input.roleIds ? await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds) : undefined;
+  await assertCanManage(principal, w.scope, w.platform, before);
+  if (principal.groupAdmin) {
+    if (input.groupId !== undefined && input.groupId !== principal.groupId) {
+      throw forbidden('A group admin cannot move staff out of its own group');
+    }
+    if (input.groupAdmin !== undefined && input.groupAdmin !== before.groupAdmin) {
+      throw forbidden('groupAdmin: only an operator admin makes group admins');
+    }
+  }
+  await w.scope.users.update(before.id, {
+    displayName: input.displayName,
+    phone: input.phone === undefined ? undefined : input.phone ? deps.keyring.encrypt(input.phone) : null,
+    email: input.email === undefined ? undefined : input.email ? deps.keyring.encrypt(input.email) : null,
+    groupId: input.groupId,
+    groupAdmin: input.groupAdmin,
+    updatedBy: principal.userId,
+  });
+  const roleIds = roles?.map((r) => r.id);
+  if (roleIds) {
+    await replaceRoles(w.scope, before.id, roleIds, principal.userId);
+    if (before.id === principal.userId) await assertKeepsUserPermission(principal, w);
+  }
+  const after = await loadUser(w.scope, before.id);
+  await w.audit({
+    entity: 'users',
+    entityId: before.id,
+    before: auditView(before, rolesBefore),
+    after: auditView(after, roleIds ?? rolesBefore),
+  });
+  return after;
+}
+
+/** Replaces the roles a user holds, as `principal` may; returns the role ids. */
+export async function setUserRoles(
+  w: Pick<Writer, 'scope' | 'platform' | 'audit'>,
+  principal: Principal,
+  input: { id: string; roleIds: readonly string[] },
+): Promise<string[]> {
+  const user = await loadUser(w.scope, input.id);
+  const roles = await loadGrantableRoles(principal, w.scope, w.platform, input.roleIds);
+  await assertCanManage(principal, w.scope, w.platform, user);
+  const before = await roleIdsOf(w.scope, user.id);
+  const after = roles.map((r) => r.id);
+  await replaceRoles(w.scope, user.id, after, principal.userId);
+  if (user.id === principal.userId) await assertKeepsUserPermission(principal, w);
+  await w.audit({
+    entity: 'users',
+    entityId: user.id,
+    before: auditView(user, before),
+    after: auditView(user, after),
+  });
+  return after;
+}
+
+/**
+ * Removes a user. Refused while the user holds stock. A user with history (shipments,
+ * transfers, restocks, turnover, settlements) is kept for that history and disabled
+ * instead; one without any is deleted with its roles, sessions and custom field values.
+ */
+export async function removeUser(
+  w: Pick<Writer, 'scope' | 'platform' | 'audit'>,
+  principal: Principal,
+  input: { id: string },
+) {
+  const user = await loadUser(w.scope, input.id);
+  await assertCanManage(principal, w.scope, w.platform, user);
+  if (user.id === principal.userId) throw invalid('id: you cannot delete your own account');
+  const held = await w.scope.staffInventory.find({
+    where: (s) => and(eq(s.staffId, user.id), gt(s.quantity, 0)),
+  });
+  const items = held.reduce((sum, s) => sum + s.quantity, 0);
+  if (items > 0) {
+    throw invalid(`id: the user still holds ${items} items of stock; transfer them back first`);
+  }
+  const history = (
+    await Promise.all([
+      w.scope.staffInventory.count((s) => eq(s.staffId, user.id)),
+      w.scope.shipments.count((s) => eq(s.staffId, user.id)),
+      w.scope.transfers.count((t) => or(eq(t.fromStaffId, user.id), eq(t.toStaffId, user.id))),
+      w.scope.restocks.count((r) => eq(r.staffId, user.id)),
+      w.scope.turnovers.count((t) => eq(t.staffId, user.id)),
+      w.scope.settlements.count((s) => eq(s.staffId, user.id)),
+    ])
+  ).reduce((a, b) => a + b, 0);
+  const sessions = await w.scope.sessions.deleteWhere((s) => eq(s.userId, user.id));
+  if (history > 0) {
+    await w.scope.users.update(user.id, { status: 'disabled', updatedBy: principal.userId });
+    await w.audit({
+      entity: 'users',
+      entityId: user.id,
+      before: auditView(user),
+      after: { status: 'disabled', keptForHistory: history, sessionsEnded: sessions },
+    });
+    return { id: user.id, deleted: false, status: 'disabled' as const };
+  }
+  const roleIds = await roleIdsOf(w.scope, user.id);
+  const fields = await w.scope.customFieldDefinitions.find({ where: (d) => eq(d.entity, 'user') });
+  if (fields.length > 0) {
+    await w.scope.customFieldValues.deleteWhere((v) =>
+      and(
+        eq(v.entityId, user.id),
+        inArray(
+          v.definitionId,
+          fields.map((f) => f.id),
+        ),
+      ),
+    );
+  }
+  await w.scope.users.delete(user.id);
+  await w.audit({ entity: 'users', entityId: user.id, before: auditView(user, roleIds), after: null });
+  return { id: user.id, deleted: true, status: null };
 }
