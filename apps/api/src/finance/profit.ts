@@ -12,7 +12,7 @@ import { refused } from '../shared/errors.js';
 import { id } from '../shared/input.js';
 import { Limit } from '../shared/paging.js';
 import { emptyTotals, salesBy, type SalesTotals } from '../sales/aggregate.js';
-import { checkFilterIds } from '../sales/orders.js';
+import { salesOfPeriod } from './statistics.js';
 
 const profitOf = ({ orders, quantity, revenue, cost, profit }: SalesTotals) => ({
   orders,
@@ -37,19 +37,13 @@ export async function profitQuery(
   input: z.infer<typeof ProfitQueryInput>,
   calendar: BusinessCalendar,
 ) {
-  await checkFilterIds(scope, input);
-  const { start, end } = calendar.windowOf(input);
   const keyOf = {
     machine: (o: { machineId: string }) => o.machineId,
     product: (o: { productId: string }) => o.productId,
     day: (o: { createdAt: Date }) => calendar.dayOf(o.createdAt),
     month: (o: { createdAt: Date }) => calendar.monthOf(o.createdAt),
   }[input.by];
-  const { groups, total } = await salesBy(
-    scope,
-    { start, end, machineId: input.machineId, productId: input.productId },
-    keyOf,
-  );
+  const { groups, total } = await salesOfPeriod(scope, calendar, input, keyOf);
   let keys: string[];
   const labels = new Map<string, string>();
   if (input.by === 'day') keys = daysOf(input.from, input.to);

@@ -9,10 +9,25 @@ import { z } from 'zod';
 import { daysOf, periodInput, type BusinessCalendar } from '../shared/business-day.js';
 import { id } from '../shared/input.js';
 import { emptyTotals, salesBy, type SalesTotals } from '../sales/aggregate.js';
-import { checkFilterIds } from '../sales/orders.js';
+import { checkFilterIds, type OrderRow } from '../sales/orders.js';
 import { turnoverTotals } from './turnovers.js';
 
 const byKeys = ['day', 'machine', 'staff', 'product'] as const;
+
+/**
+ * The paid sales of a period of business days (of one machine or product when the filter
+ * names it; another tenant's id is not found), grouped by `keyOf`.
+ */
+export async function salesOfPeriod(
+  scope: TenantScope,
+  calendar: BusinessCalendar,
+  period: { from: string; to: string; machineId?: string; productId?: string },
+  keyOf: (order: OrderRow) => string,
+) {
+  await checkFilterIds(scope, period);
+  const { start, end } = calendar.windowOf(period);
+  return salesBy(scope, { start, end, machineId: period.machineId, productId: period.productId }, keyOf);
+}
 
 export const StatisticsInput = periodInput({
   by: z.enum(byKeys),
@@ -31,8 +46,6 @@ export async function salesStatistics(
   input: z.infer<typeof StatisticsInput>,
   calendar: BusinessCalendar,
 ) {
-  await checkFilterIds(scope, input);
-  const { start, end } = calendar.windowOf(input);
   const [machines, users, products] = await Promise.all([
     scope.machines.find(),
     input.by === 'staff' ? scope.users.find() : [],
@@ -45,11 +58,7 @@ export async function salesStatistics(
     staff: (o: { machineId: string }) => machineById.get(o.machineId)?.staffId ?? '',
     product: (o: { productId: string }) => o.productId,
   }[input.by];
-  const { groups, total } = await salesBy(
-    scope,
-    { start, end, machineId: input.machineId, productId: input.productId },
-    keyOf,
-  );
+  const { groups, total } = await salesOfPeriod(scope, calendar, input, keyOf);
   const labelOf = (key: string): string | null => {
     if (input.by === 'day') return key;
     if (input.by === 'machine') {
