@@ -4,9 +4,9 @@ import { MAX_DATA, decodeFrame, encodeFrame, frameChecksum, type DecodeResult, t
 import { fromHex, toHex } from './hex.js';
 
 /**
- * Frames and their bytes on the wire, worked out by hand from the spec: the two examples
- * of the spec, then frames with 06, 07 or 10 in every field (CHK included), and a frame
- * whose odd last byte counts as the high byte of a word.
+ * Frames and their bytes on the wire, worked out by hand from docs/serial-protocol.md: the
+ * two examples of its "Frame" section, then frames with 06, 07 or 10 in every field (CHK
+ * included), and a frame whose odd last byte counts as the high byte of a word.
  */
 const VECTORS: readonly { name: string; frame: Frame; wire: string }[] = [
   {
@@ -250,7 +250,7 @@ describe('decodeFrame refuses', () => {
   });
 
   it('cannot see two bytes of the same parity changed by the same XOR: the limit of a 16-bit XOR', () => {
-    // The spec's VEND with vendId 7 -> 0x2007 and price 350 -> 0x2000015e: both the low byte of a word, both XOR 0x20.
+    // The VEND example of docs/serial-protocol.md with vendId 7 -> 0x2007 and price 350 -> 0x2000015e: both the low byte of a word, both XOR 0x20.
     const changed = fromHex('06 11 00 00 00 03 00 00 20 10 07 00 0c 20 00 01 5e 00 47 01 07');
     expect(decodeFrame(changed)).toEqual({
       ok: true,

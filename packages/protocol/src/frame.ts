@@ -130,9 +130,10 @@ function failure(error: FrameError, seq: number | undefined): DecodeResult {
 }
 
 /**
- * Decodes one whole frame, `STX ... ETX`, checking in the spec's order: the escapes
- * (`format`, also for a frame that does not end with an unescaped ETX or holds an unescaped
- * STX or ETX), the unescaped length 7..263 (`length`), then CHK (`checksum`).
+ * Decodes one whole frame, `STX ... ETX`, checking in the order of docs/serial-protocol.md
+ * ("Receiving"): the escapes (`format`, also for a frame that does not end with an
+ * unescaped ETX or holds an unescaped STX or ETX), the unescaped length 7..263
+ * (`length`), then CHK (`checksum`).
  * Whether TYPE is known and DATA has the right length is for the receiver to check
  * (`decodeMessage`). Never throws.
  */

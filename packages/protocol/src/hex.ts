@@ -1,5 +1,5 @@
 /**
- * Bytes as the spec and the logs write them: two hex digits per byte, spaced
+ * Bytes as docs/serial-protocol.md and the logs write them: two hex digits per byte, spaced
  * (`06 01 00 00 00 01 00 00 07`).
  */
 

@@ -69,7 +69,7 @@ function rawPeer(end: LineEnd): {
   };
 }
 
-/** Frames worked out by hand from the spec (CHK in the comment). */
+/** Frames worked out by hand from docs/serial-protocol.md (CHK in the comment). */
 const POLL_100 = '06 10 10 00 00 00 64 74 00 07'; // 1000 ^ 0000 ^ 6400
 const POLL_101 = '06 10 10 00 00 00 65 75 00 07'; // 1000 ^ 0000 ^ 6500
 const ACK_100 = '06 01 00 00 00 64 65 00 07'; // 0100 ^ 0000 ^ 6400
@@ -645,9 +645,9 @@ function indexOf(traffic: Traffic, seq: number): number {
 }
 
 /**
- * Frames the receiver accepted that the sender never sent: corrupted in a way the spec's
- * 16-bit XOR and exact lengths cannot see (two bytes of the same parity changed by the same
- * XOR, for one). Roughly one in 20,000 messages at these noise levels; a run with one fails
+ * Frames the receiver accepted that the sender never sent: corrupted in a way that the 16-bit
+ * XOR and exact lengths of docs/serial-protocol.md cannot see (two bytes of the same parity
+ * changed by the same XOR, for one). Roughly one in 20,000 messages at these noise levels; a run with one fails
  * on that, not on the link's logic.
  */
 function phantoms(traffic: Traffic): { seq: number; message: Message }[] {

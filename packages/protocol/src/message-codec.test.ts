@@ -17,7 +17,7 @@ function asciiHex(text: string, length: number): string {
   return toHex(bytes);
 }
 
-/** The TYPE bytes and exact DATA lengths of the spec's message table, copied by hand. */
+/** The TYPE bytes and exact DATA lengths of the message table of docs/serial-protocol.md, copied by hand. */
 const SPEC_TYPES: readonly { name: Message['type']; type: number; length: number }[] = [
   { name: 'ACK', type: 0x01, length: 0 },
   { name: 'NAK', type: 0x02, length: 1 },
@@ -39,8 +39,9 @@ const SPEC_TYPES: readonly { name: Message['type']; type: number; length: number
 const KNOWN_TYPES = new Set(SPEC_TYPES.map((t) => t.type));
 
 /**
- * Messages and their DATA, written out by hand from the spec's field table (big-endian,
- * signed values in two's complement, HELLO strings zero-padded).
+ * Messages and their DATA, written out by hand from the field tables of
+ * docs/serial-protocol.md (big-endian, signed values in two's complement, HELLO strings
+ * zero-padded).
  */
 const VECTORS: readonly { message: Message; type: number; data: string }[] = [
   { message: { type: 'ACK' }, type: 0x01, data: '' },
@@ -48,7 +49,7 @@ const VECTORS: readonly { message: Message; type: number; data: string }[] = [
   { message: { type: 'NAK', reason: 4 }, type: 0x02, data: '04' },
   { message: { type: 'NAK', reason: 255 }, type: 0x02, data: 'ff' },
   { message: { type: 'POLL' }, type: 0x10, data: '' },
-  // The spec's example frame: VEND vendId 7, channel 12, price 350, method 0.
+  // The example frame of docs/serial-protocol.md: VEND vendId 7, channel 12, price 350, method 0.
   {
     message: { type: 'VEND', vendId: 7, channel: 12, price: 350, method: 0 },
     type: 0x11,
@@ -377,9 +378,9 @@ function random(seed: number): () => number {
 }
 
 /**
- * The bytes a decoded DATA encodes back to: the same bytes, except where the spec gives
- * a byte fewer meanings than it has values (door and cooling 0/1, SET_ACCEPT bits 0..2,
- * ASCII in HELLO strings).
+ * The bytes a decoded DATA encodes back to: the same bytes, except where
+ * docs/serial-protocol.md gives a byte fewer meanings than it has values (door and cooling
+ * 0/1, SET_ACCEPT bits 0..2, ASCII in HELLO strings).
  */
 function canonical(type: number, data: Uint8Array): Uint8Array {
   const out = Uint8Array.from(data);

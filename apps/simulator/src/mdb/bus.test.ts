@@ -284,7 +284,7 @@ describe('MdbBus cashless', () => {
     bus.cashlessVendResult(true);
     bus.cashlessSessionComplete();
     expect(wire(bus)).toEqual([
-      // VEND REQUEST price 100, item 1 (the spec's example block).
+      // VEND REQUEST price 100, item 1 (the example block of docs/serial-protocol.md, "MDB").
       ['VMC', [0x113, 0x00, 0x00, 0x64, 0x00, 0x01, 0x78]],
       DEV_ACK,
       ['VMC', [0x112, 0x12]],

@@ -6,7 +6,7 @@ const POLL = [0x112, 0x12];
 const PERIPHERAL_ACK = [0x100];
 const SETUP_CONFIG_LEVEL_3 = [0x111, 0x00, 0x03, 0x00, 0x00, 0x00, 0x14];
 const READER_ENABLE = [0x114, 0x01, 0x15];
-/** The spec's example: VEND REQUEST price 100, item 1. */
+/** The example of docs/serial-protocol.md, "MDB": VEND REQUEST price 100, item 1. */
 const VEND_REQUEST_100 = [0x113, 0x00, 0x00, 0x64, 0x00, 0x01, 0x78];
 const VEND_SUCCESS_1 = [0x113, 0x02, 0x00, 0x01, 0x16];
 const VEND_FAILURE = [0x113, 0x03, 0x16];
@@ -32,7 +32,7 @@ describe('CashlessReader on the bus', () => {
   it('answers SETUP config data with its READER CONFIG DATA', () => {
     const reader = new CashlessReader();
     expect(reader.receive(SETUP_CONFIG_LEVEL_3)).toEqual([0x01, 0x03, 0x11, 0x56, 0x01, 0x02, 0x05, 0x01, 0x174]);
-    // SETUP max/min prices, the spec's example.
+    // SETUP max/min prices, the example of docs/serial-protocol.md, "MDB".
     expect(reader.receive([0x111, 0x01, 0x00, 0xc8, 0x00, 0x64, 0x3e])).toEqual(PERIPHERAL_ACK);
   });
 

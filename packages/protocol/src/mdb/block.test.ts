@@ -21,7 +21,7 @@ import { fromHex } from '../hex.js';
 /** `'11 01 C8'` -> bytes, as numbers to compare with blocks and 9-bit words. */
 const hex = (text: string): number[] => Array.from(fromHex(text));
 
-/** The spec's example blocks, CHK last. */
+/** The example blocks of docs/serial-protocol.md, "MDB", CHK last. */
 const SETUP_PRICES = hex('11 01 00 C8 00 64 3E');
 const VEND_REQUEST = hex('13 00 00 64 00 01 78');
 

@@ -17,10 +17,10 @@ const hex = (text: string): number[] => Array.from(fromHex(text));
 const COMMANDS: [CashlessCommand, string][] = [
   [{ type: 'RESET' }, '10 10'],
   [{ type: 'SETUP_CONFIG', vmcLevel: 3, displayColumns: 0, displayRows: 0, displayInfo: 0 }, '11 00 03 00 00 00 14'],
-  // The spec's example: max 200, min 100.
+  // The example of docs/serial-protocol.md, "MDB": max 200, min 100.
   [{ type: 'SETUP_PRICES', maxPrice: 200, minPrice: 100 }, '11 01 00 C8 00 64 3E'],
   [{ type: 'POLL' }, '12 12'],
-  // The spec's example: price 100, item 1.
+  // The example of docs/serial-protocol.md, "MDB": price 100, item 1.
   [{ type: 'VEND_REQUEST', price: 100, item: 1 }, '13 00 00 64 00 01 78'],
   [{ type: 'VEND_CANCEL' }, '13 01 14'],
   [{ type: 'VEND_SUCCESS', item: 1 }, '13 02 00 01 16'],
