@@ -31,11 +31,9 @@ export const shipmentsRouter = router({
   /** A field worker asks the warehouse for stock; the request gets its document number at once. */
   request: operatorProcedure(P.myInventory)
     .input(RequestInput)
-    .mutation(async ({ ctx, input }) => {
-      const calendar = calendarOf(ctx.principal.timeZone);
-      const id = await requestShipment(ctx.write, ctx.principal, input, ctx.now(), calendar);
-      return describeOne(ctx.scope, id);
-    }),
+    .mutation(({ ctx, input }) =>
+      requestShipment(ctx.write, ctx.principal, input, ctx.now(), calendarOf(ctx.principal.timeZone)),
+    ),
 
   /** The caller's own requests and shipments, newest first. */
   mine: operatorProcedure(P.myInventory)
@@ -48,10 +46,7 @@ export const shipmentsRouter = router({
    */
   cancel: operatorProcedure(P.myInventory)
     .input(ShipmentId)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.write((w) => cancelShipment(w, ctx.principal, input.shipmentId));
-      return describeOne(ctx.scope, input.shipmentId);
-    }),
+    .mutation(({ ctx, input }) => ctx.write((w) => cancelShipment(w, ctx.principal, input.shipmentId))),
 
   /** Every shipment of the tenant, newest first, by status and staff member. */
   list: operatorProcedure(P.warehouseShipping)
@@ -66,19 +61,15 @@ export const shipmentsRouter = router({
   /** Approves a request, to be shipped. */
   approve: operatorProcedure(P.warehouseShipping)
     .input(ShipmentId)
-    .mutation(async ({ ctx, input }) => {
+    .mutation(({ ctx, input }) => {
       const now = ctx.now();
-      await ctx.write((w) => approveShipment(w, ctx.principal, input.shipmentId, now));
-      return describeOne(ctx.scope, input.shipmentId);
+      return ctx.write((w) => approveShipment(w, ctx.principal, input.shipmentId, now));
     }),
 
   /** Refuses a request (before it is shipped), with the reason the worker will see as its note. */
   reject: operatorProcedure(P.warehouseShipping)
     .input(RejectInput)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.write((w) => rejectShipment(w, ctx.principal, input));
-      return describeOne(ctx.scope, input.shipmentId);
-    }),
+    .mutation(({ ctx, input }) => ctx.write((w) => rejectShipment(w, ctx.principal, input))),
 
   /**
    * Ships an approved shipment: every item's requested quantity leaves the warehouse and
@@ -88,10 +79,9 @@ export const shipmentsRouter = router({
    */
   ship: operatorProcedure(P.warehouseShipping)
     .input(ShipInput)
-    .mutation(async ({ ctx, input }) => {
+    .mutation(({ ctx, input }) => {
       const now = ctx.now();
-      await ctx.write((w) => shipShipment(w, ctx.principal, input, now));
-      return describeOne(ctx.scope, input.shipmentId);
+      return ctx.write((w) => shipShipment(w, ctx.principal, input, now));
     }),
 
   /**

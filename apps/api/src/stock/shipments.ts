@@ -161,7 +161,7 @@ export async function requestShipment(
         entityId: shipment.id,
         after: { ...shipment, items: items.map((i) => ({ productId: i.productId, quantity: i.quantityRequested })) },
       });
-      return shipment.id;
+      return describeOne(w.scope, shipment.id);
     }),
   );
 }
@@ -183,7 +183,7 @@ export async function myShipments(scope: TenantScope, staffId: string, input: z.
  * Withdraws a request that has not been approved yet: the field worker's own, or anyone's
  * for a user who also holds warehouse shipping (the operator admin).
  */
-export async function cancelShipment(w: Writer, by: Actor, shipmentId: string): Promise<void> {
+export async function cancelShipment(w: Writer, by: Actor, shipmentId: string) {
   const shipment = await loadShipment(w.scope, shipmentId);
   if (shipment.staffId !== by.userId && !by.permissions.has(P.warehouseShipping)) {
     throw forbidden('Only the field worker who asked, or the warehouse, can cancel a request');
@@ -195,6 +195,7 @@ export async function cancelShipment(w: Writer, by: Actor, shipmentId: string): 
     before: { status: shipment.status },
     after: { status: 'cancelled' },
   });
+  return describeOne(w.scope, shipment.id);
 }
 
 export const ListInput = ListFilter.default({ limit: 50, offset: 0 });
@@ -217,7 +218,7 @@ export async function listShipments(scope: TenantScope, input: z.infer<typeof Li
 }
 
 /** Approves a request, to be shipped. */
-export async function approveShipment(w: Writer, by: Actor, shipmentId: string, now: Date): Promise<void> {
+export async function approveShipment(w: Writer, by: Actor, shipmentId: string, now: Date) {
   const shipment = await loadShipment(w.scope, shipmentId);
   await advance(w.scope, shipment, ['requested'], {
     status: 'approved',
@@ -231,12 +232,13 @@ export async function approveShipment(w: Writer, by: Actor, shipmentId: string, 
     before: { status: shipment.status },
     after: { status: 'approved', approvedBy: by.userId, approvedAt: now.toISOString() },
   });
+  return describeOne(w.scope, shipment.id);
 }
 
 export const RejectInput = z.object({ shipmentId: id('shipments'), reason: Text(200) });
 
 /** Refuses a request (before it is shipped), with the reason the worker will see as its note. */
-export async function rejectShipment(w: Writer, by: Actor, input: z.infer<typeof RejectInput>): Promise<void> {
+export async function rejectShipment(w: Writer, by: Actor, input: z.infer<typeof RejectInput>) {
   const shipment = await loadShipment(w.scope, input.shipmentId);
   const note = `Rejected: ${input.reason}`.slice(0, 255);
   await advance(w.scope, shipment, ['requested', 'approved'], { status: 'rejected', note, updatedBy: by.userId });
@@ -246,6 +248,7 @@ export async function rejectShipment(w: Writer, by: Actor, input: z.infer<typeof
     before: { status: shipment.status, note: shipment.note },
     after: { status: 'rejected', note, reason: input.reason },
   });
+  return describeOne(w.scope, shipment.id);
 }
 
 export const ShipInput = z.object({ shipmentId: id('shipments'), documentNo: DocumentNo.optional() });
@@ -256,7 +259,7 @@ export const ShipInput = z.object({ shipmentId: id('shipments'), documentNo: Doc
  * the warehouse holds less than an item asks for. `documentNo` replaces the number
  * given at the request (a paper delivery note's number, say); it is unique per tenant.
  */
-export async function shipShipment(w: Writer, by: Actor, input: z.infer<typeof ShipInput>, now: Date): Promise<void> {
+export async function shipShipment(w: Writer, by: Actor, input: z.infer<typeof ShipInput>, now: Date) {
   const userId = by.userId;
   const shipment = await loadShipment(w.scope, input.shipmentId);
   const documentNo = input.documentNo ?? shipment.documentNo;
@@ -293,6 +296,7 @@ export async function shipShipment(w: Writer, by: Actor, input: z.infer<typeof S
     before: { status: shipment.status, documentNo: shipment.documentNo },
     after: { status: 'shipped', documentNo, shippedAt: now.toISOString(), items: moved },
   });
+  return describeOne(w.scope, shipment.id);
 }
 
 export const OutboundInput = z

@@ -1,15 +1,7 @@
 /** Transfer (调拨管理): stock moved between field staff or back to the warehouse (stock/transfers.ts). */
 import { operatorProcedure, router } from '../trpc/init.js';
 import { calendarOf } from '../shared/business-day.js';
-import {
-  ListInput,
-  listTransfers,
-  ReturnsInput,
-  returnsToWarehouse,
-  transfer,
-  TransferInput,
-  transferOf,
-} from './transfers.js';
+import { ListInput, listTransfers, ReturnsInput, returnsToWarehouse, transfer, TransferInput } from './transfers.js';
 import { P } from '../access/catalog.js';
 
 export const transfersRouter = router({
@@ -21,10 +13,9 @@ export const transfersRouter = router({
    */
   create: operatorProcedure(P.transfer)
     .input(TransferInput)
-    .mutation(async ({ ctx, input }) => {
-      const calendar = calendarOf(ctx.principal.timeZone);
-      return transferOf(ctx.scope, await transfer(ctx.write, ctx.principal, input, ctx.now(), calendar));
-    }),
+    .mutation(({ ctx, input }) =>
+      transfer(ctx.write, ctx.principal, input, ctx.now(), calendarOf(ctx.principal.timeZone)),
+    ),
 
   /**
    * Transfers, newest first, in [from, to). A field worker sees only those they gave or

@@ -75,7 +75,7 @@ export const TransferInput = z.object({
  * Moves stock out of a field worker's inventory (the actor's own unless `fromStaffId`
  * names another, which needs the inventory admin's warehouse permission) to another
  * worker (`toStaffId`) or back to the warehouse (`toStaffId` null). Refused, with nothing
- * moved, if any item is more than the giver holds. Answers the new transfer's id.
+ * moved, if any item is more than the giver holds. Answers the transfer with its items.
  */
 export async function transfer(
   write: Write,
@@ -131,7 +131,7 @@ export async function transfer(
         })),
       );
       await w.audit({ entity: 'transfers', entityId: row.id, after: { ...row, items: moved } });
-      return row.id;
+      return transferOf(w.scope, row.id);
     }),
   );
 }
