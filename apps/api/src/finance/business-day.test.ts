@@ -56,6 +56,8 @@ describe('the business day', () => {
   let clock = Date.parse('2026-06-15T04:00:00Z');
   let machine: Row<Tables['machines']>;
   let channel: Row<Tables['channels']>;
+  /** A channel of a machine not staff1's, for sales entered by hand (not counted above). */
+  let otherChannel: Row<Tables['channels']>;
   let staff1Id: string;
   let staff2Id: string;
 
@@ -74,6 +76,12 @@ describe('the business day', () => {
       limit: 1,
     });
     channel = stocked as Row<Tables['channels']>;
+    const others = await scope.machines.find({ where: (m) => eq(m.staffId, staff2Id) });
+    const [other] = await scope.channels.find({
+      where: (c) => and(eq(c.machineId, others[0]?.id ?? ''), gt(c.stock, 0)),
+      limit: 1,
+    });
+    otherChannel = other as Row<Tables['channels']>;
   });
   afterAll(async () => {
     await api?.close();
@@ -127,8 +135,17 @@ describe('the business day', () => {
           toStaffId: staff2Id,
           items: [{ productId: product.productId, quantity: 1 }],
         });
-        // The numbers carry the local day (and the order's, its local time).
+        // A sale entered by hand (orders.record) at that moment.
+        const admin = await api.signIn(DEMO_CODE, 'admin');
+        const entered = await admin.orders.record({
+          machineId: otherChannel.machineId,
+          channelNumber: otherChannel.number,
+          paymentMethod: 'free',
+          soldAt: new Date(clock),
+        });
+        // The numbers carry the local day (and the orders', their local time).
         expect(order.orderNo.slice(1, 13), sale.at).toBe(`${compact(sale.day)}${sale.time}`);
+        expect(entered.orderNo.slice(1, 13), sale.at).toBe(`${compact(sale.day)}${sale.time}`);
         expect(shipment.documentNo, sale.at).toMatch(new RegExp(`^CK${compact(sale.day)}\\d{4}$`));
         expect(transfer.documentNo, sale.at).toMatch(new RegExp(`^DB${compact(sale.day)}\\d{4}$`));
       }
