@@ -76,7 +76,8 @@ export default defineConfig(
           patterns: [
             {
               group: ['@trpc/server', '@trpc/server/*'],
-              message: 'Only the tRPC layer (src/trpc, src/http) and router files import @trpc/server; throw a domain error (src/shared/errors.ts).',
+              message:
+                'Only the tRPC layer (src/trpc, src/http) and router files import @trpc/server; throw a domain error (src/shared/errors.ts).',
             },
           ],
         },
