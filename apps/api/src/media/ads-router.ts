@@ -2,26 +2,19 @@
  * Ads the machines' screens play: images and videos the operator uploads, each assigned
  * to the machines that show it.
  */
-import { and, asc, desc, eq, inArray, type Row, type Tables, type TenantScope, type Where } from '@vmcloud/db';
+import { asc, desc, eq, inArray, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, Text, Timestamp } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_VIDEO_BYTES, removeMedia, withStoredMedia } from './uploads.js';
-import { notFound, refused } from '../shared/errors.js';
 import { offsetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';
 
-type Ad = Row<Tables['ads']>;
+import { addAd, assignAd, deleteAd, unassignAd, type Ad } from './ads.js';
 
 /** The one item of a list described from one row. */
 const only = <T>(items: T[]): T => items[0] as T;
-
-async function loadAd(scope: TenantScope, adId: string): Promise<Ad> {
-  const ad = await scope.ads.get(adId);
-  if (!ad) throw notFound('Ad');
-  return ad;
-}
 
 /** Ads with the machines that play them. */
 async function describeAds(scope: TenantScope, ads: Ad[]) {
@@ -89,36 +82,10 @@ export const adsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      if (input.startsAt && input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
-        throw refused('endsAt', 'must be after startsAt');
-      }
       const media = decodeMedia(input.dataUrl, ['image', 'video']);
       const userId = ctx.principal.userId;
       const now = ctx.now();
-      const ad = await withStoredMedia((store) =>
-        ctx.write(async (w) => {
-          const url = await store(ctx.tenantId, media);
-          const ad = await w.scope.ads.insert({
-            name: input.name,
-            mediaType: media.kind,
-            url,
-            sha256: media.sha256,
-            durationSeconds: input.durationSeconds,
-            startsAt: input.startsAt ?? null,
-            endsAt: input.endsAt ?? null,
-            createdAt: now,
-            updatedAt: now,
-            createdBy: userId,
-            updatedBy: userId,
-          });
-          await w.audit({
-            entity: 'ads',
-            entityId: ad.id,
-            after: { ...ad, bytes: media.bytes.length, mime: media.mime },
-          });
-          return ad;
-        }),
-      );
+      const ad = await withStoredMedia((store) => ctx.write((w) => addAd(w, store, userId, input, media, now)));
       return only(await describeAds(ctx.scope, [ad]));
     }),
 
@@ -134,36 +101,7 @@ export const adsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.principal.userId;
       const now = ctx.now();
-      const ad = await ctx.write(async (w) => {
-        const ad = await loadAd(w.scope, input.adId);
-        const machineIds: string[] = [];
-        for (const machineId of new Set(input.machineIds)) {
-          const machine = await w.scope.machines.get(machineId);
-          if (!machine) throw notFound('Machine');
-          machineIds.push(machine.id);
-        }
-        const already = new Set(
-          (
-            await w.scope.adMachines.find({ where: (am) => and(eq(am.adId, ad.id), inArray(am.machineId, machineIds)) })
-          ).map((am) => am.machineId),
-        );
-        const added = machineIds.filter((m) => !already.has(m));
-        if (added.length > 0) {
-          await w.scope.adMachines.insertMany(
-            added.map((machineId) => ({
-              adId: ad.id,
-              machineId,
-              sortOrder: input.sortOrder,
-              createdAt: now,
-              updatedAt: now,
-              createdBy: userId,
-              updatedBy: userId,
-            })),
-          );
-        }
-        await w.audit({ entity: 'adMachines', entityId: ad.id, after: { adId: ad.id, machineIds: added } });
-        return ad;
-      });
+      const ad = await ctx.write((w) => assignAd(w, userId, input, now));
       return only(await describeAds(ctx.scope, [ad]));
     }),
 
@@ -171,20 +109,7 @@ export const adsRouter = router({
   unassign: operatorProcedure(P.ads)
     .input(z.object({ adId: id('ads'), machineId: id('machines') }))
     .mutation(async ({ ctx, input }) => {
-      const ad = await ctx.write(async (w) => {
-        const ad = await loadAd(w.scope, input.adId);
-        const machine = await w.scope.machines.get(input.machineId);
-        if (!machine) throw notFound('Machine');
-        const row = await w.scope.adMachines.findOne((am) => and(eq(am.adId, ad.id), eq(am.machineId, machine.id)));
-        if (row) await w.scope.adMachines.delete(row.id);
-        await w.audit({
-          entity: 'adMachines',
-          entityId: row?.id ?? null,
-          before: row ?? null,
-          after: { adId: ad.id, machineId: machine.id, wasAssigned: Boolean(row) },
-        });
-        return ad;
-      });
+      const ad = await ctx.write((w) => unassignAd(w, input));
       return only(await describeAds(ctx.scope, [ad]));
     }),
 
@@ -192,13 +117,7 @@ export const adsRouter = router({
   delete: operatorProcedure(P.ads)
     .input(z.object({ adId: id('ads') }))
     .mutation(async ({ ctx, input }) => {
-      const ad = await ctx.write(async (w) => {
-        const ad = await loadAd(w.scope, input.adId);
-        const unassigned = await w.scope.adMachines.deleteWhere((am) => eq(am.adId, ad.id));
-        await w.scope.ads.delete(ad.id);
-        await w.audit({ entity: 'ads', entityId: ad.id, before: ad, after: { machinesUnassigned: unassigned } });
-        return ad;
-      });
+      const ad = await ctx.write((w) => deleteAd(w, input.adId));
       await removeMedia(ad.url);
       return { id: ad.id };
     }),
