@@ -9,7 +9,7 @@
  */
 import { and, asc, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import { invalid } from '../shared/errors.js';
+import { invalid, refused } from '../shared/errors.js';
 
 export const FIELD_ENTITIES = ['machine', 'product', 'user'] as const;
 export const FIELD_TYPES = ['text', 'number', 'boolean', 'date', 'select'] as const;
@@ -61,26 +61,26 @@ function isCalendarDate(text: string): boolean {
 
 /** The stored text of a value of `def`, or the refusal naming `<path>.<key>`. */
 function encode(def: Definition, value: Exclude<FieldValueInput, null>, path: string): string {
-  const refuse = (reason: string) => invalid(`${path}.${def.key}: ${reason}`);
+  const field = `${path}.${def.key}`;
   switch (def.type) {
     case 'text': {
-      if (typeof value !== 'string') throw refuse('must be text');
+      if (typeof value !== 'string') throw refused(field, 'must be text');
       const text = value.trim();
-      if (text === '') throw refuse('must not be empty');
+      if (text === '') throw refused(field, 'must not be empty');
       return text;
     }
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse('must be a number');
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw refused(field, 'must be a number');
       return String(value);
     case 'boolean':
-      if (typeof value !== 'boolean') throw refuse('must be true or false');
+      if (typeof value !== 'boolean') throw refused(field, 'must be true or false');
       return value ? 'true' : 'false';
     case 'date':
-      if (typeof value !== 'string' || !isCalendarDate(value)) throw refuse('must be a date (YYYY-MM-DD)');
+      if (typeof value !== 'string' || !isCalendarDate(value)) throw refused(field, 'must be a date (YYYY-MM-DD)');
       return value;
     case 'select':
       if (typeof value !== 'string' || !(def.options ?? []).includes(value)) {
-        throw refuse(`must be one of ${(def.options ?? []).join(', ')}`);
+        throw refused(field, `must be one of ${(def.options ?? []).join(', ')}`);
       }
       return value;
   }
