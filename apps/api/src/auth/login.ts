@@ -3,9 +3,9 @@
  * failures. Failures are counted in the database per tenant code and username (whether
  * or not they exist), so every API instance applies the same lockout.
  */
-import { eq } from '@vmcloud/db';
+import { eq, type DbHandle } from '@vmcloud/db';
 import type { Context } from '../trpc/context.js';
-import { newSessionToken, SESSION_COOKIE } from './principal.js';
+import { hashToken, newSessionToken, SESSION_COOKIE } from './principal.js';
 import { verifyPassword } from './password.js';
 import { forbidden, tooMany, unauthorized } from '../shared/errors.js';
 
@@ -96,4 +96,25 @@ export async function signIn(
   });
   ctx.cookies.push({ name: SESSION_COOKIE, value: token, maxAge: Math.floor(ctx.sessionTtlMs / 1000) });
   return { token, userId: user.id, tenantId: tenant.id };
+}
+
+/** Ends the session `token` opens, recorded in the audit log. The caller clears the cookie. */
+export async function signOut(
+  db: DbHandle,
+  principal: { tenantId: string; userId: string; sessionId: string },
+  request: { token: string; requestId: string; ip: string | null },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const scope = tx.forTenant(principal.tenantId);
+    await scope.sessions.deleteWhere((s) => eq(s.tokenHash, hashToken(request.token)));
+    await scope.auditLog.insert({
+      userId: principal.userId,
+      action: 'auth.logout',
+      entity: 'sessions',
+      entityId: principal.sessionId,
+      requestId: request.requestId,
+      ip: request.ip,
+      createdBy: principal.userId,
+    });
+  });
 }

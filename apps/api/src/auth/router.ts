@@ -1,11 +1,10 @@
 /** Signing in and out, who am I, and changing one's own password. */
-import { eq } from '@vmcloud/db';
 import { z } from 'zod';
-import { signIn } from './login.js';
+import { signIn, signOut } from './login.js';
 import { hashPassword } from './password.js';
 import { changeOwnPassword } from './own-password.js';
 import { unauthorized } from '../shared/errors.js';
-import { hashToken, SESSION_COOKIE, type Principal } from './principal.js';
+import { SESSION_COOKIE, type Principal } from './principal.js';
 import { authedProcedure, publicProcedure, router, selfProcedure } from '../trpc/init.js';
 import { Password, TenantCode, Username } from '../shared/input.js';
 
@@ -51,19 +50,10 @@ export const authRouter = router({
   /** Ends this session and clears the cookie. */
   logout: authedProcedure.meta({ allowRestricted: true }).mutation(async ({ ctx }) => {
     const { principal } = ctx;
-    const token = ctx.request.sessionToken ?? '';
-    await ctx.db.transaction(async (tx) => {
-      const scope = tx.forTenant(principal.tenantId);
-      await scope.sessions.deleteWhere((s) => eq(s.tokenHash, hashToken(token)));
-      await scope.auditLog.insert({
-        userId: principal.userId,
-        action: 'auth.logout',
-        entity: 'sessions',
-        entityId: principal.sessionId,
-        requestId: ctx.request.requestId,
-        ip: ctx.request.ip,
-        createdBy: principal.userId,
-      });
+    await signOut(ctx.db, principal, {
+      token: ctx.request.sessionToken ?? '',
+      requestId: ctx.request.requestId,
+      ip: ctx.request.ip,
     });
     ctx.principals.invalidate({ userId: principal.userId });
     ctx.cookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });

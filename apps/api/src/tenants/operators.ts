@@ -27,6 +27,8 @@ import {
 import { notFound, refused } from '../shared/errors.js';
 import type { ManufacturerWriter } from '../trpc/init.js';
 import { chosenModules } from './terms.js';
+import { openTenant, type OpenedTenant, type RegistrationInput } from './register.js';
+import type { PasswordCost } from '../auth/password.js';
 import { renewLease, rentedModules } from './lease.js';
 
 export type Tenant = Row<Tables['tenants']>;
@@ -129,6 +131,27 @@ function deletionOrder(): TenantTableName[] {
 }
 
 let deletionOrderCache: TenantTableName[] | undefined;
+
+/** Adds an operator tenant as registration does (its lease order recorded paid), in the manufacturer's audit log. */
+export async function addTenant(
+  w: ManufacturerWriter,
+  deps: { keyring: Keyring; passwordCost?: PasswordCost; now: Date; by: string },
+  input: RegistrationInput,
+): Promise<OpenedTenant> {
+  const result = await openTenant(w.tx, { ...deps, createdBy: deps.by }, input);
+  await w.audit({
+    entity: 'tenants',
+    entityId: result.tenant.id,
+    after: {
+      code: result.tenant.code,
+      name: result.tenant.name,
+      adminUsername: result.admin.username,
+      orderNo: result.order.orderNo,
+      fee: result.order.fee,
+    },
+  });
+  return result;
+}
 
 /**
  * Deletes a tenant that was never used: refused while it holds or bought machines, has

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { plain } from '../trpc/output.js';
 import { publicProcedure, router } from '../trpc/init.js';
-import { openTenant, Registration } from './register.js';
+import { Registration, registerTenant } from './register.js';
 import {
   chosenModules,
   LEASE_MONTHS,
@@ -67,35 +67,11 @@ export const platformRouter = router({
    * manufacturer's templates and its modules, and records the lease order; all at once.
    */
   register: publicProcedure.input(Registration).mutation(async ({ ctx, input }) => {
-    const opened = await ctx.db.transaction(async (tx) => {
-      const result = await openTenant(
-        tx,
-        { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now() },
-        input,
-      );
-      const { tenant, admin, order } = result;
-      await tx.forTenant(tenant.id).auditLog.insert({
-        userId: admin.id,
-        action: 'platform.register',
-        entity: 'tenants',
-        entityId: tenant.id,
-        after: {
-          code: tenant.code,
-          name: tenant.name,
-          adminUsername: admin.username,
-          modules: order.moduleCodes,
-          machines: order.machines,
-          months: order.months,
-          fee: order.fee,
-          trial: order.trial,
-          orderNo: order.orderNo,
-        },
-        requestId: ctx.request.requestId,
-        ip: ctx.request.ip,
-        createdBy: admin.id,
-      });
-      return result;
-    });
+    const opened = await registerTenant(
+      ctx.db,
+      { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now(), request: ctx.request },
+      input,
+    );
     const { tenant, admin, order } = opened;
     return {
       tenant: plain({

@@ -178,3 +178,44 @@ export async function openTenant(
   });
   return { tenant, admin, order, quote: { ...quote, fee: order.fee } };
 }
+
+/**
+ * Rents the platform (the public registration): opens the operator tenant in one
+ * transaction and records it in the new tenant's audit log as its admin's doing.
+ */
+export async function registerTenant(
+  db: DbHandle,
+  deps: {
+    keyring: Keyring;
+    passwordCost?: PasswordCost;
+    now: Date;
+    request: { requestId: string; ip: string | null };
+  },
+  input: RegistrationInput,
+): Promise<OpenedTenant> {
+  return db.transaction(async (tx) => {
+    const result = await openTenant(tx, deps, input);
+    const { tenant, admin, order } = result;
+    await tx.forTenant(tenant.id).auditLog.insert({
+      userId: admin.id,
+      action: 'platform.register',
+      entity: 'tenants',
+      entityId: tenant.id,
+      after: {
+        code: tenant.code,
+        name: tenant.name,
+        adminUsername: admin.username,
+        modules: order.moduleCodes,
+        machines: order.machines,
+        months: order.months,
+        fee: order.fee,
+        trial: order.trial,
+        orderNo: order.orderNo,
+      },
+      requestId: deps.request.requestId,
+      ip: deps.request.ip,
+      createdBy: admin.id,
+    });
+    return result;
+  });
+}

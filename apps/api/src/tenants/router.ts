@@ -11,9 +11,10 @@ import { manufacturerProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Phone, Quantity } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
-import { openTenant, Registration } from './register.js';
+import { Registration } from './register.js';
 import { LeaseMonths, ModuleCodes } from './terms.js';
 import {
+  addTenant,
   deleteUnusedTenant,
   describeTenant,
   extendLease,
@@ -72,25 +73,13 @@ export const tenantsRouter = router({
   create: manufacturerProcedure(P.manageTenants)
     .input(Registration)
     .mutation(async ({ ctx, input }) => {
-      const opened = await ctx.write(async (w) => {
-        const result = await openTenant(
-          w.tx,
-          { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now(), createdBy: ctx.principal.userId },
+      const opened = await ctx.write((w) =>
+        addTenant(
+          w,
+          { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now(), by: ctx.principal.userId },
           input,
-        );
-        await w.audit({
-          entity: 'tenants',
-          entityId: result.tenant.id,
-          after: {
-            code: result.tenant.code,
-            name: result.tenant.name,
-            adminUsername: result.admin.username,
-            orderNo: result.order.orderNo,
-            fee: result.order.fee,
-          },
-        });
-        return result;
-      });
+        ),
+      );
       return {
         ...(await describe(ctx, opened.tenant)),
         adminUsername: opened.admin.username,
