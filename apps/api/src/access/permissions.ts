@@ -11,7 +11,7 @@
  * - nobody locks themselves out: one cannot take the user permission from oneself.
  */
 import { eq, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import { P, ROLE_TEMPLATES } from './catalog.js';
+import { P, ROLE_TEMPLATES, type PermissionCode } from './catalog.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
 
@@ -127,13 +127,16 @@ export async function loadGrantableRoles(
   return roles;
 }
 
-/** Refuses a change of one's own roles that would take the user permission away. */
-export async function assertKeepsUserPermission(
+/**
+ * Refuses a change (of one's own roles, or of a role one holds) after which the acting
+ * user would no longer hold `code`; the refusal names `field`.
+ */
+export async function assertKeepsPermission(
   principal: Principal,
   w: { scope: TenantScope; platform: PlatformScope },
+  code: PermissionCode,
+  field: string,
 ) {
   const after = await permissionsOfUser(w.scope, w.platform, principal.userId, principal.modules);
-  if (!after.has(P.user)) {
-    throw invalid(`roleIds: you would lose permission ${P.user} yourself`);
-  }
+  if (!after.has(code)) throw invalid(`${field}: you would lose permission ${code} yourself`);
 }

@@ -9,7 +9,7 @@ import { P, PERMISSIONS, type PermissionEntry } from './catalog.js';
 import type { Principal } from '../auth/principal.js';
 import type { Writer } from '../trpc/init.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
-import { permissionsOfUser } from './permissions.js';
+import { assertKeepsPermission } from './permissions.js';
 
 /** The permission of the role module. */
 
@@ -140,10 +140,7 @@ export async function updateRole(
       [...permissionIds, ...keptIds].map((permissionId) => ({ roleId: role.id, permissionId })),
     );
     after = [...new Set([...input.permissions, ...kept])].sort();
-    const mine = await permissionsOfUser(w.scope, w.platform, principal.userId, principal.modules);
-    if (!mine.has(P.role)) {
-      throw invalid(`permissions: you would lose permission ${P.role} yourself`);
-    }
+    await assertKeepsPermission(principal, w, P.role, 'permissions');
   }
   await w.scope.roles.update(role.id, {
     name: input.name,

@@ -17,9 +17,10 @@ import {
   type TenantScope,
 } from '@vmcloud/db';
 import type { Principal } from '../auth/principal.js';
+import { P } from './catalog.js';
 import { plain } from '../trpc/output.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
-import { assertCanManage, assertKeepsUserPermission, loadGrantableRoles, roleIdsOf } from './permissions.js';
+import { assertCanManage, assertKeepsPermission, loadGrantableRoles, roleIdsOf } from './permissions.js';
 import type { Writer } from '../trpc/init.js';
 
 export type UserRow = Row<Tables['users']>;
@@ -286,7 +287,7 @@ export async function updateUser(
   const roleIds = roles?.map((r) => r.id);
   if (roleIds) {
     await replaceRoles(w.scope, before.id, roleIds, principal.userId);
-    if (before.id === principal.userId) await assertKeepsUserPermission(principal, w);
+    if (before.id === principal.userId) await assertKeepsPermission(principal, w, P.user, 'roleIds');
   }
   const after = await loadUser(w.scope, before.id);
   await w.audit({
@@ -310,7 +311,7 @@ export async function setUserRoles(
   const before = await roleIdsOf(w.scope, user.id);
   const after = roles.map((r) => r.id);
   await replaceRoles(w.scope, user.id, after, principal.userId);
-  if (user.id === principal.userId) await assertKeepsUserPermission(principal, w);
+  if (user.id === principal.userId) await assertKeepsPermission(principal, w, P.user, 'roleIds');
   await w.audit({
     entity: 'users',
     entityId: user.id,
