@@ -125,7 +125,7 @@ describe('the Drizzle tables of both dialects', () => {
 /** Reads the schema of a migrated database back from the database itself. */
 async function introspect(
   t: TestDatabase,
-): Promise<{ shapes: Record<string, Shape>; types: Record<string, string[]> }> {
+): Promise<{ shapes: Record<string, Shape>; types: Record<string, Record<string, string>> }> {
   return t.dialect === 'sqlite' ? introspectSqlite(t.url) : introspectMysql(t.url);
 }
 
@@ -139,7 +139,7 @@ function introspectSqlite(url: string) {
       .pluck()
       .all() as string[];
     const shapes: Record<string, Shape> = {};
-    const types: Record<string, string[]> = {};
+    const types: Record<string, Record<string, string>> = {};
     for (const table of names) {
       const cols = db.prepare(`select name, type, "notnull", pk from pragma_table_info(?) order by cid`).all(table) as {
         name: string;
@@ -179,7 +179,7 @@ function introspectSqlite(url: string) {
           .map((m) => checkKey(table, m[1] as string))
           .sort(byName),
       };
-      types[table] = cols.map((c) => c.type.toLowerCase());
+      types[table] = Object.fromEntries(cols.map((c) => [c.name, c.type.toLowerCase()]));
     }
     return { shapes, types };
   } finally {
@@ -213,7 +213,7 @@ async function introspectMysql(url: string) {
       'select table_name as t, constraint_name as name from information_schema.check_constraints where constraint_schema = ?',
     );
     const shapes: Record<string, Shape> = {};
-    const types: Record<string, string[]> = {};
+    const types: Record<string, Record<string, string>> = {};
     const fkNames = new Set(fks.map((f) => f.name));
     for (const { name: table } of tablesList) {
       const tableCols = cols.filter((c) => c.t === table);
@@ -243,11 +243,13 @@ async function introspectMysql(url: string) {
           .map((c) => checkKey(table, c.name))
           .sort(byName),
       };
-      types[table] = tableCols.map((c) => {
-        const type = c.type.toLowerCase().replace(/^(int|bigint)\(\d+\)/, '$1');
-        // MariaDB stores JSON as LONGTEXT with a json_valid check; BOOLEAN is TINYINT(1).
-        return type === 'longtext' ? 'json' : type === 'tinyint(1)' ? 'boolean' : type;
-      });
+      types[table] = Object.fromEntries(
+        tableCols.map((c) => {
+          const type = c.type.toLowerCase().replace(/^(int|bigint)\(\d+\)/, '$1');
+          // MariaDB stores JSON as LONGTEXT with a json_valid check; BOOLEAN is TINYINT(1).
+          return [c.name, type === 'longtext' ? 'json' : type === 'tinyint(1)' ? 'boolean' : type];
+        }),
+      );
     }
     return { shapes, types };
   } finally {
@@ -271,11 +273,21 @@ for (const { dialect, skip } of testDialects()) {
       const found = await introspect(t);
       migrated[dialect] = found;
       expect(Object.keys(found.shapes).sort(byName)).toEqual(defs.map((d) => d.name).sort(byName));
+      // A column that a later migration adds comes last in the database, wherever the
+      // definition lists it: the columns are compared by name (their order in both
+      // databases is compared by the parity test below).
+      const byColumn = (shape: Shape | undefined) =>
+        shape && { ...shape, columns: [...shape.columns].sort((a, b) => byName(a.name, b.name)) };
       for (const def of defs) {
-        expect({ table: def.name, ...found.shapes[def.name] }).toEqual({ table: def.name, ...expectedShape(def) });
+        expect({ table: def.name, ...byColumn(found.shapes[def.name]) }).toEqual({
+          table: def.name,
+          ...byColumn(expectedShape(def)),
+        });
         expect({ table: def.name, types: found.types[def.name] }).toEqual({
           table: def.name,
-          types: Object.values(def.columns).map((col) => expectedType(col.spec, dialect)),
+          types: Object.fromEntries(
+            Object.entries(def.columns).map(([key, col]) => [snakeCase(key), expectedType(col.spec, dialect)]),
+          ),
         });
       }
     });
