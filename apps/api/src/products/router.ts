@@ -21,9 +21,6 @@ import {
 } from './products.js';
 import { P } from '../access/catalog.js';
 
-// Where the machines' detail reads custom fields from until it imports them from custom-fields/values.
-export { customFieldsOf } from '../custom-fields/values.js';
-
 const ProductCode = z
   .string({ error: 'is required' })
   .trim()
