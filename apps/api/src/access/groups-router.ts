@@ -10,21 +10,16 @@
  * and changing the members of staff groups is for the operator admin.
  */
 import type { PermissionCode } from './catalog.js';
-import { and, eq } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { id, OptionalText, Text } from '../shared/input.js';
-import { forbidden } from '../shared/errors.js';
 import { P } from './catalog.js';
 import {
-  confined as isConfined,
   createGroup,
   deleteGroup,
-  loadGroup,
-  membersOf,
-  OWN_GROUP_ONLY,
+  groupsWithCounts,
+  groupWithMembers,
   setGroupMembers,
   updateGroup,
   type GroupType,
@@ -33,43 +28,15 @@ import {
 /** The procedures of one kind of group, each needing `permission`. */
 function groupRouter(type: GroupType, permission: PermissionCode) {
   const procedure = operatorProcedure(permission);
-  /** Group admins are confined to their own group in staff groups only. */
-  const confined = (principal: Principal) => isConfined(type, principal);
   const MemberIds = z.array(id(type === 'staff' ? 'users' : 'machines')).max(1000, 'must be at most 1000 members');
 
   return router({
     /** The groups with how many members each has. */
-    list: procedure.query(async ({ ctx }) => {
-      const { principal } = ctx;
-      if (confined(principal) && principal.groupId === null) return [];
-      const groups = await ctx.scope.groups.find({
-        where: (g) => and(eq(g.type, type), confined(principal) ? eq(g.id, principal.groupId as string) : undefined),
-        orderBy: (g) => [g.name],
-      });
-      const members = await membersOf(
-        ctx.scope,
-        type,
-        groups.map((g) => g.id),
-      );
-      return groups.map((g) =>
-        plain({
-          id: g.id,
-          name: g.name,
-          type: g.type,
-          description: g.description,
-          memberCount: members.filter((m) => m.groupId === g.id).length,
-          createdAt: g.createdAt,
-          updatedAt: g.updatedAt,
-        }),
-      );
-    }),
+    list: procedure.query(async ({ ctx }) => plain(await groupsWithCounts(ctx.scope, ctx.principal, type))),
 
     /** One group with its members. */
     get: procedure.input(z.object({ id: id('groups') })).query(async ({ ctx, input }) => {
-      const group = await loadGroup(ctx.scope, type, input.id);
-      if (confined(ctx.principal) && group.id !== ctx.principal.groupId) throw forbidden(OWN_GROUP_ONLY);
-      const members = await membersOf(ctx.scope, type, [group.id]);
-      return plain({ ...group, members: members.map((m) => ({ id: m.id, name: m.name })) });
+      return plain(await groupWithMembers(ctx.scope, ctx.principal, type, input.id));
     }),
 
     /** Adds a group. */

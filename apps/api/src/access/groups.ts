@@ -87,6 +87,38 @@ async function replaceMembers(
 /** Group admins are confined to their own group, in staff groups only. */
 export const confined = (type: GroupType, principal: Principal) => type === 'staff' && principal.groupAdmin;
 
+/** The groups `principal` may see (a group admin: its own staff group), with how many members each has. */
+export async function groupsWithCounts(scope: TenantScope, principal: Principal, type: GroupType) {
+  const own = confined(type, principal);
+  if (own && principal.groupId === null) return [];
+  const groups = await scope.groups.find({
+    where: (g) => and(eq(g.type, type), own ? eq(g.id, principal.groupId as string) : undefined),
+    orderBy: (g) => [g.name],
+  });
+  const members = await membersOf(
+    scope,
+    type,
+    groups.map((g) => g.id),
+  );
+  return groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    type: g.type,
+    description: g.description,
+    memberCount: members.filter((m) => m.groupId === g.id).length,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+  }));
+}
+
+/** One group with its members (a group admin sees only its own staff group). */
+export async function groupWithMembers(scope: TenantScope, principal: Principal, type: GroupType, groupId: string) {
+  const group = await loadGroup(scope, type, groupId);
+  if (confined(type, principal) && group.id !== principal.groupId) throw forbidden(OWN_GROUP_ONLY);
+  const members = await membersOf(scope, type, [group.id]);
+  return { ...group, members: members.map((m) => ({ id: m.id, name: m.name })) };
+}
+
 /** Adds a group. */
 export async function createGroup(
   w: Pick<Writer, 'scope' | 'audit'>,

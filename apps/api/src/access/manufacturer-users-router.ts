@@ -6,11 +6,10 @@ import { asc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
 import { Email, id, Password, Phone, Text, Username } from '../shared/input.js';
-import { invalid } from '../shared/errors.js';
 import { hashPassword } from '../auth/password.js';
 import { P } from './catalog.js';
 import { changeAccount, describeUser, describeUsers } from './users.js';
-import { createManufacturerUser, randomPassword, updateManufacturerUser } from './manufacturer-users.js';
+import { createManufacturerUser, notOneself, randomPassword, updateManufacturerUser } from './manufacturer-users.js';
 
 const RoleIds = z
   .array(id('roles'))
@@ -72,9 +71,8 @@ export const manufacturerUsersRouter = router({
 
   /** Disables a user (not oneself): their sessions end and they can no longer sign in. */
   disable: procedure.input(UserRef).mutation(async ({ ctx, input }) => {
-    if (input.userId === ctx.principal.userId) throw invalid('userId: you cannot disable yourself');
     const { user } = await ctx.write((w) =>
-      changeAccount(w, ctx.principal.userId, input.userId, { status: 'disabled' }),
+      changeAccount(w, ctx.principal.userId, input.userId, { status: 'disabled' }, notOneself(ctx.principal.userId)),
     );
     ctx.principals.invalidate({ userId: user.id });
     return describeUser(ctx.scope, ctx.keyring, user);

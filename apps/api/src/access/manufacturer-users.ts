@@ -19,6 +19,11 @@ export function randomPassword(): string {
   }
 }
 
+/** The guard of disabling a manufacturer user (`changeAccount`): not the acting user `by`. */
+export const notOneself = (by: string) => (user: UserRow) => {
+  if (user.id === by) throw invalid('userId: you cannot disable yourself');
+};
+
 /** The manufacturer roles named by `roleIds` (operator templates are not assignable). */
 export async function manufacturerRoles(scope: TenantScope, roleIds: readonly string[]) {
   const roles = await Promise.all(roleIds.map((roleId) => scope.roles.get(roleId)));

@@ -9,13 +9,12 @@ import { hashPassword } from '../auth/password.js';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { Email, id, Password, Phone, Text, Username } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
-import { forbidden } from '../shared/errors.js';
 import {
   changeAccount,
   createUser,
   describeUser,
   describeUsers,
-  loadUser,
+  viewableUser,
   managedBy,
   removeUser,
   setUserRoles,
@@ -55,11 +54,7 @@ export const usersRouter = router({
   get: operatorProcedure(P.user)
     .input(z.object({ id: id('users') }))
     .query(async ({ ctx, input }) => {
-      const user = await loadUser(ctx.scope, input.id);
-      if (ctx.principal.groupAdmin && user.groupId !== ctx.principal.groupId) {
-        throw forbidden('A group admin manages only the staff of its own group');
-      }
-      return describeUser(ctx.scope, ctx.keyring, user);
+      return describeUser(ctx.scope, ctx.keyring, await viewableUser(ctx.scope, ctx.principal, input.id));
     }),
 
   /** Adds a user to the tenant with a first password, roles and a group. */

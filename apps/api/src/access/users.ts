@@ -45,6 +45,15 @@ async function decrypt(keyring: Keyring, value: string | null, via?: DbHandle): 
   return value === null ? null : keyring.decrypt(value, via);
 }
 
+/** A user `principal` may see: a group admin sees only the staff of its own group. */
+export async function viewableUser(scope: TenantScope, principal: Principal, userId: string): Promise<UserRow> {
+  const user = await loadUser(scope, userId);
+  if (principal.groupAdmin && user.groupId !== principal.groupId) {
+    throw forbidden('A group admin manages only the staff of its own group');
+  }
+  return user;
+}
+
 /** What a user looks like to the console: never the password hash; phone and email opened. */
 export async function describeUsers(scope: TenantScope, keyring: Keyring, rows: UserRow[]) {
   if (rows.length === 0) return [];

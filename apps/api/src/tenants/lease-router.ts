@@ -3,35 +3,21 @@
  * Open to the operator admin (permission P.renewLease, which no module gates) even while the lease has ended or the
  * tenant is suspended, so that an expired tenant can renew.
  */
-import { desc } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../trpc/output.js';
 import { LeaseMonths } from './terms.js';
-import { leaseTerms, renewalQuote, renewLease, rentedModules } from './lease.js';
-import { notFound } from '../shared/errors.js';
+import { leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
 import { P } from '../access/catalog.js';
 
 const leaseProcedure = operatorProcedure(P.renewLease).meta({ allowRestricted: true });
 
 export const leaseRouter = router({
   /** The tenant's lease: period, machine quota, machines held, modules and its lease orders. */
-  status: leaseProcedure.query(async ({ ctx }) => {
-    const tenant = await ctx.platform.tenants.get(ctx.tenantId);
-    if (!tenant) throw notFound('Tenant');
-    const modules = await rentedModules(ctx.scope, ctx.platform);
-    const orders = await ctx.scope.leaseOrders.find({ orderBy: (o) => [desc(o.createdAt), desc(o.orderNo)] });
-    return plain({
-      leaseStartsAt: tenant.leaseStartsAt,
-      leaseEndsAt: tenant.leaseEndsAt,
-      status: tenant.status,
-      restricted: ctx.principal.restricted,
-      machineQuota: tenant.machineQuota,
-      machinesHeld: await ctx.scope.machines.count(),
-      modules: modules.map((m) => ({ code: m.code, name: m.name, monthlyRent: m.monthlyRent })),
-      orders,
-    });
-  }),
+  status: leaseProcedure.query(async ({ ctx }) => ({
+    ...plain(await leaseStatus(ctx.scope, ctx.platform)),
+    restricted: ctx.principal.restricted,
+  })),
 
   /** What renewing the current modules and machine quota for `months` costs, and the period it buys. */
   quote: leaseProcedure.input(z.object({ months: LeaseMonths })).query(async ({ ctx, input }) => {

@@ -3,7 +3,7 @@
  * one both buy `months` more of the modules the tenant rents now, for its machine quota,
  * from the later of now and the lease's end, recorded as a paid lease order.
  */
-import { asc, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { asc, desc, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { notFound, refused } from '../shared/errors.js';
 import { addMonths, leaseOrderNo, quoteFor } from './terms.js';
 import type { LeaseQuote } from './fee.js';
@@ -18,6 +18,23 @@ export async function rentedModules(scope: TenantScope, platform: PlatformScope)
   const ids = (await scope.tenantModules.find()).map((m) => m.moduleId);
   if (ids.length === 0) return [];
   return platform.modules.find({ where: (m) => inArray(m.id, ids), orderBy: (m) => [asc(m.sortOrder), asc(m.code)] });
+}
+
+/** The lease of the tenant `scope` belongs to: period, machine quota, machines held, modules and its lease orders. */
+export async function leaseStatus(scope: TenantScope, platform: PlatformScope) {
+  const tenant = await platform.tenants.get(scope.tenantId);
+  if (!tenant) throw notFound('Tenant');
+  const modules = await rentedModules(scope, platform);
+  const orders = await scope.leaseOrders.find({ orderBy: (o) => [desc(o.createdAt), desc(o.orderNo)] });
+  return {
+    leaseStartsAt: tenant.leaseStartsAt,
+    leaseEndsAt: tenant.leaseEndsAt,
+    status: tenant.status,
+    machineQuota: tenant.machineQuota,
+    machinesHeld: await scope.machines.count(),
+    modules: modules.map((m) => ({ code: m.code, name: m.name, monthlyRent: m.monthlyRent })),
+    orders,
+  };
 }
 
 /** The period renewing for `months` buys: from the lease's end, or from now when it has already ended. */
