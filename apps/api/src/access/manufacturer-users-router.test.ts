@@ -1,57 +1,30 @@
 import { eq } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { manufacturerTestbed } from '../tenants/manufacturer.test-helpers.js';
 import { DEMO_PASSWORD } from '../seed/index.js';
-import {
-  createTestApi,
-  DEMO_CODE,
-  MANUFACTURER_CODE,
-  tenantIdOf,
-  type Caller,
-  type TestApi,
-  failure,
-} from '../testing.js';
+import { MANUFACTURER_CODE, failure } from '../testing.js';
 import { P } from './catalog.js';
-
-const NOW = Date.UTC(2026, 10, 22, 12);
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] factory users`, () => {
-    let api: TestApi;
-    let admin: Caller;
-    let maker: Caller;
-    let manufacturerId: string;
-    let demoId: string;
-
-    beforeAll(async () => {
-      api = await createTestApi(dialect, { now: () => new Date(NOW) });
-      admin = await api.signIn(MANUFACTURER_CODE, 'admin');
-      maker = await api.signIn(MANUFACTURER_CODE, 'maker');
-      manufacturerId = await tenantIdOf(api.db, MANUFACTURER_CODE);
-      demoId = await tenantIdOf(api.db, DEMO_CODE);
-    });
-    afterAll(async () => {
-      await api?.close();
-    });
-
-    const factory = () => api.db.forTenant(manufacturerId);
-    const audits = (action: string) => factory().auditLog.find({ where: (a) => eq(a.action, action) });
+    const bed = manufacturerTestbed(dialect);
 
     describe('users', () => {
       it('lists the manufacturer’s users with their roles, and no secrets', async () => {
-        const users = await admin.factory.users.list();
+        const users = await bed.admin.factory.users.list();
         expect(users.map((u) => [u.username, u.roles.map((r) => r.key)])).toEqual([
           ['admin', ['system_admin']],
           ['maker', ['manufacturer_admin']],
         ]);
         expect(JSON.stringify(users)).not.toContain('scrypt');
-        expect((await failure(maker.factory.users.list())).code).toBe('FORBIDDEN');
+        expect((await failure(bed.maker.factory.users.list())).code).toBe('FORBIDDEN');
       });
 
       it('creates a user with a random password that works once given', async () => {
-        const roles = await admin.catalog.roleTemplates.list({ kind: 'manufacturer' });
+        const roles = await bed.admin.catalog.roleTemplates.list({ kind: 'manufacturer' });
         const makerRole = roles.find((r) => r.key === 'manufacturer_admin');
-        const created = await admin.factory.users.create({
+        const created = await bed.admin.factory.users.create({
           username: 'seller',
           displayName: '销售',
           roleIds: [makerRole?.id ?? ''],
@@ -59,9 +32,9 @@ for (const { dialect, skip } of testDialects()) {
         });
         expect(created.password).toMatch(/^[A-Za-z0-9]{12}$/);
         expect(created.user).toMatchObject({ username: 'seller', phone: '13700137000', mustChangePassword: true });
-        const row = await factory().users.findOne((u) => eq(u.username, 'seller'));
+        const row = await bed.scope().users.findOne((u) => eq(u.username, 'seller'));
         expect(row?.phone).not.toContain('13700137000');
-        const seller = await api.signIn(MANUFACTURER_CODE, 'seller', created.password ?? '');
+        const seller = await bed.api.signIn(MANUFACTURER_CODE, 'seller', created.password ?? '');
         expect((await seller.auth.me()).permissions).toEqual([
           P.viewTenants,
           P.manageTenants,
@@ -69,56 +42,60 @@ for (const { dialect, skip } of testDialects()) {
           P.manageMachines,
           P.viewLeaseOrders,
         ]);
-        const audit = await audits('factory.users.create');
+        const audit = await bed.audits('factory.users.create');
         expect(audit[0]?.after).toMatchObject({ username: 'seller' });
         expect(JSON.stringify(audit)).not.toContain(created.password ?? '-');
 
         const taken = await failure(
-          admin.factory.users.create({ username: 'Seller', displayName: 'x', roleIds: [makerRole?.id ?? ''] }),
+          bed.admin.factory.users.create({ username: 'Seller', displayName: 'x', roleIds: [makerRole?.id ?? ''] }),
         );
         expect(taken.code).toBe('CONFLICT');
         expect(taken.message).toBe('username: is taken');
-        const template = roles.length ? (await admin.catalog.roleTemplates.list({ kind: 'operator' }))[0] : undefined;
+        const template = roles.length
+          ? (await bed.admin.catalog.roleTemplates.list({ kind: 'operator' }))[0]
+          : undefined;
         const operatorRole = await failure(
-          admin.factory.users.create({ username: 'other', displayName: 'x', roleIds: [template?.id ?? ''] }),
+          bed.admin.factory.users.create({ username: 'other', displayName: 'x', roleIds: [template?.id ?? ''] }),
         );
         expect(operatorRole.code).toBe('NOT_FOUND');
       });
 
       it('disables a user (their sessions end), enables them, and refuses disabling oneself', async () => {
-        const makerId = (await factory().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
-        await admin.factory.users.disable({ userId: makerId });
-        expect((await failure(maker.auth.me())).code).toBe('UNAUTHORIZED');
-        expect((await failure(api.signIn(MANUFACTURER_CODE, 'maker'))).code).toBe('FORBIDDEN');
-        const enabled = await admin.factory.users.enable({ userId: makerId });
+        const makerId = (await bed.scope().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
+        await bed.admin.factory.users.disable({ userId: makerId });
+        expect((await failure(bed.maker.auth.me())).code).toBe('UNAUTHORIZED');
+        expect((await failure(bed.api.signIn(MANUFACTURER_CODE, 'maker'))).code).toBe('FORBIDDEN');
+        const enabled = await bed.admin.factory.users.enable({ userId: makerId });
         expect(enabled?.status).toBe('active');
-        maker = await api.signIn(MANUFACTURER_CODE, 'maker');
-        const adminId = (await factory().users.findOne((u) => eq(u.username, 'admin')))?.id ?? '';
-        const self = await failure(admin.factory.users.disable({ userId: adminId }));
+        bed.maker = await bed.api.signIn(MANUFACTURER_CODE, 'maker');
+        const adminId = (await bed.scope().users.findOne((u) => eq(u.username, 'admin')))?.id ?? '';
+        const self = await failure(bed.admin.factory.users.disable({ userId: adminId }));
         expect(self.message).toBe('userId: you cannot disable yourself');
-        expect((await audits('factory.users.disable'))[0]).toMatchObject({
+        expect((await bed.audits('factory.users.disable'))[0]).toMatchObject({
           entityId: makerId,
           before: { status: 'active' },
           after: { status: 'disabled' },
         });
-        const demoAdmin = await api.db.forTenant(demoId).users.findOne((u) => eq(u.username, 'admin'));
-        expect((await failure(admin.factory.users.disable({ userId: demoAdmin?.id ?? '' }))).code).toBe('NOT_FOUND');
+        const demoAdmin = await bed.api.db.forTenant(bed.demoId).users.findOne((u) => eq(u.username, 'admin'));
+        expect((await failure(bed.admin.factory.users.disable({ userId: demoAdmin?.id ?? '' }))).code).toBe(
+          'NOT_FOUND',
+        );
       });
 
       it('resets a password to a given or a random one, ending the user’s sessions', async () => {
-        const makerId = (await factory().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
-        const given = await admin.factory.users.resetPassword({ userId: makerId, password: 'Reset_2026' });
+        const makerId = (await bed.scope().users.findOne((u) => eq(u.username, 'maker')))?.id ?? '';
+        const given = await bed.admin.factory.users.resetPassword({ userId: makerId, password: 'Reset_2026' });
         expect(given.password).toBeNull();
-        expect((await failure(maker.auth.me())).code).toBe('UNAUTHORIZED');
-        expect((await failure(api.signIn(MANUFACTURER_CODE, 'maker', DEMO_PASSWORD))).code).toBe('UNAUTHORIZED');
-        const again = await api.signIn(MANUFACTURER_CODE, 'maker', 'Reset_2026');
+        expect((await failure(bed.maker.auth.me())).code).toBe('UNAUTHORIZED');
+        expect((await failure(bed.api.signIn(MANUFACTURER_CODE, 'maker', DEMO_PASSWORD))).code).toBe('UNAUTHORIZED');
+        const again = await bed.api.signIn(MANUFACTURER_CODE, 'maker', 'Reset_2026');
         expect((await again.auth.me()).mustChangePassword).toBe(true);
 
-        const random = await admin.factory.users.resetPassword({ userId: makerId });
+        const random = await bed.admin.factory.users.resetPassword({ userId: makerId });
         expect(random.password).toMatch(/^[A-Za-z0-9]{12}$/);
         expect((await failure(again.auth.me())).code).toBe('UNAUTHORIZED');
-        maker = await api.signIn(MANUFACTURER_CODE, 'maker', random.password ?? '');
-        expect(await audits('factory.users.resetPassword')).toHaveLength(2);
+        bed.maker = await bed.api.signIn(MANUFACTURER_CODE, 'maker', random.password ?? '');
+        expect(await bed.audits('factory.users.resetPassword')).toHaveLength(2);
       });
     });
   });
