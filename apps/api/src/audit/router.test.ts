@@ -1,6 +1,6 @@
 import { testDialects } from '@vmcloud/db/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { manufacturerTestbed } from '../tenants/manufacturer.test-helpers.js';
+import { GAMMA, manufacturerTestbed } from '../tenants/manufacturer.test-helpers.js';
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] factory audit log`, () => {
@@ -17,14 +17,7 @@ for (const { dialect, skip } of testDialects()) {
       const machine = await bed.maker.factory.machines.add({ boardId: 'AUDIT0001', typeId: type.id, price: 100 });
       await bed.maker.factory.machines.add({ boardId: 'AUDIT0002', typeId: type.id });
       await bed.maker.factory.machines.sell({ machineId: machine?.id ?? '', operatorId: bed.demoId });
-      await bed.api.anonymous().platform.register({
-        name: 'Gamma_Vending',
-        code: '200002',
-        password: 'Secret_2026',
-        modules: ['user'],
-        machines: 1,
-        months: 1,
-      });
+      await bed.api.anonymous().platform.register(GAMMA);
     });
 
     it('pages through the manufacturer’s own audit log, newest first', async () => {

@@ -1,6 +1,6 @@
 import { testDialects } from '@vmcloud/db/testing';
 import { describe, expect, it } from 'vitest';
-import { manufacturerTestbed } from './manufacturer.test-helpers.js';
+import { GAMMA, manufacturerTestbed } from './manufacturer.test-helpers.js';
 import { DEMO_CODE, failure } from '../testing.js';
 
 for (const { dialect, skip } of testDialects()) {
@@ -8,14 +8,7 @@ for (const { dialect, skip } of testDialects()) {
     const bed = manufacturerTestbed(dialect);
 
     it('lists the lease orders of every operator with the tenant each belongs to', async () => {
-      await bed.api.anonymous().platform.register({
-        name: 'Gamma_Vending',
-        code: '200002',
-        password: 'Secret_2026',
-        modules: ['user'],
-        machines: 1,
-        months: 1,
-      });
+      await bed.api.anonymous().platform.register(GAMMA);
       const all = await bed.maker.factory.leaseOrders.list({});
       expect(all.total).toBe(2);
       expect(all.items.map((o) => o.tenant.name)).toEqual(['Gamma_Vending', 'Demo_Vending']);

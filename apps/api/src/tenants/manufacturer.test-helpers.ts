@@ -9,6 +9,16 @@ type Dialect = ReturnType<typeof testDialects>[number]['dialect'];
 /** The tests' clock. */
 export const NOW = Date.UTC(2026, 10, 22, 12);
 
+/** An operator that registers for one month of the user module (fee 8000). */
+export const GAMMA = {
+  name: 'Gamma_Vending',
+  code: '200002',
+  password: 'Secret_2026',
+  modules: ['user'],
+  machines: 1,
+  months: 1 as const,
+};
+
 export interface Manufacturer {
   api: TestApi;
   /** The manufacturer's system admin. */
