@@ -12,7 +12,7 @@
 import type { PermissionCode } from './catalog.js';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, OptionalText, Text } from '../shared/input.js';
 import { P } from './catalog.js';
 import {

@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray, notInArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import type { Principal } from '../auth/principal.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { conflict, forbidden, notFound, refused } from '../shared/errors.js';
 import { assertCanManage } from './permissions.js';
 

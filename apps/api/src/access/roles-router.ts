@@ -8,7 +8,7 @@ import { eq, inArray } from '@vmcloud/db';
 import { z } from 'zod';
 import { P } from './catalog.js';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, OptionalText, Text } from '../shared/input.js';
 import { codesByRole, createRole, deleteRole, OPERATOR_PERMISSIONS, PermissionCodes, updateRole } from './roles.js';
 

@@ -7,7 +7,7 @@ import { eq, inArray, type PlatformScope, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { P, PERMISSIONS, type PermissionEntry } from './catalog.js';
 import type { Principal } from '../auth/principal.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { assertKeepsPermission } from './permissions.js';
 

@@ -18,10 +18,10 @@ import {
 } from '@vmcloud/db';
 import type { Principal } from '../auth/principal.js';
 import { P } from './catalog.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { assertCanManage, assertKeepsPermission, loadGrantableRoles, roleIdsOf } from './permissions.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 
 export type UserRow = Row<Tables['users']>;
 

@@ -1,7 +1,7 @@
 /** The manufacturer's own audit log (`factory.auditLog`). */
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, OptionalText, Timestamp } from '../shared/input.js';
 import { keysetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';

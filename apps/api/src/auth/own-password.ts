@@ -1,6 +1,6 @@
 /** A signed-in user changing their own password. */
 import { and, eq, ne, type Row, type Tables } from '@vmcloud/db';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { refused } from '../shared/errors.js';
 import { verifyPassword } from './password.js';
 

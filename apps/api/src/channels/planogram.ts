@@ -7,8 +7,8 @@
  */
 import { and, asc, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import { id, Money, Text } from '../shared/input.js';
 
@@ -146,7 +146,7 @@ async function applyToChannels(w: Writer, userId: string, group: ChannelGroup, p
 export const GroupName = Text(32);
 
 /** The acting user. */
-type Actor = { userId: string };
+import type { Actor } from '../shared/writer.js';
 
 /** The channels of a machine, by number, with product, price, capacity and stock. */
 export async function listChannels(scope: TenantScope, machineId: string) {

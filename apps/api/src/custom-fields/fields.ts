@@ -4,7 +4,7 @@
  * values. Whether a value fits its field is `values.ts`'s.
  */
 import { and, eq, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { ENTITY_TABLE, fieldValuesOf, writeFieldValues, type FieldEntity, type FieldValueInput } from './values.js';
 

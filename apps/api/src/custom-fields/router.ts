@@ -10,7 +10,7 @@
 import { eq, type Row, type Tables } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Text } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 import { ENTITY_TABLE, FIELD_ENTITIES, FIELD_TYPES, FieldValues, NewFieldKey, type FieldEntity } from './values.js';

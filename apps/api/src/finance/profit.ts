@@ -5,8 +5,8 @@
  */
 import { and, desc, eq, gte, lte, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { daysOf, periodInput, type BusinessCalendar } from '../shared/business-day.js';
 import { refused } from '../shared/errors.js';
 import { id } from '../shared/input.js';

@@ -6,8 +6,8 @@
 import { and, desc, eq, gte, like, lte, ne, sql, type TenantScope } from '@vmcloud/db';
 import { TURNOVER_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { Day, type BusinessCalendar } from '../shared/business-day.js';
 import { nextDocumentNo, withFreshNumber } from '../shared/document-numbers.js';
 import { notFound, refused } from '../shared/errors.js';
@@ -15,7 +15,7 @@ import { id, Money, OptionalText } from '../shared/input.js';
 import { Limit } from '../shared/paging.js';
 
 /** Runs a whole write in one transaction (`ctx.write`). */
-type Write = <T>(fn: (w: Writer) => Promise<T>) => Promise<T>;
+import type { Write } from '../shared/writer.js';
 
 /** Sums of cash and mobile amounts of some turnovers. */
 export function turnoverTotals(rows: { cashAmount: number; mobileAmount: number }[]) {

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, or, type SQL, type Tables, type TenantScope } from '@vmcloud/db';
 import { GIFT_CODE_STATUSES, GIFT_CODE_TRIGGERS } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import { id, Text } from '../shared/input.js';
 import { after, decodeCursor, keysetPage, pageOf } from '../shared/paging.js';
 
 /** The acting user. */
-type Actor = { userId: string };
+import type { Actor } from '../shared/writer.js';
 
 /** Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -14,8 +14,8 @@ import {
 } from '@vmcloud/db';
 import { ALARM_KINDS, ALARM_SEVERITIES } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { notFound } from '../shared/errors.js';
 import { id, Timestamp } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';

@@ -6,7 +6,7 @@
 import { asc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Money, OptionalText, Text } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';

@@ -10,7 +10,7 @@
  */
 import { and, asc, desc, eq, inArray, ne, sql, type PlatformScope, type Row, type SQL, type Tables } from '@vmcloud/db';
 import { conflict, isUniqueViolation, notFound, refused } from '../shared/errors.js';
-import type { ManufacturerWriter } from '../trpc/init.js';
+import type { ManufacturerWriter } from '../shared/writer.js';
 import { loadOperator, type Tenant, type Tenants } from '../tenants/operators.js';
 
 type Machine = Row<Tables['machines']>;

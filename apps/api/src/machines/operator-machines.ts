@@ -21,8 +21,8 @@ import {
 } from '@vmcloud/db';
 import { MACHINE_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { notFound, refused } from '../shared/errors.js';
 import { id, OptionalText } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
@@ -34,7 +34,7 @@ type Machine = Row<Tables['machines']>;
 type MachinePatch = Partial<Pick<Machine, 'name' | 'address' | 'latitudeE6' | 'longitudeE6' | 'groupId' | 'staffId'>>;
 
 /** The acting user. */
-type Actor = { userId: string };
+import type { Actor } from '../shared/writer.js';
 
 export async function loadMachine(scope: TenantScope, machineId: string): Promise<Machine> {
   const machine = await scope.machines.get(machineId);

@@ -5,7 +5,7 @@
 import { asc, desc, eq, inArray, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Text, Timestamp } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_VIDEO_BYTES, removeMedia, withStoredMedia } from './uploads.js';
 import { offsetPage } from '../shared/paging.js';

@@ -3,7 +3,7 @@
  * playlist order.
  */
 import { and, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { notFound, refused } from '../shared/errors.js';
 import type { Media } from './uploads.js';
 

@@ -6,15 +6,15 @@
 import { and, asc, eq, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { PAYMENT_PROVIDERS } from '@vmcloud/db/schema';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import { id, Text } from '../shared/input.js';
 
 type PaymentAccount = Row<Tables['paymentAccounts']>;
 
 /** The acting user. */
-type Actor = { userId: string };
+import type { Actor } from '../shared/writer.js';
 
 const duplicate = () => conflict('merchantId: this merchant account of the provider is already entered');
 

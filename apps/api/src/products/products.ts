@@ -4,7 +4,7 @@
  * discontinued rather than deleted.
  */
 import { and, eq, sql, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import { writeFieldValues, type FieldValueInput } from '../custom-fields/values.js';
 import type { Media } from '../media/uploads.js';

@@ -6,7 +6,7 @@ import { containsText, and, asc, eq, or, type Tables, type Where } from '@vmclou
 import { PRODUCT_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Money, OptionalText, Text } from '../shared/input.js';
 import { DataUrl, decodeMedia, MAX_IMAGE_BYTES, removeMedia, withStoredMedia } from '../media/uploads.js';
 import { offsetPage } from '../shared/paging.js';

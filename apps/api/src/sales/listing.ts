@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { notFound } from '../shared/errors.js';
 import { decodeCursor, keysetPage, pageOf, type Position } from '../shared/paging.js';
 import { csvRecord, userText, yuan } from './csv.js';

@@ -7,8 +7,8 @@
  */
 import { adjust, newId } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import type { BusinessCalendar } from '../shared/business-day.js';
 import { orderNumber } from '../shared/document-numbers.js';
 import { conflict, notFound, refused } from '../shared/errors.js';

@@ -19,7 +19,7 @@ import {
 import type { AnyTableDef } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { notFound, refused } from '../shared/errors.js';
 import { id, Quantity } from '../shared/input.js';
 
@@ -32,7 +32,7 @@ export type Actor = Pick<Principal, 'userId' | 'permissions'>;
 export type { Writer };
 
 /** Runs a whole write in one transaction (`ctx.write`); a rule that may have to draw a number again takes this. */
-export type Write = <T>(fn: (w: Writer) => Promise<T>) => Promise<T>;
+export type { Write } from '../shared/writer.js';
 
 /** How a product is named in messages and lists. */
 export const productLabel = (p: Pick<Product, 'name' | 'code'>) => `${p.name} (${p.code})`;
@@ -220,28 +220,3 @@ export const latestTransferNo = (scope: TenantScope) => async (prefix: string) =
       limit: 1,
     })
   )[0]?.documentNo;
-
-const DAY_MS = 86_400_000;
-
-/** A calendar day, `2026-11-01` (a business day in the tenant's time zone). */
-export const Day = z
-  .string({ error: 'must be a date' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(
-    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-    {
-      message: 'must be a real date',
-    },
-  )
-  .meta({ examples: ['2026-11-01'] });
-
-type Days = { from: string; to: string };
-const ordered = (p: Days) => p.from <= p.to;
-const withinAYear = (p: Days) => Date.parse(p.to) - Date.parse(p.from) <= 366 * DAY_MS;
-
-/** A period of whole days, both ends included, at most a year; with the other fields of `shape`. */
-export const Period = <S extends z.ZodRawShape>(shape: S) =>
-  z
-    .object({ from: Day, to: Day, ...shape })
-    .refine((p) => ordered(p as unknown as Days), { message: 'must not be before from', path: ['to'] })
-    .refine((p) => withinAYear(p as unknown as Days), { message: 'must be at most 366 days after from', path: ['to'] });

@@ -6,8 +6,8 @@
  */
 import { and, desc, eq, gt, gte, lt, lte, sql, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import type { Writer } from '../shared/writer.js';
+import { plain } from '../shared/plain.js';
 import { forbidden, notFound, refused } from '../shared/errors.js';
 import { id, Quantity, Timestamp } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';

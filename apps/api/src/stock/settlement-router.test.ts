@@ -205,7 +205,7 @@ for (const { dialect, skip } of testDialects()) {
       await refusedWith(
         finance.goodsSettlement.report({ from: '2026-02-30', to: '2026-03-01' }),
         'BAD_REQUEST',
-        'from: must be a real date',
+        'from: must be a date written YYYY-MM-DD',
       );
       const staff1 = await api.signIn(DEMO_CODE, 'staff1');
       await refusedWith(staff1.goodsSettlement.list(), 'FORBIDDEN', /^This needs permission 00111/);

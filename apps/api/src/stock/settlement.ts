@@ -34,11 +34,11 @@ import {
 } from '@vmcloud/db';
 import { z } from 'zod';
 import { P } from '../access/catalog.js';
-import { plain } from '../trpc/output.js';
-import type { BusinessCalendar } from '../shared/business-day.js';
+import { plain } from '../shared/plain.js';
+import { periodInput, type BusinessCalendar } from '../shared/business-day.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import { id, OptionalText } from '../shared/input.js';
-import { Period, productsById, productSummary, staffSummary, usersById, type Actor, type Write } from './common.js';
+import { productsById, productSummary, staffSummary, usersById, type Actor, type Write } from './common.js';
 
 const GOODS = [
   'heldAtStart',
@@ -257,7 +257,7 @@ type Settled = Awaited<ReturnType<typeof settle>>[number];
 /** The figures stored with a settlement row: units and fen, flat. */
 const figuresOf = (s: Settled): Record<string, number> => ({ ...s.goods, ...s.cash });
 
-export const ReportInput = Period({ staffId: id('users').optional() });
+export const ReportInput = periodInput({ staffId: id('users').optional() });
 
 /**
  * The goods settlement of every field worker with machines or movements (or of one, by
@@ -297,7 +297,7 @@ export async function settlementReport(
   return { from: input.from, to: input.to, staff, totals: { goods, cash } };
 }
 
-export const ConfirmInput = Period({ staffId: id('users'), note: OptionalText(255) });
+export const ConfirmInput = periodInput({ staffId: id('users'), note: OptionalText(255) });
 
 /**
  * Closes a field worker's goods settlement for a period that has ended: records the

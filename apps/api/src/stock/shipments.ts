@@ -14,7 +14,7 @@ import { startsWithText, and, desc, eq, gte, inArray, lt, type Row, type Tables,
 import { z } from 'zod';
 import { SHIPMENT_STATUSES } from '@vmcloud/db/schema';
 import { P } from '../access/catalog.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import type { BusinessCalendar } from '../shared/business-day.js';
 import { nextDocumentNo, withFreshNumber } from '../shared/document-numbers.js';
 import { conflict, forbidden, notFound, refused } from '../shared/errors.js';

@@ -7,7 +7,7 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { P } from '../access/catalog.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import type { BusinessCalendar } from '../shared/business-day.js';
 import { nextDocumentNo, withFreshNumber } from '../shared/document-numbers.js';
 import { forbidden, notFound, refused } from '../shared/errors.js';

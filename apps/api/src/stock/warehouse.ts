@@ -1,7 +1,7 @@
 /** The operator's warehouse: stock per product, goods received, stocktake adjustments, and what field staff hold. */
 import { and, eq, gt, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 import { notFound } from '../shared/errors.js';
 import { id, OptionalText, Text } from '../shared/input.js';
 import {

@@ -7,7 +7,7 @@
 import { asc, desc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Money, OptionalText, Text, Timestamp } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 import { createRoleTemplate, describeRoles, updateRoleTemplate } from './role-templates.js';

@@ -1,7 +1,7 @@
 /** The lease orders of every operator (`factory.leaseOrders`), for the manufacturer. */
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, Timestamp } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { LeaseMonths } from './terms.js';
 import { leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
 import { P } from '../access/catalog.js';

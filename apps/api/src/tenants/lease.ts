@@ -7,7 +7,7 @@ import { asc, desc, inArray, type PlatformScope, type Row, type Tables, type Ten
 import { notFound, refused } from '../shared/errors.js';
 import { addMonths, leaseOrderNo, quoteFor } from './terms.js';
 import type { LeaseQuote } from './fee.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 
 type Tenant = Row<Tables['tenants']>;
 type Module = Row<Tables['modules']>;

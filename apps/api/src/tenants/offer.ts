@@ -4,7 +4,7 @@
  */
 import { asc, type Row, type Tables } from '@vmcloud/db';
 import { invalid, notFound } from '../shared/errors.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 
 /** What a change of the offer writes through. */
 export type OfferWriter = Pick<Writer, 'platform' | 'audit'>;

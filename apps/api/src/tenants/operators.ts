@@ -25,7 +25,7 @@ import {
   type TenantTableName,
 } from '@vmcloud/db';
 import { notFound, refused } from '../shared/errors.js';
-import type { ManufacturerWriter } from '../trpc/init.js';
+import type { ManufacturerWriter } from '../shared/writer.js';
 import { chosenModules } from './terms.js';
 import { openTenant, type OpenedTenant, type RegistrationInput } from './register.js';
 import type { PasswordCost } from '../auth/password.js';

@@ -7,7 +7,7 @@
  * marked `trial`, for TRIAL_MONTHS month(s) with the modules and machines chosen.
  */
 import { z } from 'zod';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { publicProcedure, router } from '../trpc/init.js';
 import { Registration, registerTenant } from './register.js';
 import {

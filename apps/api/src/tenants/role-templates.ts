@@ -5,7 +5,7 @@
  */
 import { eq, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { conflict, notFound, refused } from '../shared/errors.js';
-import type { Writer } from '../trpc/init.js';
+import type { Writer } from '../shared/writer.js';
 
 /** Roles that hold every permission of their kind; they are not edited. */
 const FULL_ROLES = new Set(['system_admin', 'operator_admin']);

@@ -8,7 +8,7 @@
 import { asc, desc, type Keyring, type PlatformScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
-import { plain } from '../trpc/output.js';
+import { plain } from '../shared/plain.js';
 import { id, OptionalText, Phone, Quantity } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { Registration } from './register.js';

@@ -20,11 +20,14 @@ import {
   TRPC_ERROR_CODES_BY_KEY,
 } from '@trpc/server/unstable-core-do-not-import';
 import { z } from 'zod';
-import type { Database, DbHandle, PlatformScope, TenantScope } from '@vmcloud/db';
+import type { Database, TenantScope } from '@vmcloud/db';
 import { PERMISSIONS, type PermissionCode, type PermissionEntry } from '../access/catalog.js';
 import type { Principal } from '../auth/principal.js';
 import type { Context } from './context.js';
 import { DomainError } from '../shared/errors.js';
+import type { ManufacturerWriter, Writer } from '../shared/writer.js';
+
+export type { ManufacturerWriter, Writer };
 import { fieldErrorsOf, describeIssues, isUniqueViolation, TRPC_CODE_OF } from './errors.js';
 
 export interface Meta {
@@ -169,21 +172,6 @@ export const authedProcedure = t.procedure
 
 const PERMISSION_CODES = new Map<string, PermissionEntry>(PERMISSIONS.map((p) => [p.code, p]));
 
-/**
- * What a mutation writes through: the tenant's scope and the platform tables inside one
- * transaction, and `audit`, which records who changed what in that same transaction.
- */
-export interface Writer {
-  scope: TenantScope;
-  platform: PlatformScope;
-  audit(entry: {
-    entity: string;
-    entityId?: string | null;
-    before?: object | null;
-    after?: object | null;
-  }): Promise<void>;
-}
-
 /** Columns never copied into the audit log. */
 const SECRET_COLUMNS = new Set([
   'passwordHash',
@@ -198,11 +186,6 @@ const SECRET_COLUMNS = new Set([
 function redact(row: object | null | undefined): Record<string, unknown> | null {
   if (!row) return null;
   return Object.fromEntries(Object.entries(row).filter(([key]) => !SECRET_COLUMNS.has(key)));
-}
-
-/** A manufacturer's writer: also `tx`, the transaction over every tenant's rows (`tx.forTenant(id)`). */
-export interface ManufacturerWriter extends Writer {
-  tx: DbHandle;
 }
 
 function writerFor(ctx: Context, principal: Principal, path: string) {
