@@ -60,6 +60,8 @@ export default defineConfig(
     files: ['apps/api/src/**/*.ts'],
     ignores: [
       'apps/api/src/testing.ts',
+      'apps/api/src/server.ts',
+      'apps/api/src/index.ts',
       'apps/api/src/trpc/**',
       'apps/api/src/http/**',
       'apps/api/src/**/router.ts',
@@ -78,6 +80,11 @@ export default defineConfig(
               group: ['@trpc/server', '@trpc/server/*'],
               message:
                 'Only the tRPC layer (src/trpc, src/http) and router files import @trpc/server; throw a domain error (src/shared/errors.ts).',
+            },
+            {
+              group: ['**/trpc/*'],
+              message:
+                'Rules take what they need (src/shared/writer.ts) and know nothing of the tRPC layer; only routers and the server import it.',
             },
           ],
         },
