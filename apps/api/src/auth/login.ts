@@ -4,7 +4,6 @@
  * or not they exist), so every API instance applies the same lockout.
  */
 import { eq, type DbHandle } from '@vmcloud/db';
-import type { Context } from '../trpc/context.js';
 import { hashToken, newSessionToken, SESSION_COOKIE } from './principal.js';
 import { verifyPassword } from './password.js';
 import { forbidden, tooMany, unauthorized } from '../shared/errors.js';
@@ -28,6 +27,17 @@ export function lockDuration(failures: number): number {
   return Math.min(FIRST_LOCK_MS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_MS);
 }
 
+/** What signing in needs of the request: the database, the clock, the session lifetime, who asks, and where the cookie goes. */
+export interface SignInContext {
+  db: DbHandle;
+  now: () => Date;
+  /** Session lifetime in milliseconds. */
+  sessionTtlMs: number;
+  request: { requestId: string; ip: string | null; userAgent: string | null };
+  /** Cookies to set on the response. */
+  cookies: { name: string; value: string; maxAge: number }[];
+}
+
 export interface SignIn {
   tenantCode: string;
   username: string;
@@ -36,7 +46,7 @@ export interface SignIn {
 
 /** Checks the credentials and opens a session; returns its token (also queued as the session cookie). */
 export async function signIn(
-  ctx: Context,
+  ctx: SignInContext,
   input: SignIn,
 ): Promise<{ token: string; userId: string; tenantId: string }> {
   const now = ctx.now();
