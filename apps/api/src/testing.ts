@@ -1,14 +1,12 @@
 /**
  * An API on a fresh database, for tests: migrated and seeded (the platform and the demo
- * operator), with callers signed in as any seeded user.
+ * operator), with callers signed in as any seeded user. The database is a copy of a
+ * template seeded once per run for each clock the tests seed on (see `demoTemplate`).
  */
 import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq, openKeyring, type Database, type Keyring } from '@vmcloud/db';
-import { openTestDatabase, type TestDatabase } from '@vmcloud/db/testing';
+import { openTestDatabase, testRunFolder, type TestDatabase, type TestTemplate } from '@vmcloud/db/testing';
 import { ROLE_TEMPLATES } from './access/catalog.js';
 import { hashPassword, type PasswordCost } from './auth/password.js';
 import { PrincipalCache, SESSION_COOKIE } from './auth/principal.js';
@@ -50,17 +48,46 @@ export interface TestApi {
 export const MANUFACTURER_CODE = MANUFACTURER.code;
 export const DEMO_CODE = DEMO_OPERATOR.code;
 
+/** What a demo template keeps besides its database: the master key its data keys are wrapped with. */
+interface DemoTemplateData {
+  masterKey: string;
+}
+
+/**
+ * The demo seeded on a clock. The seed reads the clock once (its "now", from which it
+ * reckons "today" and a few recent times), so a template serves every test whose clock
+ * reads the same when the API is made: a fixed clock gets a template of its own instant;
+ * the wall clock one template per UTC day, seeded when the day's first test asks.
+ */
+function demoTemplate(seedAt: Date | undefined): TestTemplate {
+  const key = seedAt ? `demo@${seedAt.toISOString()}` : `demo@wall:${new Date().toISOString().slice(0, 10)}`;
+  return {
+    key,
+    async fill(db) {
+      const masterKey = randomBytes(32);
+      const keyring = await openKeyring(db, masterKey);
+      await seed(db, keyring, { passwordCost: TEST_PASSWORD_COST, now: seedAt });
+      const data: DemoTemplateData = { masterKey: masterKey.toString('hex') };
+      return data;
+    },
+  };
+}
+
 export async function createTestApi(
   dialect: 'sqlite' | 'mysql' = 'sqlite',
   options: { now?: () => Date } = {},
 ): Promise<TestApi> {
-  // Uploaded files of tests go to a folder of their own, not to ./data.
-  process.env.VMCLOUD_UPLOAD_DIR ??= mkdtempSync(join(tmpdir(), 'vmcloud-uploads-'));
-  const database: TestDatabase = await openTestDatabase(dialect);
+  // Uploaded files of tests go to a folder of the test run, not to ./data.
+  process.env.VMCLOUD_UPLOAD_DIR ??= testRunFolder(`uploads-${process.pid}`);
+  // The demo is seeded on the test's clock, so that its "today" is the API's; the
+  // database's clock is the API's too.
+  const database: TestDatabase = await openTestDatabase(dialect, {
+    now: options.now,
+    template: demoTemplate(options.now?.()),
+  });
   const { db } = database;
-  const keyring = await openKeyring(db, randomBytes(32));
-  // The demo is seeded on the test's clock, so that its "today" is the API's.
-  await seed(db, keyring, { passwordCost: TEST_PASSWORD_COST, now: options.now?.() });
+  const { masterKey } = database.templateData as DemoTemplateData;
+  const keyring = await openKeyring(db, Buffer.from(masterKey, 'hex'));
   const logs: string[] = [];
   const services: Services = {
     db,

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransactionMisuseError } from './adapter.js';
@@ -37,7 +37,7 @@ for (const { dialect, skip } of testDialects()) {
           const scope = tx.forTenant(tenantId);
           const p = await scope.products.insert({ code: 'F1', name: 'First', price: 1 });
           await scope.warehouseStock.insert({ productId: p.id, quantity: 10 });
-          await sleep(5);
+          await nextTurn(); // other work runs while the transaction is open
           throw new Error('failed halfway');
         }),
       ).rejects.toThrow('failed halfway');
@@ -87,13 +87,18 @@ for (const { dialect, skip } of testDialects()) {
       const firstHasWritten = new Promise<void>((resolve) => (firstWritten = resolve));
       let secondEnded!: () => void;
       const secondHasEnded = new Promise<void>((resolve) => (secondEnded = resolve));
+      let secondCalled!: () => void;
+      const secondHasBeenCalled = new Promise<void>((resolve) => (secondCalled = resolve));
       const first = t.db.transaction(async (tx) => {
         firstOpen = true;
         events.push('first:begin');
         await tx.forTenant(tenantId).products.insert({ code: 'T1-A', name: 'First A', price: 1 });
         firstWritten();
         if (dialect === 'sqlite') {
-          await sleep(60); // the second transaction is called meanwhile, and must wait
+          // The second transaction and a plain read are called meanwhile, and must wait:
+          // were they let in, they would have run within this turn of the event loop.
+          await secondHasBeenCalled;
+          await nextTurn();
         } else {
           // Two connections: the second transaction runs to its end while this one is open
           // (were it to wait for this one instead, the test would time out).
@@ -117,6 +122,7 @@ for (const { dialect, skip } of testDialects()) {
       });
       second.then(secondEnded, secondEnded);
       const readOutside = codes();
+      secondCalled();
 
       await expect(first).rejects.toThrow('first rolls back');
       const seenBySecond = await second;
@@ -147,7 +153,7 @@ for (const { dialect, skip } of testDialects()) {
           t.db.transaction(async (tx) => {
             const stock = tx.forTenant(tenantId).warehouseStock;
             const row = await stock.findOne((s) => sql`${s.productId} = ${product.id}`);
-            await sleep(1);
+            await nextTurn(); // the others may run between this read and the write
             if (!row) throw new Error('no stock row');
             await stock.update(row.id, { quantity: sql`${sql.identifier('quantity')} + 1` });
           }),

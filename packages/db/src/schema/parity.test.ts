@@ -263,7 +263,7 @@ for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] migrations`, () => {
     let t: TestDatabase;
     beforeAll(async () => {
-      t = await openTestDatabase(dialect);
+      t = await openTestDatabase(dialect, { template: 'none' });
     });
     afterAll(async () => {
       await t?.drop();

@@ -6,6 +6,9 @@
  * new database on it, named after the URL's, and is dropped afterwards. Under CI=true
  * the MySQL suite is required: without the variable it uses the local server, and a
  * server that does not answer fails the run instead of skipping it.
+ *
+ * A test database is either migrated afresh or, given a template, a copy of a template
+ * database migrated and filled once per run (see templates.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +16,16 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { createDb, type Database } from '../database.js';
 import type { Dialect } from '../schema/define.js';
+import { testRunDir } from './run.js';
+import { copyMysqlTemplate, copySqliteTemplate, template, type TestTemplate } from './templates.js';
 
 export interface TestDatabase {
   readonly dialect: Dialect;
   /** The URL the database was opened with. */
   readonly url: string;
   readonly db: Database;
+  /** What the template's fill resolved to (for a database made from a template). */
+  readonly templateData?: unknown;
   /** Closes the database and deletes it. */
   drop(): Promise<void>;
 }
@@ -43,8 +50,24 @@ export function testDialects(): { dialect: Dialect; skip?: string }[] {
 let counter = 0;
 
 export interface TestDatabaseOptions {
-  /** The database's clock (default the wall clock), as `createDb` takes it. */
+  /** The database's clock (default the wall clock), as `createDb` takes it; also the template's while it is filled. */
   now?: () => Date;
+  /**
+   * Start from a copy of this template, filled once per run (by default one with the
+   * migrations applied and no rows). 'none': apply the migrations to this database
+   * itself, for tests of the migrations. Without the run's folder (tests run without the
+   * global setup) each database is migrated and filled itself.
+   */
+  template?: TestTemplate | 'none';
+}
+
+/** The template of a database with the migrations applied and no rows. */
+const MIGRATED: TestTemplate = { key: 'migrated', fill: async () => undefined };
+
+/** The template to copy, or undefined to migrate (and fill) the database itself. */
+function templateOf(options: TestDatabaseOptions, runDir: string | undefined): TestTemplate | undefined {
+  if (options.template === 'none' || !runDir) return undefined;
+  return options.template ?? MIGRATED;
 }
 
 export async function openTestDatabase(dialect: Dialect, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
@@ -52,18 +75,48 @@ export async function openTestDatabase(dialect: Dialect, options: TestDatabaseOp
 }
 
 async function openSqlite(options: TestDatabaseOptions): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'vmcloud-test-'));
-  const url = `file:${join(dir, 'test.db')}`;
-  const db = await createDb(url, { now: options.now });
+  const runDir = testRunDir();
+  const dir = mkdtempSync(join(runDir ?? tmpdir(), 'vmcloud-test-'));
+  const file = join(dir, 'test.db');
+  const url = `file:${file}`;
+  let db: Database;
+  let templateData: unknown;
+  try {
+    const spec = templateOf(options, runDir);
+    if (spec && runDir) {
+      const record = await template(runDir, 'sqlite', spec, { now: options.now });
+      copySqliteTemplate(record, file);
+      db = await createDb(url, { now: options.now, migrate: false });
+      templateData = record.data;
+    } else {
+      db = await createDb(url, { now: options.now });
+      templateData = await fillFresh(db, options);
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     dialect: 'sqlite',
     url,
     db,
+    templateData,
     async drop() {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Without templates: fills the new database as the template would have been. */
+async function fillFresh(db: Database, options: TestDatabaseOptions): Promise<unknown> {
+  if (!options.template || options.template === 'none') return undefined;
+  try {
+    return await options.template.fill(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 }
 
 async function openMysql(options: TestDatabaseOptions): Promise<TestDatabase> {
@@ -73,27 +126,54 @@ async function openMysql(options: TestDatabaseOptions): Promise<TestDatabase> {
   const prefix = decodeURIComponent(server.pathname.replace(/^\//, '')) || 'vmcloud_test';
   counter += 1;
   const name = `${prefix}_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`.slice(0, 64);
-  const admin = await connectAdmin(server);
-  try {
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await admin.end();
-  }
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const db = await createDb(url.toString(), { now: options.now });
+  const dropDatabase = async () => {
+    const conn = await connectAdmin(server);
+    try {
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    } finally {
+      await conn.end();
+    }
+  };
+  const runDir = testRunDir();
+  let db: Database;
+  let templateData: unknown;
+  try {
+    const spec = templateOf(options, runDir);
+    if (spec && runDir) {
+      const root = new URL(server.toString());
+      root.pathname = '/';
+      const record = await template(runDir, 'mysql', spec, {
+        now: options.now,
+        mysqlServer: root.toString(),
+        mysqlPrefix: prefix,
+      });
+      await copyMysqlTemplate(record, name);
+      db = await createDb(url.toString(), { now: options.now, migrate: false });
+      templateData = record.data;
+    } else {
+      const admin = await connectAdmin(server);
+      try {
+        await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      } finally {
+        await admin.end();
+      }
+      db = await createDb(url.toString(), { now: options.now });
+      templateData = await fillFresh(db, options);
+    }
+  } catch (error) {
+    await dropDatabase();
+    throw error;
+  }
   return {
     dialect: 'mysql',
     url: url.toString(),
     db,
+    templateData,
     async drop() {
       await db.close();
-      const conn = await connectAdmin(server);
-      try {
-        await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await conn.end();
-      }
+      await dropDatabase();
     },
   };
 }
