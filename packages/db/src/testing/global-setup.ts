@@ -9,7 +9,12 @@ import mysql from 'mysql2/promise';
 import { MYSQL_SKIP_REASON, mysqlTestUrl } from './databases.js';
 import { endTestRun, startTestRun } from './run.js';
 
-export default async function setup(): Promise<() => Promise<void>> {
+/** What the setup uses of Vitest's project (typed here: the sources that ship import nothing from Vitest). */
+interface Project {
+  onTestsRerun?(handler: () => Promise<void> | void): void;
+}
+
+export default async function setup(project?: Project): Promise<() => Promise<void>> {
   const url = mysqlTestUrl();
   if (!url) {
     console.log(MYSQL_SKIP_REASON);
@@ -26,6 +31,12 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
   }
   // The test workers start after the global setup and inherit its environment.
-  const runDir = startTestRun();
+  let runDir = startTestRun();
+  // In watch mode each rerun is a run of its own: its templates are built from the
+  // schema and the seed as they are now.
+  project?.onTestsRerun?.(async () => {
+    await endTestRun(runDir);
+    runDir = startTestRun();
+  });
   return () => endTestRun(runDir);
 }

@@ -64,6 +64,9 @@ export function startTestRun(): string {
   previousTmpdir = { value: process.env.TMPDIR };
   process.env.TMPDIR = tmp;
   process.env[RUN_DIR_VARIABLE] = dir;
+  // Should the process end without the teardown (a watch stopped by a signal), the
+  // folder goes all the same; only its MySQL templates, which need the server, stay.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
