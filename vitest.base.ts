@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
@@ -34,6 +35,9 @@ export function packageTestConfig(options: PackageTestOptions = {}) {
       reporters: reporters(),
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,
+      // Database tests spend much of their time waiting for the database server, so two
+      // files at a time pay off even on two cores (Vitest's default there is one).
+      ...(options.database ? { maxWorkers: Math.max(availableParallelism() - 1, 2) } : {}),
       hookTimeout: 60_000,
       globalSetup: options.database
         ? [new URL('./packages/db/src/testing/global-setup.ts', import.meta.url).pathname]
