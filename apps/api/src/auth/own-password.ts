@@ -1,30 +1,37 @@
 /** A signed-in user changing their own password. */
-import { and, eq, ne, type Row, type Tables } from '@vmcloud/db';
-import type { Writer } from '../shared/writer.js';
+import { and, eq, ne, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import type { Write } from '../shared/writer.js';
 import { refused } from '../shared/errors.js';
-import { verifyPassword } from './password.js';
+import { hashPassword, verifyPassword, type PasswordCost } from './password.js';
 
 /**
- * Sets the user's new password (hashed by the caller) once the current one is confirmed;
- * every other session of the user ends. Returns the user.
+ * Sets the user's new password once the current one is confirmed; every other session of
+ * the user ends. Returns the user.
+ *
+ * Both scrypt runs (checking the current password, hashing the new one) happen before the
+ * write, so a transaction never waits on them; the write changes the password only if it
+ * is still the one just checked, so two changes at once cannot both succeed.
  */
 export async function changeOwnPassword(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  scope: TenantScope,
+  write: Write,
   principal: { userId: string; sessionId: string },
-  input: { currentPassword: string; passwordHash: string },
-  now: Date,
+  input: { currentPassword: string; newPassword: string },
+  cost: PasswordCost | undefined,
 ): Promise<Row<Tables['users']>> {
-  const user = await w.scope.users.get(principal.userId);
+  const user = await scope.users.get(principal.userId);
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw refused('currentPassword', 'is wrong');
   }
-  await w.scope.users.update(user.id, {
-    passwordHash: input.passwordHash,
-    mustChangePassword: false,
-    updatedAt: now,
-    updatedBy: user.id,
+  const passwordHash = await hashPassword(input.newPassword, cost);
+  return write(async (w) => {
+    const changed = await w.scope.users.updateWhere(
+      (u) => and(eq(u.id, user.id), eq(u.passwordHash, user.passwordHash)),
+      { passwordHash, mustChangePassword: false, updatedBy: user.id },
+    );
+    if (changed !== 1) throw refused('currentPassword', 'is wrong');
+    await w.scope.sessions.deleteWhere((s) => and(eq(s.userId, user.id), ne(s.id, principal.sessionId)));
+    await w.audit({ entity: 'users', entityId: user.id, after: { passwordChanged: true } });
+    return user;
   });
-  await w.scope.sessions.deleteWhere((s) => and(eq(s.userId, user.id), ne(s.id, principal.sessionId)));
-  await w.audit({ entity: 'users', entityId: user.id, after: { passwordChanged: true } });
-  return user;
 }

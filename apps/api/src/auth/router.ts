@@ -1,7 +1,6 @@
 /** Signing in and out, who am I, and changing one's own password. */
 import { z } from 'zod';
 import { signIn, signOut } from './login.js';
-import { hashPassword } from './password.js';
 import { changeOwnPassword } from './own-password.js';
 import { unauthorized } from '../shared/errors.js';
 import { SESSION_COOKIE, type Principal } from './principal.js';
@@ -67,8 +66,7 @@ export const authRouter = router({
   changePassword: selfProcedure
     .input(z.object({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: Password }))
     .mutation(async ({ ctx, input }) => {
-      const passwordHash = await hashPassword(input.newPassword, ctx.passwordCost);
-      const user = await ctx.write((w) => changeOwnPassword(w, ctx.principal, { ...input, passwordHash }, ctx.now()));
+      const user = await changeOwnPassword(ctx.scope, ctx.write, ctx.principal, input, ctx.passwordCost);
       ctx.principals.invalidate({ userId: user.id });
       return { ok: true as const };
     }),
