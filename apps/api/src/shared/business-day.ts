@@ -149,6 +149,8 @@ export function daysOf(from: string, to: string): string[] {
 
 /** Checks that `to` is not before `from` and that the period is at most MAX_PERIOD_DAYS long. */
 export function checkPeriod(value: { from: string; to: string }, ctx: z.RefinementCtx): void {
+  // An end that is not a real date is reported on its own field alone.
+  if (!Day.safeParse(value.from).success || !Day.safeParse(value.to).success) return;
   const days = (Date.parse(value.to) - Date.parse(value.from)) / DAY_MS + 1;
   if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (days > MAX_PERIOD_DAYS) {
