@@ -2,17 +2,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
+import { until } from '@vmcloud/protocol/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkpointer } from './checkpointer.js';
 import { createDb } from './database.js';
-
-async function until(condition: () => boolean, ms = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('WAL checkpoints in a worker thread', () => {
   let dir: string;
