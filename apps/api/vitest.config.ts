@@ -1,3 +1,3 @@
 import { packageTestConfig } from '../../vitest.base.ts';
 
-export default packageTestConfig({ database: true });
+export default packageTestConfig({ database: true, isolate: false });

@@ -17,7 +17,7 @@ export function describePrincipal(p: Principal) {
       groupId: p.groupId,
       groupAdmin: p.groupAdmin,
     },
-    tenant: { id: p.tenantId, code: p.tenantCode, name: p.tenantName, kind: p.tenantKind },
+    tenant: { id: p.tenantId, code: p.tenantCode, name: p.tenantName, kind: p.tenantKind, timeZone: p.timeZone },
     permissions: [...p.permissions].sort(),
     modules: [...p.modules].sort(),
     restricted: p.restricted,

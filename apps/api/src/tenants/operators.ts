@@ -71,6 +71,7 @@ export async function describeTenant(
     machineQuota: tenant.machineQuota,
     machinesHeld,
     trialUsed: tenant.trialUsed,
+    timeZone: tenant.timeZone,
     modules: modules.map((m) => m.code),
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,

@@ -81,6 +81,7 @@ for (const { dialect, skip } of testDialects()) {
         [{ name: 'Demo_Vending' }, 'name: is taken'],
         [{ name: 'demo_VENDING' }, 'name: is taken'],
         [{ code: DEMO_CODE }, 'code: is taken'],
+        [{ timeZone: 'Mars/Olympus' }, 'timeZone: must be an IANA time zone such as Asia/Shanghai'],
       ];
       for (const [change, message] of cases) {
         const error = await failure(api.anonymous().platform.register({ ...valid, ...change } as typeof valid));
@@ -100,6 +101,7 @@ for (const { dialect, skip } of testDialects()) {
         months: 1,
       });
       expect(result.tenant.name).toHaveLength(25);
+      expect(result.tenant.timeZone).toBe('Asia/Shanghai');
       expect(result.order.fee).toBe(3000 + 5000);
     });
 
@@ -115,6 +117,7 @@ for (const { dialect, skip } of testDialects()) {
         leaseEndsAt: new Date(Date.UTC(2027, 10, 22, 12)).toISOString(),
       });
       expect(result.adminUsername).toBe('admin');
+      expect(result.tenant.timeZone).toBe('Asia/Shanghai');
       expect(result.order).toMatchObject({ fee: 763_800, status: 'paid', trial: false, months: 12, machines: 10 });
 
       const tenantId = await tenantIdOf(api.db, '200001');
@@ -152,6 +155,15 @@ for (const { dialect, skip } of testDialects()) {
         P.customFields,
         P.renewLease,
       ]);
+    });
+
+    it('keeps the time zone a tenant registers with, where its business days are cut', async () => {
+      const result = await api
+        .anonymous()
+        .platform.register({ ...valid, name: 'Gotham_Vending', code: '200010', timeZone: 'America/New_York' });
+      expect(result.tenant.timeZone).toBe('America/New_York');
+      const admin = await api.signIn('200010', 'admin', valid.password);
+      expect((await admin.auth.me()).tenant.timeZone).toBe('America/New_York');
     });
 
     it('registers the one-time free trial: fee 0, one month, the modules and machines chosen', async () => {

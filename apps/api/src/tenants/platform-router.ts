@@ -81,6 +81,7 @@ export const platformRouter = router({
         leaseStartsAt: tenant.leaseStartsAt,
         leaseEndsAt: tenant.leaseEndsAt,
         machineQuota: tenant.machineQuota,
+        timeZone: tenant.timeZone,
       }),
       adminUsername: admin.username,
       order: plain(order),

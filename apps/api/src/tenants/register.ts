@@ -4,6 +4,7 @@
  * order that records what it paid. Used by the public registration and by the
  * manufacturer adding a tenant; the caller runs it inside its transaction.
  */
+import { DEFAULT_TIME_ZONE, TimeZone } from '../shared/business-day.js';
 import { and, eq, inArray, sql, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { z } from 'zod';
 import { hashPassword, type PasswordCost } from '../auth/password.js';
@@ -40,6 +41,8 @@ export const Registration = z
     trial: z.boolean().default(false),
     contactName: OptionalText(64),
     contactPhone: Phone.nullish(),
+    /** Where the tenant's business days are cut (an IANA time zone). */
+    timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
   })
   .superRefine((input, ctx) => {
     if (!input.trial && input.months === undefined) {
@@ -144,6 +147,7 @@ export async function openTenant(
     leaseEndsAt: periodEnd,
     machineQuota: input.machines,
     trialUsed: input.trial,
+    timeZone: input.timeZone,
     createdBy,
   });
   const scope = tx.forTenant(tenant.id);
