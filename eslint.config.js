@@ -69,6 +69,7 @@ export default defineConfig(
       'apps/api/src/app-router.ts',
       'apps/api/src/**/*.test.ts',
       'apps/api/src/**/*.test-d.ts',
+      'apps/api/src/**/*.test-helpers.ts',
       'apps/api/test/**',
     ],
     rules: {

@@ -1,0 +1,3 @@
+import { describeEveryProcedure } from './every-procedure.test-helpers.js';
+
+describeEveryProcedure('mysql');
