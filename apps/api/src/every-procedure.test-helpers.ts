@@ -72,20 +72,10 @@ async function call(api: TestApi, token: string | null, path: string, input: unk
 
 const describeOutcome = (o: Outcome) => (o.ok ? 'ok' : `${o.error.code}: ${o.error.message}`);
 
-/** The three kinds of check; a file may take some of them, so that a slow dialect's run in parallel. */
-export type Check = 'isolation' | 'permissions' | 'input';
-
-/**
- * The tests of every procedure on `dialect` (skipped, with the reason, where it cannot
- * run), of the kinds in `checks`. Each kind must be described once per dialect.
- */
-export function describeEveryProcedure(
-  dialect: Dialect,
-  checks: readonly Check[] = ['isolation', 'permissions', 'input'],
-): void {
+/** The tests of every procedure on `dialect` (skipped, with the reason, where it cannot run). */
+export function describeEveryProcedure(dialect: Dialect): void {
   const skip = testDialects().find((d) => d.dialect === dialect)?.skip;
-  const checking = (check: Check) => checks.includes(check);
-  describe.skipIf(skip !== undefined)(`[${dialect}] every procedure: ${checks.join(', ')}`, () => {
+  describe.skipIf(skip !== undefined)(`[${dialect}] every procedure`, () => {
     let api: TestApi;
     const tokens = new Map<string, string>();
     let tenantA: string;
@@ -151,103 +141,98 @@ export function describeEveryProcedure(
       return schema ? sampleInput(schema, { idFor: () => newId() }) : undefined;
     };
 
-    if (checking('isolation'))
-      it('covers a router with procedures of every kind', () => {
-        expect(procedures.length).toBeGreaterThan(0);
-        for (const [path, p] of procedures) {
-          const meta = metaOf(p);
-          if (meta.permission) {
-            const entry = PERMISSIONS.find((x) => x.code === meta.permission);
-            expect(entry?.kind, `${path} declares ${meta.permission}`).toBe(meta.tenantKind);
+    it('covers a router with procedures of every kind', () => {
+      expect(procedures.length).toBeGreaterThan(0);
+      for (const [path, p] of procedures) {
+        const meta = metaOf(p);
+        if (meta.permission) {
+          const entry = PERMISSIONS.find((x) => x.code === meta.permission);
+          expect(entry?.kind, `${path} declares ${meta.permission}`).toBe(meta.tenantKind);
+        }
+      }
+    });
+
+    it.each(procedures.map(([path]) => path))('%s: generated inputs are valid', (path) => {
+      const p = procedureAt(path);
+      const schema = inputOf(p);
+      if (!schema) return;
+      const input = withIdsOfA(p);
+      const parsed = (schema as z.ZodType).safeParse(input);
+      expect(parsed.success, parsed.success ? '' : parsed.error.message).toBe(true);
+    });
+
+    it.each(procedures.map(([path]) => path))(
+      "%s: tenant B gets nothing of tenant A's, and A's own users are let in",
+      async (path) => {
+        const p = procedureAt(path);
+        const input = withIdsOfA(p);
+        const unknown = withUnknownIds(p);
+        const outsiders = ['200001:operator_admin', '200001:field_staff'];
+        // The manufacturer is an outsider to the operators' procedures, the insider of its own.
+        if (metaOf(p).tenantKind !== 'manufacturer') outsiders.push(`${MANUFACTURER_CODE}:admin`);
+        for (const who of outsiders) {
+          const token = tokens.get(who) as string;
+          const [withA, withNothing] = [await call(api, token, path, input), await call(api, token, path, unknown)];
+          if (withA.ok) {
+            const leaked = (JSON.stringify(withA.data) ?? '').match(UUID)?.filter((id) => everyIdOfA.has(id)) ?? [];
+            expect(leaked, `${who} read ids of A through ${path}`).toEqual([]);
+          } else {
+            expect(describeOutcome(withA), `${who} with A's ids vs unknown ids`).toBe(describeOutcome(withNothing));
           }
         }
-      });
-
-    if (checking('input'))
-      it.each(procedures.map(([path]) => path))('%s: generated inputs are valid', (path) => {
-        const p = procedureAt(path);
-        const schema = inputOf(p);
-        if (!schema) return;
-        const input = withIdsOfA(p);
-        const parsed = (schema as z.ZodType).safeParse(input);
-        expect(parsed.success, parsed.success ? '' : parsed.error.message).toBe(true);
-      });
-
-    if (checking('isolation'))
-      it.each(procedures.map(([path]) => path))(
-        "%s: tenant B gets nothing of tenant A's, and A's own users are let in",
-        async (path) => {
-          const p = procedureAt(path);
-          const input = withIdsOfA(p);
-          const unknown = withUnknownIds(p);
-          const outsiders = ['200001:operator_admin', '200001:field_staff'];
-          // The manufacturer is an outsider to the operators' procedures, the insider of its own.
-          if (metaOf(p).tenantKind !== 'manufacturer') outsiders.push(`${MANUFACTURER_CODE}:admin`);
-          for (const who of outsiders) {
-            const token = tokens.get(who) as string;
-            const [withA, withNothing] = [await call(api, token, path, input), await call(api, token, path, unknown)];
-            if (withA.ok) {
-              const leaked = (JSON.stringify(withA.data) ?? '').match(UUID)?.filter((id) => everyIdOfA.has(id)) ?? [];
-              expect(leaked, `${who} read ids of A through ${path}`).toEqual([]);
-            } else {
-              expect(describeOutcome(withA), `${who} with A's ids vs unknown ids`).toBe(describeOutcome(withNothing));
-            }
-          }
-          // Positive control: some user of A (or the manufacturer for its own procedures) gets in.
-          const meta = metaOf(p);
-          if (meta.access === 'public') return;
-          const insiders =
-            meta.tenantKind === 'manufacturer'
-              ? [`${MANUFACTURER_CODE}:admin`]
-              : ['admin', 'staff1', 'leader', 'stock', 'finance'].map((u) => `${DEMO_CODE}:${u}`);
-          const outcomes: Outcome[] = [];
-          for (const who of insiders) {
-            const o = await call(
-              api,
-              meta.tenantKind || meta.permission ? (tokens.get(who) as string) : (tokens.get(who) ?? null),
-              path,
-              input,
-            );
-            outcomes.push(o);
-            if (o.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(o.error.code)) break;
-          }
-          const last = outcomes[outcomes.length - 1] as Outcome;
-          expect(
-            last.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(last.error.code),
-            `no user of A could call ${path}: ${outcomes.map(describeOutcome).join(' | ')}`,
-          ).toBe(true);
-          if (last.ok && p._def.type === 'mutation') {
-            expect(last.audited, `${path} wrote no audit row`).toBeGreaterThan(0);
-          }
-        },
-        60_000,
-      );
+        // Positive control: some user of A (or the manufacturer for its own procedures) gets in.
+        const meta = metaOf(p);
+        if (meta.access === 'public') return;
+        const insiders =
+          meta.tenantKind === 'manufacturer'
+            ? [`${MANUFACTURER_CODE}:admin`]
+            : ['admin', 'staff1', 'leader', 'stock', 'finance'].map((u) => `${DEMO_CODE}:${u}`);
+        const outcomes: Outcome[] = [];
+        for (const who of insiders) {
+          const o = await call(
+            api,
+            meta.tenantKind || meta.permission ? (tokens.get(who) as string) : (tokens.get(who) ?? null),
+            path,
+            input,
+          );
+          outcomes.push(o);
+          if (o.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(o.error.code)) break;
+        }
+        const last = outcomes[outcomes.length - 1] as Outcome;
+        expect(
+          last.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(last.error.code),
+          `no user of A could call ${path}: ${outcomes.map(describeOutcome).join(' | ')}`,
+        ).toBe(true);
+        if (last.ok && p._def.type === 'mutation') {
+          expect(last.audited, `${path} wrote no audit row`).toBeGreaterThan(0);
+        }
+      },
+      60_000,
+    );
 
     /** What each signed-in user holds, read from the permission table once per user. */
     const heldBy = new Map<string, Set<string>>();
-    if (checking('permissions'))
-      it.each(procedures.filter(([, p]) => metaOf(p).permission).map(([path]) => path))(
-        '%s: exactly the roles whose permissions allow it get past authorization',
-        async (path) => {
-          const p = procedureAt(path);
-          const { permission } = metaOf(p);
-          const input = withIdsOfA(p);
-          for (const [who, token] of tokens) {
-            const [code, username] = who.split(':') as [string, string];
-            const tenantId = code === MANUFACTURER_CODE ? manufacturerId : code === DEMO_CODE ? tenantA : undefined;
-            let held = heldBy.get(who);
-            if (!held) {
-              held = await permissionsHeld(api.db, tenantId ?? (await tenantIdOf(api.db, code)), username);
-              heldBy.set(who, held);
-            }
-            const o = await call(api, token, path, input);
-            const refused =
-              !o.ok && o.error.code === 'FORBIDDEN' && o.error.message.startsWith('This needs permission');
-            expect(refused, `${who} (${describeOutcome(o)})`).toBe(!held.has(permission as string));
+    it.each(procedures.filter(([, p]) => metaOf(p).permission).map(([path]) => path))(
+      '%s: exactly the roles whose permissions allow it get past authorization',
+      async (path) => {
+        const p = procedureAt(path);
+        const { permission } = metaOf(p);
+        const input = withIdsOfA(p);
+        for (const [who, token] of tokens) {
+          const [code, username] = who.split(':') as [string, string];
+          const tenantId = code === MANUFACTURER_CODE ? manufacturerId : code === DEMO_CODE ? tenantA : undefined;
+          let held = heldBy.get(who);
+          if (!held) {
+            held = await permissionsHeld(api.db, tenantId ?? (await tenantIdOf(api.db, code)), username);
+            heldBy.set(who, held);
           }
-        },
-        60_000,
-      );
+          const o = await call(api, token, path, input);
+          const refused = !o.ok && o.error.code === 'FORBIDDEN' && o.error.message.startsWith('This needs permission');
+          expect(refused, `${who} (${describeOutcome(o)})`).toBe(!held.has(permission as string));
+        }
+      },
+      60_000,
+    );
 
     const malformed = procedures.flatMap(([path, p]) => {
       const schema = inputOf(p);
@@ -255,29 +240,25 @@ export function describeEveryProcedure(
       return [[path, p] as const];
     });
 
-    if (checking('input'))
-      it.each(malformed.map(([path]) => path))(
-        '%s: malformed input gets BAD_REQUEST naming the field',
-        async (path) => {
-          const p = procedureAt(path);
-          const meta = metaOf(p);
-          const token =
-            meta.tenantKind === 'manufacturer'
-              ? tokens.get(`${MANUFACTURER_CODE}:admin`)
-              : meta.tenantKind === 'operator'
-                ? tokens.get(`${DEMO_CODE}:admin`)
-                : tokens.get(`${DEMO_CODE}:admin`);
-          const valid = withIdsOfA(p);
-          for (const variant of malformedInputs(inputOf(p) as z.core.$ZodType, valid)) {
-            const o = await call(api, token ?? null, path, variant.input);
-            expect(o.ok, `${variant.label} was accepted`).toBe(false);
-            if (o.ok) continue;
-            expect(o.error.code, `${variant.label}: ${o.error.message}`).toBe('BAD_REQUEST');
-            expect(o.error.cause, variant.label).toBeInstanceOf(z.ZodError);
-            if (variant.field) expect(o.error.message, variant.label).toContain(`${variant.field}`);
-          }
-        },
-      );
+    it.each(malformed.map(([path]) => path))('%s: malformed input gets BAD_REQUEST naming the field', async (path) => {
+      const p = procedureAt(path);
+      const meta = metaOf(p);
+      const token =
+        meta.tenantKind === 'manufacturer'
+          ? tokens.get(`${MANUFACTURER_CODE}:admin`)
+          : meta.tenantKind === 'operator'
+            ? tokens.get(`${DEMO_CODE}:admin`)
+            : tokens.get(`${DEMO_CODE}:admin`);
+      const valid = withIdsOfA(p);
+      for (const variant of malformedInputs(inputOf(p) as z.core.$ZodType, valid)) {
+        const o = await call(api, token ?? null, path, variant.input);
+        expect(o.ok, `${variant.label} was accepted`).toBe(false);
+        if (o.ok) continue;
+        expect(o.error.code, `${variant.label}: ${o.error.message}`).toBe('BAD_REQUEST');
+        expect(o.error.cause, variant.label).toBeInstanceOf(z.ZodError);
+        if (variant.field) expect(o.error.message, variant.label).toContain(`${variant.field}`);
+      }
+    });
   });
 }
 
