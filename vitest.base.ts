@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 type Reporters = NonNullable<NonNullable<ViteUserConfig['test']>['reporters']>;
 
@@ -24,6 +25,25 @@ export interface PackageTestOptions {
    * package's tests share. Off only where the files keep no module state between them.
    */
   isolate?: boolean;
+  /**
+   * Files (paths ending so) to start before all others, in this order. Vitest starts the
+   * files that took longest last time first, but a fresh clone (CI) has no last time and
+   * it falls back to file size, which puts a short file that runs a long suite last.
+   */
+  runFirst?: readonly string[];
+}
+
+/** Vitest's order, with the files named in `first` moved to the front. */
+function runningFirst(first: readonly string[]) {
+  return class extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      const rank = (file: TestSpecification) => {
+        const i = first.findIndex((name) => file.moduleId.endsWith(name));
+        return i < 0 ? first.length : i;
+      };
+      return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+    }
+  };
 }
 
 /** With VMCLOUD_TEST_REPORT_DIR set, each package also writes a JSON report there (CI sums them). */
@@ -43,6 +63,7 @@ export function packageTestConfig(options: PackageTestOptions = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,
       isolate: options.isolate ?? true,
+      ...(options.runFirst ? { sequence: { sequencer: runningFirst(options.runFirst) } } : {}),
       // Database tests spend much of their time waiting for the database server, so two
       // files at a time pay off even on two cores (Vitest's default there is one).
       ...(options.database ? { maxWorkers: Math.max(availableParallelism() - 1, 2) } : {}),
