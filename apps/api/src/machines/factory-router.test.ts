@@ -75,7 +75,7 @@ for (const { dialect, skip } of testDialects()) {
           ['VMC2026B0001', 'sold', 'Demo_Vending'],
         ]);
         const sold = all.items[3];
-        expect(sold?.salePrice).toBe(1_880_000);
+        expect(sold?.machineSalePrice).toBe(1_880_000);
         expect(Object.keys(sold ?? {}).sort()).toEqual(
           [
             'id',
@@ -88,7 +88,7 @@ for (const { dialect, skip } of testDialects()) {
             'createdAt',
             'soldTo',
             'soldAt',
-            'salePrice',
+            'machineSalePrice',
           ].sort(),
         );
         expect(JSON.stringify(all)).not.toContain('图书馆');
@@ -114,7 +114,7 @@ for (const { dialect, skip } of testDialects()) {
           status: 'sold',
           soldTo: { tenantId: operatorId, name: 'Beta_Vending' },
         });
-        expect(sold?.salePrice).toBe(1_800_000);
+        expect(sold?.machineSalePrice).toBe(1_800_000);
         expect(await bed.scope().machines.get(first.id)).toBeUndefined();
         const held = await bed.api.db.forTenant(operatorId).machines.get(first.id);
         expect(held).toMatchObject({

@@ -105,7 +105,7 @@ export const factoryMachinesRouter = router({
   /**
    * The machines the manufacturer built: those in stock first, then those sold, by
    * operator name, each by board id; each sold one with the operator holding it (its
-   * name) and the sale.
+   * name) and the machine sale.
    */
   list: manufacturerProcedure(P.manageMachines)
     .input(

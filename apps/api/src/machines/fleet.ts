@@ -1,12 +1,12 @@
 /**
  * The machines the manufacturer builds, wherever they are: its machine types, the
  * machines it built (added by controller board id, held by the manufacturer until sold to
- * an operator within the operator's machine quota) and their sale.
+ * an operator within the operator's machine quota) and their machine sales.
  *
  * A machine's holder is the tenant its row belongs to: selling moves the row from the
  * manufacturer's scope into the operator's, keeping its id. Machines sold are described
  * with the operator holding them (by name) and nothing of the operator's use of them: no
- * name, address, staff, stock or sales.
+ * name, address, staff, stock or orders.
  */
 import { and, asc, desc, eq, inArray, ne, sql, type PlatformScope, type Row, type SQL, type Tables } from '@vmcloud/db';
 import { conflict, isUniqueViolation, notFound, refused } from '../shared/errors.js';
@@ -124,18 +124,18 @@ export async function countBuilt(fleet: Fleet, filter: MachineFilter): Promise<n
   return n;
 }
 
-/** Machines as the manufacturer sees them: type, price, and for one sold, the operator holding it and the sale. */
+/** Machines as the manufacturer sees them: type, price, and for one sold, the operator holding it and the machine sale. */
 export async function describeMachines(fleet: Fleet, rows: { machine: Machine; holder: Tenant }[]) {
   const scope = fleet.tenants.forTenant(fleet.manufacturerId);
   const types = new Map((await scope.machineTypes.find()).map((t) => [t.id, t]));
   const sold = rows.filter((r) => r.holder.id !== fleet.manufacturerId).map((r) => r.machine.id);
-  const sales =
+  const machineSales =
     sold.length === 0
       ? []
       : await scope.machineSales.find({ where: (s) => inArray(s.machineId, sold), orderBy: (s) => [desc(s.soldAt)] });
   return rows.map(({ machine, holder }) => {
     const type = types.get(machine.typeId);
-    const sale = sales.find((s) => s.machineId === machine.id && s.operatorId === holder.id);
+    const machineSale = machineSales.find((s) => s.machineId === machine.id && s.operatorId === holder.id);
     const inStock = holder.id === fleet.manufacturerId;
     return {
       id: machine.id,
@@ -147,8 +147,8 @@ export async function describeMachines(fleet: Fleet, rows: { machine: Machine; h
       status: inStock ? ('in_stock' as const) : ('sold' as const),
       createdAt: machine.createdAt,
       soldTo: inStock ? null : { tenantId: holder.id, name: holder.name },
-      soldAt: sale?.soldAt ?? null,
-      salePrice: sale?.price ?? null,
+      soldAt: machineSale?.soldAt ?? null,
+      machineSalePrice: machineSale?.price ?? null,
     };
   });
 }
@@ -293,7 +293,7 @@ export async function sellMachine(
   await w.scope.machines.delete(machine.id);
   const moved = await target.machines.insert({ ...fields, status: 'active', updatedAt: now, updatedBy: by });
   const price = input.price ?? machine.price;
-  const sale = await w.scope.machineSales.insert({
+  const machineSale = await w.scope.machineSales.insert({
     machineId: machine.id,
     operatorId: operator.id,
     price,
@@ -304,7 +304,7 @@ export async function sellMachine(
     entity: 'machines',
     entityId: machine.id,
     before: { holder: w.scope.tenantId, status: machine.status },
-    after: { holder: operator.id, status: moved.status, saleId: sale.id, price },
+    after: { holder: operator.id, status: moved.status, machineSaleId: machineSale.id, price },
   });
   return { machine: moved, operator };
 }
