@@ -2,6 +2,7 @@
  * The manufacturer's users (`factory.users`): list, add with roles, change, disable,
  * enable and reset a password. The rules are in `manufacturer-users.ts` and `users.ts`.
  */
+import { USER_STATUSES } from '@vmcloud/db/schema';
 import { asc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
@@ -24,7 +25,7 @@ const procedure = manufacturerProcedure(P.manageManufacturerUsers);
 export const manufacturerUsersRouter = router({
   /** The manufacturer's users with their roles. */
   list: procedure
-    .input(z.object({ status: z.enum(['active', 'disabled']).optional() }).optional())
+    .input(z.object({ status: z.enum(USER_STATUSES).optional() }).optional())
     .query(async ({ ctx, input }) => {
       const status = input?.status;
       const rows = await ctx.scope.users.find({

@@ -4,6 +4,7 @@
  * templates (the manufacturer's own roles, and the operator templates every new
  * operator's roles are copied from).
  */
+import { TENANT_KINDS } from '@vmcloud/db/schema';
 import { asc, desc, eq } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
@@ -103,7 +104,7 @@ const modules = router({
 const permissions = router({
   /** The permission codes, manufacturer (000xx) and operator (001xx), with the module each belongs to. */
   list: manufacturerProcedure(P.managePermissions)
-    .input(z.object({ kind: z.enum(['manufacturer', 'operator']).optional() }).optional())
+    .input(z.object({ kind: z.enum(TENANT_KINDS).optional() }).optional())
     .query(async ({ ctx, input }) => {
       const kind = input?.kind;
       const rows = await ctx.platform.permissions.find({
@@ -120,7 +121,7 @@ const roleTemplates = router({
    * held by its users, and the operator templates new operators' roles are copied from.
    */
   list: manufacturerProcedure(P.managePermissions)
-    .input(z.object({ kind: z.enum(['manufacturer', 'operator']).optional() }).optional())
+    .input(z.object({ kind: z.enum(TENANT_KINDS).optional() }).optional())
     .query(async ({ ctx, input }) => {
       const kind = input?.kind;
       const roles = await ctx.scope.roles.find({
@@ -135,7 +136,7 @@ const roleTemplates = router({
     .input(
       z.object({
         name: Text(32),
-        kind: z.enum(['manufacturer', 'operator']),
+        kind: z.enum(TENANT_KINDS),
         description: OptionalText(255),
         permissions: PermissionCodes,
       }),

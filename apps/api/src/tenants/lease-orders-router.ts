@@ -1,4 +1,5 @@
 /** The lease orders of every operator (`factory.leaseOrders`), for the manufacturer. */
+import { LEASE_ORDER_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
 import { plain } from '../shared/plain.js';
@@ -13,7 +14,7 @@ export const leaseOrdersRouter = router({
     .input(
       z.object({
         tenantId: id('tenants').optional(),
-        status: z.enum(['pending', 'paid', 'cancelled']).optional(),
+        status: z.enum(LEASE_ORDER_STATUSES).optional(),
         trial: z.boolean().optional(),
         from: Timestamp.optional(),
         to: Timestamp.optional(),

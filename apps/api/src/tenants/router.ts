@@ -5,6 +5,7 @@
  * machines it holds), never the operator's users, sales or stock. The rules are in
  * `operators.ts` and `lease.ts`.
  */
+import { TENANT_STATUSES } from '@vmcloud/db/schema';
 import { asc, desc, type Keyring, type PlatformScope } from '@vmcloud/db';
 import { z } from 'zod';
 import { manufacturerProcedure, router } from '../trpc/init.js';
@@ -43,7 +44,7 @@ export const tenantsRouter = router({
     .input(
       z.object({
         search: OptionalText(25),
-        status: z.enum(['active', 'suspended']).optional(),
+        status: z.enum(TENANT_STATUSES).optional(),
         lease: z.enum(['running', 'ending_soon', 'ended']).optional(),
         ...offsetPage(100, 20),
       }),
