@@ -65,7 +65,7 @@ export async function describeUsers(scope: TenantScope, keyring: Keyring, rows: 
       ? []
       : await scope.roles.find({ where: (r) => inArray(r.id, roleIds), orderBy: (r) => [r.name] });
   const groupIds = [...new Set(rows.flatMap((u) => (u.groupId ? [u.groupId] : [])))];
-  const groups = groupIds.length === 0 ? [] : await scope.groups.find({ where: (g) => inArray(g.id, groupIds) });
+  const groups = await scope.groups.getMany(groupIds);
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
   return Promise.all(
     rows.map(async (u) => {

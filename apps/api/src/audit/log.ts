@@ -1,5 +1,5 @@
 /** Reading a tenant's audit log: who changed what, newest first, a keyset page at a time. */
-import { and, desc, eq, inArray, type TenantScope } from '@vmcloud/db';
+import { and, desc, eq, type TenantScope } from '@vmcloud/db';
 import { notFound } from '../shared/errors.js';
 import { createdWindow, decodeCursor, pageOf } from '../shared/paging.js';
 
@@ -36,12 +36,7 @@ export async function listAuditLog(
   });
   const { rows: entries, nextCursor } = pageOf(rows, page.limit);
   const userIds = [...new Set(entries.flatMap((r) => (r.userId ? [r.userId] : [])))];
-  const names = new Map(
-    (userIds.length === 0 ? [] : await scope.users.find({ where: (u) => inArray(u.id, userIds) })).map((u) => [
-      u.id,
-      u.username,
-    ]),
-  );
+  const names = new Map((await scope.users.getMany(userIds)).map((u) => [u.id, u.username]));
   return {
     items: entries.map((r) => ({ ...r, username: r.userId ? (names.get(r.userId) ?? null) : null })),
     nextCursor,

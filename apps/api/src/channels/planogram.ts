@@ -34,8 +34,7 @@ export const Capacity = z
 /** Channels as the console shows them: by number, with their product's code and name. */
 export async function describeChannels(scope: TenantScope, channels: Channel[]) {
   const productIds = [...new Set(channels.flatMap((c) => (c.productId ? [c.productId] : [])))];
-  const products =
-    productIds.length === 0 ? [] : await scope.products.find({ where: (p) => inArray(p.id, productIds) });
+  const products = await scope.products.getMany(productIds);
   const byId = new Map(products.map((p) => [p.id, p]));
   return [...channels]
     .sort((a, b) => a.number - b.number)
@@ -107,8 +106,7 @@ async function describeGroups(scope: TenantScope, groups: ChannelGroup[]) {
   const channels =
     groupIds.length === 0 ? [] : await scope.channels.find({ where: (c) => inArray(c.channelGroupId, groupIds) });
   const productIds = [...new Set(groups.map((g) => g.productId))];
-  const products =
-    productIds.length === 0 ? [] : await scope.products.find({ where: (p) => inArray(p.id, productIds) });
+  const products = await scope.products.getMany(productIds);
   return groups.map((g) => {
     const product = products.find((p) => p.id === g.productId);
     const members = channels.filter((c) => c.channelGroupId === g.id).sort((a, b) => a.number - b.number);
@@ -277,8 +275,6 @@ export async function createChannelGroup(w: Writer, by: Actor, input: z.infer<ty
     discount: price < product.price,
     createdBy: userId,
     updatedBy: userId,
-    createdAt: now,
-    updatedAt: now,
   });
   await w.audit({ entity: 'channelGroups', entityId: group.id, after: group });
   for (const channel of channels) {

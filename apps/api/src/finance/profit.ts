@@ -111,8 +111,6 @@ export async function settleProfit(
       figures,
       status: 'final',
       settledAt: now,
-      createdAt: now,
-      updatedAt: now,
       createdBy: by.userId,
       updatedBy: by.userId,
     });

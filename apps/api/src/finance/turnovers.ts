@@ -94,8 +94,6 @@ export async function handIn(
         periodEnd: input.periodEnd,
         status: 'submitted',
         note: input.note,
-        createdAt: now,
-        updatedAt: now,
         createdBy: staffId,
         updatedBy: staffId,
       });

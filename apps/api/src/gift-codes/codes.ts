@@ -178,8 +178,6 @@ export async function issueGiftCodes(w: Writer, by: Actor, input: z.infer<typeof
       quantity: input.uses,
       expiresAt: new Date(now.getTime() + rule.validDays * 86_400_000),
       status: 'active' as const,
-      createdAt: now,
-      updatedAt: now,
       createdBy: by.userId,
       updatedBy: by.userId,
     })),

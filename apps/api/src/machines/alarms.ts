@@ -1,17 +1,5 @@
 /** Alarms the machines raised (offline, door open, faults), and acknowledging them. */
-import {
-  and,
-  desc,
-  eq,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  type Tables,
-  type TenantScope,
-  type Where,
-} from '@vmcloud/db';
+import { and, desc, eq, gte, isNotNull, isNull, lt, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { ALARM_KINDS, ALARM_SEVERITIES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
@@ -54,10 +42,7 @@ export async function listAlarms(scope: TenantScope, input: z.infer<typeof Alarm
   });
   const machineIds = [...new Set(alarms.map((a) => a.machineId))];
   const userIds = [...new Set(alarms.flatMap((a) => (a.acknowledgedBy ? [a.acknowledgedBy] : [])))];
-  const [machines, users] = await Promise.all([
-    machineIds.length === 0 ? [] : scope.machines.find({ where: (m) => inArray(m.id, machineIds) }),
-    userIds.length === 0 ? [] : scope.users.find({ where: (u) => inArray(u.id, userIds) }),
-  ]);
+  const [machines, users] = await Promise.all([scope.machines.getMany(machineIds), scope.users.getMany(userIds)]);
   return {
     items: alarms.map((a) => {
       const machine = machines.find((m) => m.id === a.machineId);

@@ -49,8 +49,8 @@ async function describeMachines(scope: TenantScope, machines: Machine[]) {
   const staffIds = [...new Set(machines.flatMap((m) => (m.staffId ? [m.staffId] : [])))];
   const [statuses, groups, staff] = await Promise.all([
     ids.length === 0 ? [] : scope.machineStatus.find({ where: (s) => inArray(s.machineId, ids) }),
-    groupIds.length === 0 ? [] : scope.groups.find({ where: (g) => inArray(g.id, groupIds) }),
-    staffIds.length === 0 ? [] : scope.users.find({ where: (u) => inArray(u.id, staffIds) }),
+    scope.groups.getMany(groupIds),
+    scope.users.getMany(staffIds),
   ]);
   return machines.map((m) => {
     const status = statuses.find((s) => s.machineId === m.id);
@@ -218,8 +218,6 @@ export async function issueActivationCode(w: Writer, by: Actor, machineId: strin
     machineId: machine.id,
     codeHash: hashActivationCode(code),
     expiresAt: new Date(now.getTime() + ACTIVATION_CODE_TTL_MS),
-    createdAt: now,
-    updatedAt: now,
     createdBy: userId,
     updatedBy: userId,
   });

@@ -84,8 +84,7 @@ export const adsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const media = decodeMedia(input.dataUrl, ['image', 'video']);
       const userId = ctx.principal.userId;
-      const now = ctx.now();
-      const ad = await withStoredMedia((store) => ctx.write((w) => addAd(w, store, userId, input, media, now)));
+      const ad = await withStoredMedia((store) => ctx.write((w) => addAd(w, store, userId, input, media)));
       return only(await describeAds(ctx.scope, [ad]));
     }),
 
@@ -100,8 +99,7 @@ export const adsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.principal.userId;
-      const now = ctx.now();
-      const ad = await ctx.write((w) => assignAd(w, userId, input, now));
+      const ad = await ctx.write((w) => assignAd(w, userId, input));
       return only(await describeAds(ctx.scope, [ad]));
     }),
 

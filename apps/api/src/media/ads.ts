@@ -22,7 +22,6 @@ export async function addAd(
   userId: string,
   input: { name: string; durationSeconds: number; startsAt?: Date | null; endsAt?: Date | null },
   media: Media,
-  now: Date,
 ): Promise<Ad> {
   if (input.startsAt && input.endsAt && input.endsAt.getTime() <= input.startsAt.getTime()) {
     throw refused('endsAt', 'must be after startsAt');
@@ -36,8 +35,6 @@ export async function addAd(
     durationSeconds: input.durationSeconds,
     startsAt: input.startsAt ?? null,
     endsAt: input.endsAt ?? null,
-    createdAt: now,
-    updatedAt: now,
     createdBy: userId,
     updatedBy: userId,
   });
@@ -54,7 +51,6 @@ export async function assignAd(
   w: Pick<Writer, 'scope' | 'audit'>,
   userId: string,
   input: { adId: string; machineIds: string[]; sortOrder: number },
-  now: Date,
 ): Promise<Ad> {
   const ad = await loadAd(w.scope, input.adId);
   const machineIds: string[] = [];
@@ -75,8 +71,6 @@ export async function assignAd(
         adId: ad.id,
         machineId,
         sortOrder: input.sortOrder,
-        createdAt: now,
-        updatedAt: now,
         createdBy: userId,
         updatedBy: userId,
       })),

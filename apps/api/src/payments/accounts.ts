@@ -132,7 +132,6 @@ export async function createPaymentAccount(
   keyring: Keyring,
   by: Actor,
   input: z.infer<typeof CreateAccountInput>,
-  now: Date,
 ) {
   const existing = await w.scope.paymentAccounts.findOne((a) =>
     and(eq(a.provider, input.provider), eq(a.merchantId, input.merchantId)),
@@ -145,8 +144,6 @@ export async function createPaymentAccount(
     appId: input.appId,
     ...seal(keyring, input.credentials),
     enabled: input.enabled,
-    createdAt: now,
-    updatedAt: now,
     createdBy: by.userId,
     updatedBy: by.userId,
   });

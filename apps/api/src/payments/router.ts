@@ -24,8 +24,7 @@ export const paymentAccountsRouter = router({
   create: operatorProcedure(P.paymentAccounts)
     .input(CreateAccountInput)
     .mutation(({ ctx, input }) => {
-      const now = ctx.now();
-      return ctx.write((w) => createPaymentAccount(w, ctx.keyring, ctx.principal, input, now));
+      return ctx.write((w) => createPaymentAccount(w, ctx.keyring, ctx.principal, input));
     }),
 
   /** Changes an account's name or ids, and re-enters its credentials when they are given. */

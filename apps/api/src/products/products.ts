@@ -86,7 +86,6 @@ export async function createProduct(
   w: Pick<Writer, 'scope' | 'audit'>,
   userId: string,
   input: NewProduct,
-  now: Date,
 ): Promise<Product> {
   await refuseDuplicateCode(w.scope, input.code);
   const product = await w.scope.products.insert({
@@ -97,8 +96,6 @@ export async function createProduct(
     cost: input.cost,
     price: input.price,
     description: input.description,
-    createdAt: now,
-    updatedAt: now,
     createdBy: userId,
     updatedBy: userId,
   });

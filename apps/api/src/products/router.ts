@@ -81,8 +81,7 @@ export const productsRouter = router({
     .input(z.object({ ...ProductFields, customFields: FieldValues.optional() }))
     .mutation(async ({ ctx, input }) => {
       const userId = ctx.principal.userId;
-      const now = ctx.now();
-      const product = await ctx.write((w) => createProduct(w, userId, input, now));
+      const product = await ctx.write((w) => createProduct(w, userId, input));
       return { ...plain(product), customFields: await customFieldsOf(ctx.scope, 'product', product.id) };
     }),
 

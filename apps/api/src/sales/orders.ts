@@ -1,5 +1,5 @@
 /** Finding orders: the filters of the orders list and export, and the names shown beside them. */
-import { and, desc, eq, inArray, type Row, type SQL, type Tables, type TenantScope } from '@vmcloud/db';
+import { and, desc, eq, type Row, type SQL, type Tables, type TenantScope } from '@vmcloud/db';
 import { ORDER_STATUSES, PAYMENT_METHODS } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { notFound } from '../shared/errors.js';
@@ -96,8 +96,8 @@ export async function labelsOf(scope: TenantScope, orders: OrderRow[]): Promise<
   const machineIds = [...new Set(orders.map((o) => o.machineId))];
   const productIds = [...new Set(orders.map((o) => o.productId))];
   const [machines, products] = await Promise.all([
-    machineIds.length ? scope.machines.find({ where: (m) => inArray(m.id, machineIds) }) : [],
-    productIds.length ? scope.products.find({ where: (p) => inArray(p.id, productIds) }) : [],
+    scope.machines.getMany(machineIds),
+    scope.products.getMany(productIds),
   ]);
   return {
     machines: new Map(machines.map((m) => [m.id, { name: m.name, boardId: m.boardId }])),

@@ -7,7 +7,6 @@ import {
   and,
   eq,
   gte,
-  inArray,
   like,
   sql,
   type Row,
@@ -68,7 +67,7 @@ export const DocumentNo = z
 /** The products a request names, all of this tenant's; NOT_FOUND if any is not. */
 export async function loadProducts(scope: TenantScope, ids: readonly string[]): Promise<Map<string, Product>> {
   const unique = [...new Set(ids)];
-  const rows = unique.length === 0 ? [] : await scope.products.find({ where: (p) => inArray(p.id, unique) });
+  const rows = await scope.products.getMany(unique);
   if (rows.length !== unique.length) throw notFound('Product');
   return new Map(rows.map((p) => [p.id, p]));
 }
@@ -85,14 +84,14 @@ export async function loadStaff(scope: TenantScope, userId: string, field: strin
 export async function usersById(scope: TenantScope, ids: Iterable<string | null>): Promise<Map<string, User>> {
   const unique = [...new Set([...ids].filter((v): v is string => typeof v === 'string'))];
   if (unique.length === 0) return new Map();
-  const rows = await scope.users.find({ where: (u) => inArray(u.id, unique) });
+  const rows = await scope.users.getMany(unique);
   return new Map(rows.map((u) => [u.id, u]));
 }
 
 export async function productsById(scope: TenantScope, ids: Iterable<string | null>): Promise<Map<string, Product>> {
   const unique = [...new Set([...ids].filter((v): v is string => typeof v === 'string'))];
   if (unique.length === 0) return new Map();
-  const rows = await scope.products.find({ where: (p) => inArray(p.id, unique) });
+  const rows = await scope.products.getMany(unique);
   return new Map(rows.map((p) => [p.id, p]));
 }
 
@@ -149,8 +148,6 @@ export async function giveToStaff(
       staffId,
       productId,
       quantity: n,
-      createdAt: now,
-      updatedAt: now,
       createdBy: by,
     });
     return { before: 0, after: n };
@@ -193,7 +190,7 @@ export async function giveToWarehouse(
     updatedBy: by,
   });
   if (added === 0) {
-    await scope.warehouseStock.insert({ productId, quantity: n, createdAt: now, updatedAt: now, createdBy: by });
+    await scope.warehouseStock.insert({ productId, quantity: n, createdBy: by });
     return { before: 0, after: n };
   }
   const row = await scope.warehouseStock.findOne((t) => eq(t.productId, productId));

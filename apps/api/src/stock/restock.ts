@@ -62,7 +62,7 @@ export async function myInventory(scope: TenantScope, staffId: string) {
  * capacity (naming the field). The channel is filled by a guarded UPDATE (only while it
  * has room), so that two restocks at once never fill it past its capacity.
  */
-export async function restock(w: Writer, by: Actor, input: RestockInput, now: Date) {
+export async function restock(w: Writer, by: Actor, input: RestockInput) {
   const staffId = by.userId;
   const machine = await assignedMachine(w.scope, staffId, input.machineId);
   const channel = await w.scope.channels.get(input.channelId);
@@ -97,8 +97,6 @@ export async function restock(w: Writer, by: Actor, input: RestockInput, now: Da
     quantity: input.quantity,
     stockBefore: after.stock - input.quantity,
     stockAfter: after.stock,
-    createdAt: now,
-    updatedAt: now,
     createdBy: staffId,
   });
   await w.audit({ entity: 'restocks', entityId: row.id, after: { ...row, held } });

@@ -19,8 +19,7 @@ export const restocksRouter = router({
   create: operatorProcedure(P.myInventory)
     .input(RestockInput)
     .mutation(({ ctx, input }) => {
-      const now = ctx.now();
-      return ctx.write((w) => restock(w, ctx.principal, input, now));
+      return ctx.write((w) => restock(w, ctx.principal, input));
     }),
 
   /** The restock list of a machine assigned to the caller: what each channel needs to be full. */

@@ -341,8 +341,6 @@ export async function confirmSettlement(
       figures: figuresOf(figures),
       status: 'final',
       settledAt: now,
-      createdAt: now,
-      updatedAt: now,
       createdBy: by,
     });
     const marked = await w.scope.shipments.updateWhere(

@@ -142,8 +142,6 @@ export async function requestShipment(
         staffId,
         status: 'requested',
         note: input.note,
-        createdAt: now,
-        updatedAt: now,
         createdBy: staffId,
       });
       const items = await w.scope.shipmentItems.insertMany(
@@ -151,8 +149,6 @@ export async function requestShipment(
           shipmentId: shipment.id,
           productId: i.productId,
           quantityRequested: i.quantity,
-          createdAt: now,
-          updatedAt: now,
           createdBy: staffId,
         })),
       );

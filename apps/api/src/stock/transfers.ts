@@ -105,8 +105,6 @@ export async function transfer(
         toStaffId: to?.id ?? null,
         status: 'completed',
         note: input.note,
-        createdAt: now,
-        updatedAt: now,
         createdBy: userId,
       });
       const holder = from.id === userId ? 'you hold' : `${from.displayName} holds`;
@@ -125,8 +123,6 @@ export async function transfer(
           transferId: row.id,
           productId: i.productId,
           quantity: i.quantity,
-          createdAt: now,
-          updatedAt: now,
           createdBy: userId,
         })),
       );

@@ -34,8 +34,7 @@ export const warehouseRouter = router({
   adjust: operatorProcedure(P.warehouseShipping)
     .input(AdjustInput)
     .mutation(({ ctx, input }) => {
-      const now = ctx.now();
-      return ctx.write((w) => adjustWarehouse(w, ctx.principal, input, now));
+      return ctx.write((w) => adjustWarehouse(w, ctx.principal, input));
     }),
 
   /** What each field worker holds (or one worker, by `staffId`), per product. */

@@ -83,7 +83,7 @@ export const AdjustInput = z.object({
  * Sets a product's warehouse stock to the counted quantity (stocktake, damage, loss),
  * with the reason recorded in the audit log.
  */
-export async function adjustWarehouse(w: Writer, by: Actor, input: z.infer<typeof AdjustInput>, now: Date) {
+export async function adjustWarehouse(w: Writer, by: Actor, input: z.infer<typeof AdjustInput>) {
   const product = await w.scope.products.get(input.productId);
   if (!product) throw notFound('Product');
   const existing = await w.scope.warehouseStock.findOne((t) => eq(t.productId, product.id));
@@ -95,8 +95,6 @@ export async function adjustWarehouse(w: Writer, by: Actor, input: z.infer<typeo
     const row = await w.scope.warehouseStock.insert({
       productId: product.id,
       quantity: input.quantity,
-      createdAt: now,
-      updatedAt: now,
       createdBy: by.userId,
     });
     rowId = row.id;
