@@ -127,10 +127,18 @@ function openSqlite(url: string, options: CreateDbOptions): Database {
   const client = new BetterSqlite(path);
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
-  client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
   const db = drizzleSqlite(client);
-  if (options.migrate !== false) migrateSqlite(db, { migrationsFolder: migrationsFolder('sqlite') });
+  if (options.migrate !== false) {
+    // A migration that rebuilds a table (SQLite's way to change a column) drops the old
+    // one, which foreign keys would forbid while other rows point at it; they are checked
+    // as a whole once the migrations are done, as SQLite's ALTER TABLE guide says.
+    client.pragma('foreign_keys = OFF');
+    migrateSqlite(db, { migrationsFolder: migrationsFolder('sqlite') });
+    const broken = client.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new Error(`migrations left ${broken.length} rows pointing at rows that are gone`);
+  }
+  client.pragma('foreign_keys = ON');
   const runner = new SqliteRunner(client, db);
   let checkpointer: Checkpointer | undefined;
   if (path !== ':memory:' && options.checkpoints !== 'inline') {

@@ -52,7 +52,7 @@ describe('the scoped data-access layer', () => {
 
   it('types rows from the schema', () => {
     expectTypeOf<Row<Tables['orders']>['status']>().toEqualTypeOf<
-      'created' | 'paid' | 'vending' | 'completed' | 'vend_failed' | 'refunding' | 'refunded' | 'cancelled' | 'expired'
+      'created' | 'paid' | 'vending' | 'completed' | 'failed' | 'refunded' | 'expired'
     >();
     expectTypeOf<Row<Tables['orders']>['amount']>().toEqualTypeOf<number>();
     expectTypeOf<Row<Tables['orders']>['paidAt']>().toEqualTypeOf<Date | null>();

@@ -2,17 +2,25 @@
 import { c, platformTable, tenantTable } from './tenancy.js';
 import { machines } from './machines.js';
 
-/** The terminal's public key, registered when it activates; every call is signed with it. */
+/**
+ * The terminal's public keys, registered when it activates: every call it makes is signed
+ * with the Ed25519 key, and what the platform seals to it is sealed to the RSA key.
+ */
 export const deviceCredentials = tenantTable(
   'device_credentials',
   {
     machineId: c.ref(() => machines, 'cascade').notNull(),
-    /** SPKI PEM of the terminal's key pair. */
-    publicKey: c.text().notNull(),
-    /** SHA-256 of the public key, hex: the key id a signed request names. */
+    /** The controller board the terminal was activated on. */
+    boardId: c.string(32).notNull(),
+    /** SPKI PEM of the terminal's Ed25519 signing key. */
+    signingKey: c.text().notNull(),
+    /** SPKI PEM of the terminal's RSA key, for secrets sealed to it. */
+    sealingKey: c.text().notNull(),
+    /** SHA-256 of the signing key's SPKI DER, hex: the key id a signed request names. */
     keyId: c.string(64).notNull(),
     activatedAt: c.time().notNull(),
     revokedAt: c.time(),
+    revokedBy: c.string(36),
   },
   { uniques: [['keyId']], indexes: [['tenantId', 'machineId']] },
 );
@@ -57,6 +65,11 @@ export const machineStatus = tenantTable(
     firmware: c.string(32),
     /** STATUS `errors` bits of the serial protocol. */
     errors: c.int().notNull().default(0),
+    /** The terminal's link to the machine's controller answers. */
+    vmcLinkUp: c.bool().notNull().default(false),
+    uptimeSeconds: c.int(),
+    /** Reports waiting in the terminal's outbox. */
+    outboxDepth: c.int().notNull().default(0),
   },
   { uniques: [['machineId']], indexes: [['tenantId', 'online'], ['lastHeartbeatAt']] },
 );
@@ -71,6 +84,8 @@ export const ALARM_KINDS = [
   'bill_stacker_full',
   'coin_tube_low',
   'payment_device',
+  'vmc_fault',
+  'vmc_link',
 ] as const;
 export const ALARM_SEVERITIES = ['info', 'warning', 'critical'] as const;
 
@@ -79,6 +94,8 @@ export const alarms = tenantTable(
   {
     machineId: c.ref(() => machines, 'cascade').notNull(),
     kind: c.enum(ALARM_KINDS).notNull(),
+    /** The channel it is about (a jam, an empty channel, a motor fault). */
+    channelNumber: c.int(),
     severity: c.enum(ALARM_SEVERITIES).notNull(),
     message: c.string(255).notNull(),
     raisedAt: c.time().notNull(),
@@ -91,8 +108,28 @@ export const alarms = tenantTable(
       ['tenantId', 'raisedAt'],
       ['tenantId', 'machineId', 'raisedAt'],
       ['tenantId', 'acknowledgedAt'],
+      ['machineId', 'resolvedAt'],
     ],
   },
+);
+
+export const DEVICE_EVENT_TYPES = ['config', 'remote_vend', 'payment', 'command'] as const;
+
+/**
+ * What the platform has to tell a machine's terminal, numbered per machine, kept so that
+ * a terminal reconnecting to any API instance resumes after the last one it saw.
+ */
+export const deviceEvents = tenantTable(
+  'device_events',
+  {
+    machineId: c.ref(() => machines, 'cascade').notNull(),
+    /** 1, 2, 3, ... per machine (machines.eventSeq). */
+    seq: c.int().notNull(),
+    type: c.enum(DEVICE_EVENT_TYPES).notNull(),
+    payload: c.json<Record<string, unknown>>().notNull(),
+    expiresAt: c.time().notNull(),
+  },
+  { uniques: [['machineId', 'seq']], indexes: [['createdAt']] },
 );
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

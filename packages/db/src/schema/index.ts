@@ -8,6 +8,7 @@ import * as devices from './devices.js';
 import * as keys from './keys.js';
 import * as machines from './machines.js';
 import * as operations from './operations.js';
+import * as providers from './providers.js';
 import * as sales from './sales.js';
 import * as stock from './stock.js';
 import * as tenancy from './tenancy.js';
@@ -18,6 +19,7 @@ export * from './devices.js';
 export * from './keys.js';
 export * from './machines.js';
 export * from './operations.js';
+export * from './providers.js';
 export * from './sales.js';
 export * from './stock.js';
 export * from './tenancy.js';
@@ -44,6 +46,7 @@ export const tables = {
   ...tablesIn(sales),
   ...tablesIn(devices),
   ...tablesIn(operations),
+  ...tablesIn(providers),
 };
 
 export type Tables = typeof tables;

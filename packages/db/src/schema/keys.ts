@@ -21,7 +21,7 @@ export const dataKeys = platformTable(
   { indexes: [['status']] },
 );
 
-export const PAYMENT_PROVIDERS = ['wechat_pay', 'alipay', 'unionpay', 'mock'] as const;
+export const PAYMENT_PROVIDERS = ['wechat_pay', 'alipay', 'unionpay', 'sandbox'] as const;
 
 /** An operator's merchant account with a payment provider. */
 export const paymentAccounts = tenantTable(

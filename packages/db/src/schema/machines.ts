@@ -8,15 +8,22 @@ export const machineTypes = tenantTable(
   {
     model: c.string(32).notNull(),
     name: c.string(64).notNull(),
-    channelCount: c.int().notNull(),
+    /** Trays (shelves) from top to bottom. */
+    trays: c.int().notNull(),
+    /** Channels on each tray; channels are numbered 1..trays x slotsPerTray in tray order. */
+    slotsPerTray: c.int().notNull(),
     /** Capacity of each channel when the machine leaves the factory. */
-    channelCapacity: c.int().notNull(),
+    defaultCapacity: c.int().notNull(),
     refrigerated: c.bool().notNull().default(false),
     description: c.string(255),
   },
   {
     uniques: [['tenantId', 'model']],
-    checks: { channelCount: '{channelCount} > 0', channelCapacity: '{channelCapacity} > 0' },
+    checks: {
+      trays: '{trays} > 0 and {trays} <= 99',
+      slotsPerTray: '{slotsPerTray} > 0 and {slotsPerTray} <= 99',
+      defaultCapacity: '{defaultCapacity} > 0',
+    },
   },
 );
 
@@ -30,6 +37,10 @@ export const machines = tenantTable(
   'machines',
   {
     boardId: c.string(32).notNull(),
+    /** The operator's number for the machine (设备编号). */
+    deviceNo: c.string(32),
+    /** The number on the manufacturer's nameplate (铭牌号). */
+    nameplateNo: c.string(32),
     typeId: c.ref(() => machineTypes).notNull(),
     /** The manufacturer that built it. */
     manufacturerId: c.ref(() => tenants).notNull(),
@@ -45,9 +56,13 @@ export const machines = tenantTable(
     /** The field staff member who restocks it. */
     staffId: c.ref(() => users, 'set null'),
     status: c.enum(MACHINE_STATUSES).notNull().default('in_stock'),
+    /** Bumped whenever what the terminal sells from changes (channels, products, prices, ads). */
+    configVersion: c.int().notNull().default(1),
+    /** The id of the last event queued for the machine's terminal (device_events.seq). */
+    eventSeq: c.int().notNull().default(0),
   },
   {
-    uniques: [['boardId']],
+    uniques: [['boardId'], ['tenantId', 'deviceNo'], ['nameplateNo']],
     indexes: [['tenantId', 'status'], ['tenantId', 'groupId'], ['tenantId', 'staffId'], ['manufacturerId']],
     checks: { price: '{price} >= 0' },
   },

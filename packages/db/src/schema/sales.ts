@@ -8,20 +8,10 @@ import { c, tenantTable } from './tenancy.js';
 export const PAYMENT_METHODS = ['qr', 'cash', 'card', 'gift_code', 'free'] as const;
 
 /**
- * created -> paid -> vending -> completed; a failed vend -> vend_failed -> refunded.
- * An unpaid order ends cancelled or expired.
+ * created -> paid -> vending -> completed. A vend that dispensed nothing -> failed, and a
+ * paid one is refunded -> refunded. An order never paid ends expired.
  */
-export const ORDER_STATUSES = [
-  'created',
-  'paid',
-  'vending',
-  'completed',
-  'vend_failed',
-  'refunding',
-  'refunded',
-  'cancelled',
-  'expired',
-] as const;
+export const ORDER_STATUSES = ['created', 'paid', 'vending', 'completed', 'failed', 'refunded', 'expired'] as const;
 
 /** One sale at a machine, whatever the payment method. */
 export const orders = tenantTable(
@@ -44,8 +34,18 @@ export const orders = tenantTable(
     provider: c.enum(PAYMENT_PROVIDERS),
     /** The payment provider's trade number. */
     providerTradeNo: c.string(64),
-    /** The vendId (u32) sent to the machine over the serial link, derived from the order. */
+    /** The vendId (u32) sent to the machine over the serial link, derived from the sale id. */
     vendId: c.bigint(),
+    /** The terminal's own id for the sale: a report sent twice is one order. */
+    saleId: c.string(36),
+    /** The machine charged another price than the server's (`listPrice`). */
+    priceMismatch: c.bool().notNull().default(false),
+    /** The server's price when the machine charged another. */
+    listPrice: c.money(),
+    /** Reported after its period was settled: counted in the next settlement. */
+    afterSettlement: c.bool().notNull().default(false),
+    /** The machine's time for it was implausible; it keeps the time it was received. */
+    timeCorrected: c.bool().notNull().default(false),
     status: c.enum(ORDER_STATUSES).notNull().default('created'),
     paidAt: c.time(),
     vendedAt: c.time(),
@@ -57,9 +57,10 @@ export const orders = tenantTable(
   {
     uniques: [
       ['tenantId', 'orderNo'],
-      ['machineId', 'vendId'],
+      ['machineId', 'saleId'],
     ],
     indexes: [
+      ['machineId', 'vendId'],
       ['tenantId', 'createdAt', 'id'],
       ['tenantId', 'machineId', 'createdAt', 'id'],
       ['tenantId', 'productId', 'createdAt'],
@@ -129,7 +130,7 @@ export const refunds = tenantTable(
   },
 );
 
-export const GIFT_CODE_TRIGGERS = ['manual', 'order_amount_at_least', 'every_nth_order'] as const;
+export const GIFT_CODE_TRIGGERS = ['manual', 'order_amount_at_least', 'every_nth_order', 'channel_group'] as const;
 
 /** A rule that issues gift codes, by hand or on qualifying orders. */
 export const giftCodeRules = tenantTable(
@@ -139,6 +140,10 @@ export const giftCodeRules = tenantTable(
     trigger: c.enum(GIFT_CODE_TRIGGERS).notNull(),
     /** The amount in fen, or the n of every n-th order, depending on the trigger. */
     threshold: c.int().notNull().default(0),
+    /** `channel_group`: a vend from a channel of a group of this name (a promotion). */
+    channelGroupName: c.string(32),
+    /** Qualifying orders counted so far (`every_nth_order`). */
+    counter: c.int().notNull().default(0),
     /** Highest price in fen of the product a code can buy. */
     value: c.money().notNull(),
     validDays: c.int().notNull(),
