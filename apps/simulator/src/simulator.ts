@@ -163,7 +163,10 @@ export interface CustomerActions {
   removeCard(): boolean;
   /** Presses the button of `channel` (the board reports SELECTION). Returns whether the keypad registered it. */
   pressButton(channel: number): boolean;
-  /** Presses the coin return lever (a bill held in escrow is given back). */
+  /**
+   * Presses the coin return lever: a bill held in escrow is given back and the cash credit
+   * is paid back from the coin tubes (the board reports EVENT coin returned).
+   */
   pressReturnLever(): void;
 }
 

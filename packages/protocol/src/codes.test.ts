@@ -68,6 +68,7 @@ const SPEC: readonly [string, object, readonly (readonly [string, number])[]][] 
       ['BILL_STACKER_FULL', 5],
       ['COIN_TUBE_LOW', 6],
       ['MOTOR_FAULT', 7],
+      ['COIN_RETURNED', 8],
     ],
   ],
   [

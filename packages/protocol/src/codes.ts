@@ -64,6 +64,8 @@ export const EventCode = Object.freeze({
   BILL_STACKER_FULL: 5,
   COIN_TUBE_LOW: 6,
   MOTOR_FAULT: 7,
+  /** The coin return lever was pressed and the cash credit paid back; value: fen returned. */
+  COIN_RETURNED: 8,
 } as const);
 
 export type EventCode = (typeof EventCode)[keyof typeof EventCode];

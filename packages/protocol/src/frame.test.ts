@@ -44,6 +44,12 @@ const VECTORS: readonly { name: string; frame: Frame; wire: string }[] = [
     wire: '06 44 00 00 00 01 00 02 47 00 07',
   },
   {
+    // CHK: 457f ^ 3e9a ^ 1008 ^ 0000 ^ 0096 = 6b7b
+    name: 'the spec example EVENT coin returned, 150 fen, SEQ 7f3e9a10 (its 10 escaped)',
+    frame: { type: 0x45, seq: 0x7f3e9a10, data: fromHex('08 00 00 00 96') },
+    wire: '06 45 7f 3e 9a 10 10 08 00 00 00 96 6b 7b 07',
+  },
+  {
     name: 'SEQ ffffffff',
     frame: { type: 0x01, seq: 0xffffffff, data: fromHex('') },
     wire: '06 01 ff ff ff ff 01 00 07',

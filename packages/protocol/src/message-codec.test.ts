@@ -146,6 +146,7 @@ const VECTORS: readonly { message: Message; type: number; data: string }[] = [
   { message: { type: 'EVENT', code: 7, value: -2147483648 }, type: 0x45, data: '07 80 00 00 00' },
   { message: { type: 'EVENT', code: 4, value: 2147483647 }, type: 0x45, data: '04 7f ff ff ff' },
   { message: { type: 'EVENT', code: 255, value: -1 }, type: 0x45, data: 'ff ff ff ff ff' },
+  { message: { type: 'EVENT', code: 8, value: 150 }, type: 0x45, data: '08 00 00 00 96' },
   {
     message: { type: 'HELLO', version: 1, boardId: 'VMC-0001', firmware: 'fw1.2.3', channelCount: 60 },
     type: 0x46,
@@ -499,6 +500,7 @@ describe('describeMessage', () => {
     [{ type: 'PAYOUT_RESULT', paid: 150, remaining: 50 }, 'PAYOUT_RESULT paid=150 remaining=50'],
     [{ type: 'SELECTION', channel: 3 }, 'SELECTION channel=3'],
     [{ type: 'EVENT', code: 3, value: -150 }, 'EVENT code=TEMPERATURE_ALARM value=-150'],
+    [{ type: 'EVENT', code: 8, value: 150 }, 'EVENT code=COIN_RETURNED value=150'],
     [
       { type: 'HELLO', version: 1, boardId: 'VMC-0001', firmware: '1.0', channelCount: 60 },
       'HELLO version=1 boardId="VMC-0001" firmware="1.0" channelCount=60',

@@ -136,6 +136,25 @@ describe('SerialProtocolDriver on a simulated machine', () => {
     expect(sim.state().dispenseLog).toHaveLength(1);
   });
 
+  it('hears the coin return lever: the credit paid back from the tubes, and the status credit drops', async () => {
+    const sim = machine();
+    const driver = await driverFor(sim);
+    const credits = record(driver, 'credit');
+    const events = record(driver, 'event');
+    await driver.open();
+    expect(sim.customer.insertCoin(100)).not.toBe('rejected');
+    expect(sim.customer.insertCoin(50)).not.toBe('rejected');
+    await until(() => credits.length === 2);
+    await expect(driver.poll()).resolves.toMatchObject({ credit: 150 });
+    const paidOutBefore = sim.state().coinsPaidOut?.total ?? 0;
+    sim.customer.pressReturnLever();
+    await until(() => events.length > 0);
+    expect(events).toEqual([{ type: 'coin_returned', amount: 150 }]);
+    await expect(driver.poll()).resolves.toMatchObject({ credit: 0 });
+    expect(sim.state().credit).toBe(0);
+    expect((sim.state().coinsPaidOut?.total ?? 0) - paidOutBefore).toBe(150);
+  });
+
   it('vends exactly once each over a line with 1% of its bytes corrupted, dropped or duplicated', async () => {
     const sim = machine({ seed: 7 });
     const driver = await driverFor(sim);

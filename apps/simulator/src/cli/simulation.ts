@@ -139,6 +139,8 @@ function describeEvent(event: SimulatedMachineEvent): SimulationReport | undefin
       if (inner.type === 'boot') return { type: 'boot', powerRestored: inner.powerRestored };
       if (inner.type === 'halt') return { type: 'halt', reason: inner.reason };
       if (inner.type === 'payout') return { type: 'payout', paid: inner.paid, remaining: inner.remaining };
+      if (inner.type === 'coin_returned')
+        return { type: 'coin_returned', paid: inner.paid, remaining: inner.remaining };
       return undefined;
     }
     case 'machine': {

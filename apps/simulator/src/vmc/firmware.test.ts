@@ -1,4 +1,4 @@
-import { createLinePair, decodeFrame, toHex, VendResult } from '@vmcloud/protocol';
+import { createLinePair, decodeFrame, EventCode, toHex, VendResult } from '@vmcloud/protocol';
 import { until } from '@vmcloud/protocol/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../machine/machine.js';
@@ -198,5 +198,60 @@ describe('VmcFirmware VEND', () => {
     const restored = await second.host.next('EVENT');
     expect(restored.message).toEqual({ type: 'EVENT', code: 4, value: 0 });
     await until(() => second.firmware.running);
+  });
+});
+
+describe('VmcFirmware coin return lever', () => {
+  it('pays the cash credit back from the tubes and reports EVENT coin returned; STATUS credit drops', async () => {
+    const { host, firmware, changer, advance } = track(board());
+    await host.next('HELLO');
+    expect(changer.insertCoin(100)).toBe('tubes');
+    expect(changer.insertCoin(50)).toBe('tubes');
+    advance(100);
+    await host.next('CREDIT', (credit) => credit.credit === 150);
+    const returned: { paid: number; remaining: number }[] = [];
+    firmware.on('coin_returned', ({ paid, remaining }) => returned.push({ paid, remaining }));
+
+    changer.pressReturnLever();
+    advance(100);
+    const { message } = await host.next('EVENT', (event) => event.code === EventCode.COIN_RETURNED);
+    expect(message).toEqual({ type: 'EVENT', code: EventCode.COIN_RETURNED, value: 150 });
+    expect(returned).toEqual([{ paid: 150, remaining: 0 }]);
+    expect(firmware.credit).toBe(0);
+    expect(changer.state().dispensed.total).toBe(150);
+    await host.send({ type: 'POLL' });
+    expect((await host.next('STATUS')).message.credit).toBe(0);
+  });
+
+  it('keeps the credit and says nothing when the tubes cannot pay it back', async () => {
+    const { host, firmware, changer, advance } = track(board());
+    await host.next('HELLO');
+    changer.insertCoin(100);
+    advance(100);
+    await host.next('CREDIT');
+    changer.setTube(0, 0);
+    changer.setTube(1, 0);
+
+    changer.pressReturnLever();
+    advance(100);
+    // Another round of MDB polls, and a POLL whose STATUS comes after anything the lever caused.
+    advance(100);
+    await host.send({ type: 'POLL' });
+    expect((await host.next('STATUS')).message.credit).toBe(100);
+    expect(firmware.credit).toBe(100);
+    // The empty tubes are reported low; nothing is reported returned.
+    expect(host.all('EVENT').map((event) => event.code)).toEqual([EventCode.COIN_TUBE_LOW, EventCode.COIN_TUBE_LOW]);
+    expect(changer.state().dispensed.total).toBe(0);
+  });
+
+  it('says nothing when there is no credit to give back', async () => {
+    const { host, changer, advance } = track(board());
+    await host.next('HELLO');
+    changer.pressReturnLever();
+    advance(100);
+    advance(100);
+    await host.send({ type: 'POLL' });
+    expect((await host.next('STATUS')).message.credit).toBe(0);
+    expect(host.all('EVENT')).toEqual([]);
   });
 });

@@ -98,7 +98,9 @@ export type FirmwareEvent =
   /** The cash credit changed (coins or bills in, a vend, a payout), fen. */
   | { type: 'credit'; credit: number }
   /** A PAYOUT ended. */
-  | { type: 'payout'; paid: number; remaining: number };
+  | { type: 'payout'; paid: number; remaining: number }
+  /** The coin return lever paid `paid` fen of the cash credit back; `remaining` stays as credit. */
+  | { type: 'coin_returned'; paid: number; remaining: number };
 
 /** The firmware event of one type. */
 export type FirmwareEventOf<K extends FirmwareEvent['type']> = Extract<FirmwareEvent, { type: K }>;
@@ -153,13 +155,14 @@ function isKnownMethod(method: number): boolean {
  * Reports: SELECTION on a keypad press; CREDIT on money in (source coin, bill or cashless
  * session; `credit` is the total the customer can spend: cash credit plus the funds of an
  * open card session); EVENT on door opened / closed, temperature alarm (value: reading),
- * power restored, bill stacker full (value: bills), coin tube low (value: coin value, fen)
- * and motor fault (value: channel).
+ * power restored, bill stacker full (value: bills), coin tube low (value: coin value, fen),
+ * motor fault (value: channel) and coin returned (value: fen paid back).
  *
  * Cash credit is kept in NVRAM with the vends (unless `keepCredit` is false), so a power cut
  * does not take the customer's money. A bill in escrow is stacked unless bills are
  * disabled or it would take the credit above `maxCredit`; then it is given back. The coin
- * return lever gives back a bill held in escrow.
+ * return lever gives back a bill held in escrow and pays the cash credit back from the coin
+ * tubes, as PAYOUT does, then reports EVENT coin returned with the fen paid back.
  *
  * Power: {@link halt} stops the board at once (link closed, timers stopped, nothing more
  * written); the next board boots from the same NVRAM.
@@ -463,9 +466,7 @@ export class VmcFirmware {
         });
         return;
       case 'coin_return_request':
-        queueMicrotask(() => {
-          if (generation === this.#generation && this.#bus.escrow) this.#pollRound(() => this.#bus.escrowReturn());
-        });
+        queueMicrotask(() => this.#coinReturn(generation));
         return;
       case 'stacker_full':
         void this.#send({ type: 'EVENT', code: EventCode.BILL_STACKER_FULL, value: event.bills }, generation);
@@ -484,6 +485,23 @@ export class VmcFirmware {
       case 'cashless_session_end':
         return;
     }
+  }
+
+  /**
+   * The coin return lever: a bill held in escrow goes back, the cash credit is paid back
+   * from the coin tubes (what they cannot pay stays as credit), and the host hears EVENT
+   * coin returned with the fen paid back. The funds of a card session are not touched.
+   */
+  #coinReturn(generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#bus.escrow) this.#pollRound(() => this.#bus.escrowReturn());
+    const owed = this.credit;
+    if (owed === 0 || generation !== this.#generation) return;
+    const paid = this.#pollRound(() => this.#bus.payout(owed));
+    if (generation !== this.#generation || paid === 0) return;
+    const remaining = this.#setCredit((credit) => credit - paid);
+    this.#events.emit({ type: 'coin_returned', paid, remaining });
+    void this.#send({ type: 'EVENT', code: EventCode.COIN_RETURNED, value: paid }, generation);
   }
 
   // ---- host messages -----------------------------------------------------------------------

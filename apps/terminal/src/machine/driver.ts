@@ -117,6 +117,8 @@ export type MachineEvent =
   | { type: 'coin_tube_low'; value: number }
   /** A channel's motor stalled or has no power. */
   | { type: 'motor_fault'; channel: number }
+  /** The customer pressed the coin return lever; the machine paid `amount` fen of the cash credit back. */
+  | { type: 'coin_returned'; amount: number }
   /** An event this terminal does not know, passed on as the controller sent it. */
   | { type: 'unknown'; code: number; value: number };
 

@@ -368,6 +368,7 @@ describe('SerialProtocolDriver requests and reports', () => {
       [EventCode.BILL_STACKER_FULL, 500],
       [EventCode.COIN_TUBE_LOW, 50],
       [EventCode.MOTOR_FAULT, 4],
+      [EventCode.COIN_RETURNED, 150],
       [99, -7],
     ];
     for (const [code, value] of codes) vmc.send({ type: 'EVENT', code, value });
@@ -386,6 +387,7 @@ describe('SerialProtocolDriver requests and reports', () => {
       { type: 'bill_stacker_full' },
       { type: 'coin_tube_low', value: 50 },
       { type: 'motor_fault', channel: 4 },
+      { type: 'coin_returned', amount: 150 },
       { type: 'unknown', code: 99, value: -7 },
     ]);
   });

@@ -119,6 +119,8 @@ function machineEvent(code: number, value: number): MachineEvent {
       return { type: 'coin_tube_low', value };
     case EventCode.MOTOR_FAULT:
       return { type: 'motor_fault', channel: value };
+    case EventCode.COIN_RETURNED:
+      return { type: 'coin_returned', amount: value };
     default:
       return { type: 'unknown', code, value };
   }
