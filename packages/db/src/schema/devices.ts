@@ -61,6 +61,8 @@ export const machineStatus = tenantTable(
     /** Tenths of a degree Celsius. */
     temperature: c.int(),
     doorOpen: c.bool().notNull().default(false),
+    /** Since when the door has been open. */
+    doorOpenedAt: c.time(),
     appVersion: c.string(32),
     firmware: c.string(32),
     /** STATUS `errors` bits of the serial protocol. */

@@ -56,6 +56,8 @@ export const machines = tenantTable(
     /** The field staff member who restocks it. */
     staffId: c.ref(() => users, 'set null'),
     status: c.enum(MACHINE_STATUSES).notNull().default('in_stock'),
+    /** The PIN of the service screen on the machine's kiosk, sealed with the keyring. */
+    servicePin: c.text(),
     /** Bumped whenever what the terminal sells from changes (channels, products, prices, ads). */
     configVersion: c.int().notNull().default(1),
     /** The id of the last event queued for the machine's terminal (device_events.seq). */

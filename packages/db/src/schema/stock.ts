@@ -54,6 +54,11 @@ export const channels = tenantTable(
     number: c.int().notNull(),
     capacity: c.int().notNull(),
     stock: c.int().notNull().default(0),
+    /**
+     * When the channel was last restocked: `stock` was counted at that time, so a sale the
+     * machine made before it and reported later does not count against it.
+     */
+    restockedAt: c.time(),
     productId: c.ref(() => products),
     /** Selling price here, in fen. */
     price: c.money(),
