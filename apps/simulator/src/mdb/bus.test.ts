@@ -1,4 +1,4 @@
-import { CreditSource, MdbAddress, type MdbWord } from '@vmcloud/protocol';
+import { CashlessReaderStatus, CreditSource, MdbAddress, type MdbWord } from '@vmcloud/protocol';
 import { describe, expect, it } from 'vitest';
 import { BillValidator } from './bill-validator.js';
 import { MdbBus, formatMdbWords, type MdbBusEvent, type MdbBusOptions, type MdbTimers } from './bus.js';
@@ -302,7 +302,14 @@ describe('MdbBus cashless', () => {
       VMC_ACK,
     ]);
     expect(reader.state().sessions).toEqual([
-      { startFunds: 500, funds: 400, deny: false, vends: [{ item: 1, price: 100, outcome: 'dispensed' }], open: false },
+      {
+        startFunds: 500,
+        funds: 400,
+        deny: false,
+        revalued: 0,
+        vends: [{ item: 1, price: 100, outcome: 'dispensed' }],
+        open: false,
+      },
     ]);
     expect(bus.cashlessSession).toBeNull();
     expect(events.at(-1)).toEqual({ type: 'cashless_session_end' });
@@ -512,5 +519,83 @@ describe('formatMdbWords', () => {
   it('shows each byte in hex and marks the mode bit', () => {
     expect(formatMdbWords([0x113, 0x00, 0x00, 0x64, 0x00, 0x01, 0x78])).toBe('13* 00 00 64 00 01 78');
     expect(formatMdbWords([0x05, 0x00, 0x64, 0x169])).toBe('05 00 64 69*');
+  });
+});
+
+describe('MdbBus cashless at level 3', () => {
+  it('enables negative vend at setup, revalues, reads the revalue limit and the diagnostics', () => {
+    const { reader, bus } = machine();
+    expect(bus.devices.cashless?.features).toBe(0x08);
+    expect(reader.state().features).toBe(0x08);
+    reader.tapCard({ funds: 500 });
+    bus.pollOnce();
+
+    expect(bus.cashlessRevalue(300)).toBe('approved');
+    expect(reader.state().session).toMatchObject({ funds: 800, revalued: 300 });
+    expect(bus.cashlessRevalueLimit()).toBe(10_000 - 800);
+    expect(bus.cashlessRevalue(10_000)).toBe('denied');
+
+    expect(bus.cashlessNegativeVend(100, 2)).toBe('approved');
+    bus.cashlessVendResult(true);
+    expect(reader.state().session?.funds).toBe(900);
+    expect(reader.state().session?.vends).toEqual([{ item: 2, price: 100, outcome: 'dispensed', negative: true }]);
+
+    expect(bus.cashlessDiagnostics([0x01, 0x02, 0x03])).toEqual([0x01, 0x02, 0x03]);
+  });
+
+  it('does not ask a level 1 reader for what it cannot do', () => {
+    const bus = new MdbBus([new CashlessReader({ level: 1 })]);
+    bus.setup();
+    expect(bus.devices.cashless?.features).toBe(0);
+    bus.clearTraffic();
+    expect(bus.cashlessRevalue(100)).toBe('denied');
+    expect(bus.cashlessRevalueLimit()).toBeNull();
+    expect(bus.cashlessNegativeVend(100, 1)).toBe('denied');
+    expect(bus.cashlessDiagnostics([1])).toBeNull();
+    expect(bus.traffic).toEqual([]);
+  });
+
+  it('sets up again a reader that says it is Inactive in its CMD OUT OF SEQUENCE', () => {
+    const { reader, bus, events } = machine();
+    reader.tapCard({ funds: 500 });
+    bus.pollOnce();
+    events.splice(0);
+    // The reader resets on its own (a power glitch): it has lost its setup and the session.
+    reader.receive([0x110, 0x10]);
+    bus.clearTraffic();
+
+    expect(bus.cashlessVend(100, 1)).toBe('denied');
+    expect(events).toContainEqual({
+      type: 'device_error',
+      address: MdbAddress.CASHLESS,
+      reason: 'out_of_sequence',
+      code: CashlessReaderStatus.INACTIVE,
+    });
+    const summaries = bus.traffic.map((entry) => entry.summary);
+    expect(summaries).toContain('OUT_OF_SEQUENCE status=1');
+    // No wait for a decision that will not come: set up again instead, and enabled.
+    expect(summaries).not.toContain('VEND_CANCEL');
+    expect(summaries).toContain('READER_ENABLE');
+    expect(reader.state().status).toBe(CashlessReaderStatus.ENABLED);
+    expect(bus.cashlessSession).toBeNull();
+  });
+
+  it('ends its session when the reader says it has none', () => {
+    const { reader, bus, events } = machine();
+    reader.tapCard({ funds: 500 });
+    bus.pollOnce();
+    events.splice(0);
+    // The reader ended the session without the VMC hearing END SESSION yet.
+    reader.receive([0x113, 0x04, 0x17]);
+    bus.clearTraffic();
+
+    expect(bus.cashlessVend(100, 1)).toBe('denied');
+    expect(bus.traffic.map((entry) => entry.summary)).toEqual([
+      'VEND_REQUEST price=100 item=1',
+      'OUT_OF_SEQUENCE status=3',
+      'ACK',
+    ]);
+    expect(bus.cashlessSession).toBeNull();
+    expect(events).toContainEqual({ type: 'cashless_session_end' });
   });
 });

@@ -254,6 +254,34 @@ export class MdbBus {
     this.#settled(() => this.#reader.vendResult(success));
   }
 
+  /**
+   * Credits the card of the open session with `price` fen for `item` put back (level 3
+   * NEGATIVE VEND, when the reader enabled that feature); then {@link cashlessVendResult}.
+   */
+  cashlessNegativeVend(price: number, item: number): 'approved' | 'denied' {
+    if (!Number.isInteger(item) || item < 0 || item > 0xffff) throw new RangeError(`an item number is 0..65535`);
+    if (!this.#ready) this.setup();
+    return this.#settled(() => this.#reader.negativeVend(price, item));
+  }
+
+  /** Puts `amount` fen on the card of the open session (level 2 and 3 REVALUE). */
+  cashlessRevalue(amount: number): 'approved' | 'denied' {
+    if (!this.#ready) this.setup();
+    return this.#settled(() => this.#reader.revalue(amount));
+  }
+
+  /** How many fen may still go on the card of the open session (REVALUE LIMIT); null when not known. */
+  cashlessRevalueLimit(): number | null {
+    if (!this.#ready) this.setup();
+    return this.#settled(() => this.#reader.revalueLimit());
+  }
+
+  /** Sends DIAGNOSTICS to the reader (level 2 and 3); its DIAGNOSTICS RESPONSE bytes, or null. */
+  cashlessDiagnostics(data: readonly number[]): number[] | null {
+    if (!this.#ready) this.setup();
+    return this.#settled(() => this.#reader.diagnostics(data));
+  }
+
   /** Ends the card session (SESSION COMPLETE) and polls until the reader answers END SESSION. */
   cashlessSessionComplete(): void {
     this.#settled(() => this.#reader.sessionComplete());

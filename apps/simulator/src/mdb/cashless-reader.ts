@@ -3,11 +3,22 @@
  * with funds, the reader opens a session, approves a VEND REQUEST when the funds cover the
  * price and the card is not set to deny, charges the card on VEND SUCCESS and ends the
  * session on SESSION COMPLETE. It answers the VMC's blocks byte for byte as a real reader.
+ *
+ * What the negotiated level (the lower of the reader's and the VMC's SETUP level) adds:
+ * level 2 and 3 REVALUE (money put on the card in a session, up to `maxCardFunds`), REVALUE
+ * LIMIT and DIAGNOSTICS (this reader echoes the bytes it is sent); level 3 the optional
+ * features of PERIPHERAL ID, OPTIONAL FEATURE ENABLED, and NEGATIVE VEND (the card is
+ * credited for an item put back, once that feature is enabled). A lower level NAKs them, as
+ * a reader that does not know them. A command the reader's state does not allow is answered
+ * CMD OUT OF SEQUENCE, with the reader's state (CashlessReaderStatus) from a level 2 or 3
+ * reader.
  */
 
 import {
   CASHLESS_FUNDS_UNKNOWN,
+  CashlessOptionalFeature,
   CashlessReaderOption,
+  CashlessReaderStatus,
   MdbAddress,
   decodeCashlessCommand,
   encodeCashlessResponse,
@@ -33,7 +44,12 @@ export interface CashlessReaderOptions {
   approvalPolls?: number;
   /** What the reader answers to EXPANSION REQUEST ID. */
   identity?: MdbIdentity;
+  /** Most money a card may hold, fen: REVALUE and NEGATIVE VEND stop there. Default 10,000. */
+  maxCardFunds?: number;
 }
+
+/** The optional features this reader offers at level 3. */
+const SUPPORTED_FEATURES = CashlessOptionalFeature.NEGATIVE_VEND;
 
 /** A card the customer taps. */
 export interface CardTap {
@@ -58,6 +74,8 @@ export interface CashlessVendRecord {
    * - `failed`: VEND FAILURE after an approval, the card was not charged
    */
   outcome: 'pending' | 'approved' | 'denied' | 'dispensed' | 'failed';
+  /** A NEGATIVE VEND: the item was put back and `dispensed` means the card was credited. */
+  negative?: true;
 }
 
 /** One card session, from the tap to the end. */
@@ -67,6 +85,8 @@ export interface CashlessSessionRecord {
   /** Funds on the card now, fen. */
   funds: number;
   deny: boolean;
+  /** Money put on the card by REVALUE in this session, fen. */
+  revalued: number;
   vends: CashlessVendRecord[];
   /** Still open (no SESSION COMPLETE or reset yet). */
   open: boolean;
@@ -75,6 +95,10 @@ export interface CashlessSessionRecord {
 /** The reader's state (a copy). */
 export interface CashlessReaderState {
   enabled: boolean;
+  /** What CMD OUT OF SEQUENCE would report now. */
+  status: CashlessReaderStatus;
+  /** The optional features the VMC enabled (CashlessOptionalFeature bits). */
+  features: number;
   /** The open session, if any. */
   session: CashlessSessionRecord | null;
   /** Every session since the reader was made, oldest first. */
@@ -98,12 +122,16 @@ export class CashlessReader extends PeripheralBase {
   readonly #options: number;
   readonly #approvalPolls: number;
   readonly #identity: MdbIdentity;
+  readonly #maxCardFunds: number;
   readonly #sessions: CashlessSessionRecord[] = [];
   #session: (CashlessSessionRecord & { mediaId: number }) | null = null;
   #vend: CashlessVendRecord | null = null;
   #decision: { response: CashlessResponse; pollsLeft: number } | null = null;
   #queue: CashlessResponse[] = [{ type: 'JUST_RESET' }];
   #enabled = false;
+  /** SETUP config data received since the last reset: the reader left the Inactive state. */
+  #setUp = false;
+  #features = 0;
   #vmcLevel = 1;
 
   constructor(options: CashlessReaderOptions = {}) {
@@ -119,6 +147,7 @@ export class CashlessReader extends PeripheralBase {
     this.#options = options.options ?? CashlessReaderOption.REFUNDS;
     this.#approvalPolls = Math.max(0, options.approvalPolls ?? 0);
     this.#identity = options.identity ?? DEFAULT_IDENTITY;
+    this.#maxCardFunds = options.maxCardFunds ?? 10_000;
   }
 
   // ---- the customer ------------------------------------------------------------------------
@@ -134,6 +163,7 @@ export class CashlessReader extends PeripheralBase {
       startFunds: card.funds,
       funds: card.funds,
       deny: card.deny ?? false,
+      revalued: 0,
       vends: [],
       open: true,
       mediaId: card.mediaId ?? 0,
@@ -166,11 +196,14 @@ export class CashlessReader extends PeripheralBase {
       startFunds: session.startFunds,
       funds: session.funds,
       deny: session.deny,
+      revalued: session.revalued,
       vends: session.vends.map((vend) => ({ ...vend })),
       open: session.open,
     });
     return {
       enabled: this.#enabled,
+      status: this.#status(),
+      features: this.#features,
       session: this.#session ? copy(this.#session) : null,
       sessions: this.#sessions.map(copy),
     };
@@ -178,6 +211,45 @@ export class CashlessReader extends PeripheralBase {
 
   #negotiatedLevel(): number {
     return Math.min(this.level, this.#vmcLevel);
+  }
+
+  /** The reader's state, as CMD OUT OF SEQUENCE reports it. */
+  #status(): CashlessReaderStatus {
+    if (!this.#setUp) return CashlessReaderStatus.INACTIVE;
+    if (this.#session) {
+      if (!this.#vend) return CashlessReaderStatus.SESSION_IDLE;
+      return this.#vend.negative ? CashlessReaderStatus.NEGATIVE_VEND : CashlessReaderStatus.VEND;
+    }
+    return this.#enabled ? CashlessReaderStatus.ENABLED : CashlessReaderStatus.DISABLED;
+  }
+
+  /** CMD OUT OF SEQUENCE; a level 2 or 3 reader adds its state. */
+  #outOfSequence(): PeripheralAnswer {
+    return this.#data(
+      this.level >= 2 ? { type: 'OUT_OF_SEQUENCE', status: this.#status() } : { type: 'OUT_OF_SEQUENCE' },
+    );
+  }
+
+  /** A vend request (NEGATIVE VEND when `negative`): ACK now, the decision on a later POLL. */
+  #vendRequest(price: number, item: number, negative: boolean): PeripheralAnswer {
+    const session = this.#session;
+    if (!session || this.#vend) return this.#outOfSequence();
+    const amount = price * this.scaleFactor;
+    const vend: CashlessVendRecord = {
+      item,
+      price: amount,
+      outcome: 'pending',
+      ...(negative ? { negative: true } : {}),
+    };
+    session.vends.push(vend);
+    this.#vend = vend;
+    const approve =
+      !session.deny && (negative ? session.funds + amount <= this.#maxCardFunds : session.funds >= amount);
+    this.#decision = {
+      response: approve ? { type: 'VEND_APPROVED', amount: price } : { type: 'VEND_DENIED' },
+      pollsLeft: this.#approvalPolls,
+    };
+    return ACK_ANSWER;
   }
 
   #endSession(): void {
@@ -197,10 +269,14 @@ export class CashlessReader extends PeripheralBase {
       case 'RESET':
         this.#endSession();
         this.#enabled = false;
+        this.#setUp = false;
+        this.#features = 0;
+        this.#vmcLevel = 1;
         this.#queue = [{ type: 'JUST_RESET' }];
         return ACK_ANSWER;
       case 'SETUP_CONFIG':
         this.#vmcLevel = command.vmcLevel;
+        this.#setUp = true;
         return this.#data({
           type: 'READER_CONFIG',
           level: this.level,
@@ -215,20 +291,12 @@ export class CashlessReader extends PeripheralBase {
         return ACK_ANSWER;
       case 'POLL':
         return this.#poll();
-      case 'VEND_REQUEST': {
-        const session = this.#session;
-        if (!session || this.#vend) return this.#data({ type: 'OUT_OF_SEQUENCE' });
-        const price = command.price * this.scaleFactor;
-        const vend: CashlessVendRecord = { item: command.item, price, outcome: 'pending' };
-        session.vends.push(vend);
-        this.#vend = vend;
-        const approve = !session.deny && session.funds >= price;
-        this.#decision = {
-          response: approve ? { type: 'VEND_APPROVED', amount: command.price } : { type: 'VEND_DENIED' },
-          pollsLeft: this.#approvalPolls,
-        };
-        return ACK_ANSWER;
-      }
+      case 'VEND_REQUEST':
+        return this.#vendRequest(command.price, command.item, false);
+      case 'NEGATIVE_VEND_REQUEST':
+        if (this.#negotiatedLevel() < 3) return NAK_ANSWER;
+        if ((this.#features & CashlessOptionalFeature.NEGATIVE_VEND) === 0) return this.#outOfSequence();
+        return this.#vendRequest(command.price, command.item, true);
       case 'VEND_CANCEL': {
         const vend = this.#vend;
         if (vend && (vend.outcome === 'pending' || vend.outcome === 'approved')) vend.outcome = 'denied';
@@ -239,15 +307,15 @@ export class CashlessReader extends PeripheralBase {
       }
       case 'VEND_SUCCESS': {
         const vend = this.#vend;
-        if (!this.#session || vend?.outcome !== 'approved') return this.#data({ type: 'OUT_OF_SEQUENCE' });
-        this.#session.funds -= vend.price;
+        if (!this.#session || vend?.outcome !== 'approved') return this.#outOfSequence();
+        this.#session.funds += vend.negative ? vend.price : -vend.price;
         vend.outcome = 'dispensed';
         this.#vend = null;
         return ACK_ANSWER;
       }
       case 'VEND_FAILURE': {
         const vend = this.#vend;
-        if (vend?.outcome !== 'approved') return this.#data({ type: 'OUT_OF_SEQUENCE' });
+        if (vend?.outcome !== 'approved') return this.#outOfSequence();
         vend.outcome = 'failed';
         this.#vend = null;
         return ACK_ANSWER;
@@ -258,6 +326,7 @@ export class CashlessReader extends PeripheralBase {
         this.#queue.push({ type: 'END_SESSION' });
         return ACK_ANSWER;
       case 'READER_ENABLE':
+        if (!this.#setUp) return this.#outOfSequence();
         this.#enabled = true;
         return ACK_ANSWER;
       case 'READER_DISABLE':
@@ -270,9 +339,40 @@ export class CashlessReader extends PeripheralBase {
         return this.#data({
           type: 'PERIPHERAL_ID',
           ...this.#identity,
-          ...(this.#negotiatedLevel() >= 3 ? { features: 0 } : {}),
+          ...(this.#negotiatedLevel() >= 3 ? { features: SUPPORTED_FEATURES } : {}),
         });
+      case 'OPTIONAL_FEATURE_ENABLE':
+        if (this.#negotiatedLevel() < 3) return NAK_ANSWER;
+        this.#features = command.features & SUPPORTED_FEATURES;
+        return ACK_ANSWER;
+      case 'REVALUE_REQUEST':
+        return this.#revalue(command.amount);
+      case 'REVALUE_LIMIT_REQUEST': {
+        if (this.#negotiatedLevel() < 2) return NAK_ANSWER;
+        const session = this.#session;
+        if (!session || this.#vend) return this.#outOfSequence();
+        const room = session.deny ? 0 : Math.max(0, this.#maxCardFunds - session.funds);
+        return this.#data({
+          type: 'REVALUE_LIMIT_AMOUNT',
+          amount: Math.min(Math.floor(room / this.scaleFactor), 0xffff),
+        });
+      }
+      case 'DIAGNOSTICS':
+        if (this.#negotiatedLevel() < 2) return NAK_ANSWER;
+        return this.#data({ type: 'DIAGNOSTICS_RESPONSE', data: command.data });
     }
+  }
+
+  /** REVALUE REQUEST: the money goes on the card at once when it fits under `maxCardFunds`. */
+  #revalue(scaled: number): PeripheralAnswer {
+    if (this.#negotiatedLevel() < 2) return NAK_ANSWER;
+    const session = this.#session;
+    if (!session || this.#vend) return this.#outOfSequence();
+    const amount = scaled * this.scaleFactor;
+    if (session.deny || session.funds + amount > this.#maxCardFunds) return this.#data({ type: 'REVALUE_DENIED' });
+    session.funds += amount;
+    session.revalued += amount;
+    return this.#data({ type: 'REVALUE_APPROVED' });
   }
 
   #data(response: CashlessResponse, onAck?: () => void): PeripheralAnswer {

@@ -30,6 +30,12 @@ const COMMANDS: [CashlessCommand, string][] = [
   [{ type: 'READER_DISABLE' }, '14 00 14'],
   [{ type: 'READER_ENABLE' }, '14 01 15'],
   [{ type: 'READER_CANCEL' }, '14 02 16'],
+  [{ type: 'NEGATIVE_VEND_REQUEST', price: 100, item: 1 }, '13 06 00 64 00 01 7E'],
+  [{ type: 'REVALUE_REQUEST', amount: 500 }, '15 00 01 F4 0A'],
+  [{ type: 'REVALUE_LIMIT_REQUEST' }, '15 01 16'],
+  [{ type: 'OPTIONAL_FEATURE_ENABLE', features: 0x08 }, '17 04 00 00 00 08 23'],
+  [{ type: 'DIAGNOSTICS', data: [0x01, 0x02] }, '17 FF 01 02 19'],
+  [{ type: 'DIAGNOSTICS', data: [] }, '17 FF 16'],
   [
     { type: 'REQUEST_ID', manufacturer: 'VMC', serial: 'SN0000000001', model: 'VMCLOUD-SIM', softwareVersion: 0x0100 },
     '17 00 56 4D 43 53 4E 30 30 30 30 30 30 30 30 30 31 56 4D 43 4C 4F 55 44 2D 53 49 4D 20 01 00 D0',
@@ -78,6 +84,11 @@ const RESPONSES: [CashlessResponse, string][] = [
   [{ type: 'MALFUNCTION', code: 1 }, '0A 01 0B'],
   [{ type: 'OUT_OF_SEQUENCE' }, '0B 0B'],
   [{ type: 'OUT_OF_SEQUENCE', status: 2 }, '0B 02 0D'],
+  [{ type: 'OUT_OF_SEQUENCE', status: 4 }, '0B 04 0F'],
+  [{ type: 'REVALUE_APPROVED' }, '0D 0D'],
+  [{ type: 'REVALUE_DENIED' }, '0E 0E'],
+  [{ type: 'REVALUE_LIMIT_AMOUNT', amount: 1000 }, '0F 03 E8 FA'],
+  [{ type: 'DIAGNOSTICS_RESPONSE', data: [0x01, 0x02] }, 'FF 01 02 02'],
 ];
 
 describe('cashless reader commands', () => {
@@ -100,6 +111,13 @@ describe('cashless reader commands', () => {
     expect(decodeCashlessCommand(Uint8Array.of(0x13, 0x00, 0x00, 0x64, 0x00))).toEqual({ ok: false, error: 'length' });
     expect(decodeCashlessCommand(Uint8Array.of(0x12, 0x00))).toEqual({ ok: false, error: 'length' });
     expect(decodeCashlessCommand(Uint8Array.of(0x13))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessCommand(Uint8Array.of(0x15, 0x02))).toEqual({ ok: false, error: 'unknown' });
+    expect(decodeCashlessCommand(Uint8Array.of(0x15, 0x00, 0x01))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessCommand(Uint8Array.of(0x17, 0x04, 0x00, 0x00, 0x08))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessCommand(Uint8Array.of(0x17, 0xff, ...new Array<number>(34).fill(0)))).toEqual({
+      ok: false,
+      error: 'length',
+    });
     expect(decodeCashlessCommand(new Uint8Array())).toEqual({ ok: false, error: 'length' });
   });
 
@@ -131,6 +149,12 @@ describe('cashless reader responses', () => {
     expect(decodeCashlessResponse(Uint8Array.of(0x05, 0x00))).toEqual({ ok: false, error: 'length' });
     expect(decodeCashlessResponse(Uint8Array.of(0x03, 0x01, 0xf4, 0x00))).toEqual({ ok: false, error: 'length' });
     expect(decodeCashlessResponse(Uint8Array.of(0x01, 0x03))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessResponse(Uint8Array.of(0x0d, 0x00))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessResponse(Uint8Array.of(0x0f, 0x03))).toEqual({ ok: false, error: 'length' });
+    expect(decodeCashlessResponse(Uint8Array.of(0xff, ...new Array<number>(35).fill(0)))).toEqual({
+      ok: false,
+      error: 'length',
+    });
     expect(decodeCashlessResponse(new Uint8Array())).toEqual({ ok: false, error: 'length' });
   });
 

@@ -6,7 +6,19 @@
  */
 
 import { MdbAddress } from './block.js';
-import { block, commandByte, exactCommand, fail, readU16, readU32, u16, u32, u8, type MdbFailure } from './fields.js';
+import {
+  block,
+  commandByte,
+  exactCommand,
+  fail,
+  readU16,
+  readU32,
+  u16,
+  u32,
+  u8,
+  u8List,
+  type MdbFailure,
+} from './fields.js';
 import { encodeIdentity, MDB_IDENTITY_LENGTH, readIdentity, type MdbIdentity } from './identity.js';
 
 /** Command bytes of the reader (address 0x10 plus the command). */
@@ -16,8 +28,15 @@ export const CashlessCommandByte = Object.freeze({
   POLL: 0x12,
   VEND: 0x13,
   READER: 0x14,
+  REVALUE: 0x15,
   EXPANSION: 0x17,
 } as const);
+
+/** EXPANSION (0x17) subcommand of DIAGNOSTICS; its answer starts with this byte too. */
+export const CASHLESS_DIAGNOSTICS = 0xff;
+
+/** Most bytes of user-defined data in DIAGNOSTICS (a block carries 35 bytes before CHK). */
+export const CASHLESS_DIAGNOSTICS_MAX_DATA = 33;
 
 /** First byte of each reader response. */
 export const CashlessResponseCode = Object.freeze({
@@ -32,6 +51,43 @@ export const CashlessResponseCode = Object.freeze({
   PERIPHERAL_ID: 0x09,
   MALFUNCTION: 0x0a,
   OUT_OF_SEQUENCE: 0x0b,
+  REVALUE_APPROVED: 0x0d,
+  REVALUE_DENIED: 0x0e,
+  REVALUE_LIMIT_AMOUNT: 0x0f,
+  DIAGNOSTICS_RESPONSE: CASHLESS_DIAGNOSTICS,
+} as const);
+
+/**
+ * The reader's state as CMD OUT OF SEQUENCE reports it (level 2 and 3 readers): the states
+ * of the standard's cashless state machine, numbered in its order.
+ */
+export const CashlessReaderStatus = Object.freeze({
+  /** After power-up or RESET, until the VMC's SETUP. */
+  INACTIVE: 0x01,
+  DISABLED: 0x02,
+  /** Enabled, no session. */
+  ENABLED: 0x03,
+  /** A session is open, no vend under way. */
+  SESSION_IDLE: 0x04,
+  VEND: 0x05,
+  /** Level 2 and 3. */
+  REVALUE: 0x06,
+  /** Level 3. */
+  NEGATIVE_VEND: 0x07,
+} as const);
+
+export type CashlessReaderStatus = (typeof CashlessReaderStatus)[keyof typeof CashlessReaderStatus];
+
+/** Optional feature bits of a level 3 reader: PERIPHERAL ID `features`, and OPTIONAL FEATURE ENABLED. */
+export const CashlessOptionalFeature = Object.freeze({
+  FILE_TRANSPORT_LAYER: 0x01,
+  /** 32-bit money fields (not used here: every money field is 16-bit). */
+  MONETARY_32_BIT: 0x02,
+  MULTI_CURRENCY: 0x04,
+  /** NEGATIVE VEND REQUEST: the customer puts an item in and the card is credited. */
+  NEGATIVE_VEND: 0x08,
+  DATA_ENTRY: 0x10,
+  ALWAYS_IDLE: 0x20,
 } as const);
 
 /** READER CONFIG DATA `options` bits. */
@@ -70,11 +126,21 @@ export type CashlessCommand =
   | { type: 'SESSION_COMPLETE' }
   /** VEND CASH SALE: an item sold for cash, for the reader's audit. */
   | { type: 'CASH_SALE'; price: number; item: number }
+  /** NEGATIVE VEND REQUEST (level 3): the customer put `item` back; credit the card with `price` (scaled). */
+  | { type: 'NEGATIVE_VEND_REQUEST'; price: number; item: number }
   | { type: 'READER_DISABLE' }
   | { type: 'READER_ENABLE' }
   | { type: 'READER_CANCEL' }
+  /** REVALUE REQUEST (level 2 and 3): put `amount` (scaled) on the card in the session. */
+  | { type: 'REVALUE_REQUEST'; amount: number }
+  /** REVALUE LIMIT REQUEST: how much may still be put on the card; the reader answers REVALUE LIMIT AMOUNT. */
+  | { type: 'REVALUE_LIMIT_REQUEST' }
   /** EXPANSION REQUEST ID: the VMC's identity; the reader answers PERIPHERAL ID. */
-  | ({ type: 'REQUEST_ID' } & MdbIdentity);
+  | ({ type: 'REQUEST_ID' } & MdbIdentity)
+  /** EXPANSION OPTIONAL FEATURE ENABLED (level 3): the CashlessOptionalFeature bits the VMC uses. */
+  | { type: 'OPTIONAL_FEATURE_ENABLE'; features: number }
+  /** EXPANSION DIAGNOSTICS: manufacturer-defined bytes; the reader answers DIAGNOSTICS RESPONSE. */
+  | { type: 'DIAGNOSTICS'; data: number[] };
 
 export type CashlessResponse =
   | { type: 'JUST_RESET' }
@@ -109,8 +175,14 @@ export type CashlessResponse =
   /** PERIPHERAL ID; level 3 readers add 32 optional feature bits. */
   | ({ type: 'PERIPHERAL_ID'; features?: number } & MdbIdentity)
   | { type: 'MALFUNCTION'; code: number }
-  /** CMD OUT OF SEQUENCE; level 2/3 readers may add their state. */
-  | { type: 'OUT_OF_SEQUENCE'; status?: number };
+  /** CMD OUT OF SEQUENCE; level 2/3 readers add their state (a CashlessReaderStatus). */
+  | { type: 'OUT_OF_SEQUENCE'; status?: number }
+  | { type: 'REVALUE_APPROVED' }
+  | { type: 'REVALUE_DENIED' }
+  /** REVALUE LIMIT AMOUNT: how much (scaled) may still be put on the card. */
+  | { type: 'REVALUE_LIMIT_AMOUNT'; amount: number }
+  /** DIAGNOSTICS RESPONSE: manufacturer-defined bytes. */
+  | { type: 'DIAGNOSTICS_RESPONSE'; data: number[] };
 
 export type CashlessCommandDecodeResult = { ok: true; command: CashlessCommand } | MdbFailure;
 export type CashlessResponseDecodeResult = { ok: true; response: CashlessResponse } | MdbFailure;
@@ -148,14 +220,24 @@ export function encodeCashlessCommand(command: CashlessCommand): Uint8Array {
       return block(C.VEND, 0x04);
     case 'CASH_SALE':
       return block(C.VEND, 0x05, u16('price', command.price), u16('item', command.item));
+    case 'NEGATIVE_VEND_REQUEST':
+      return block(C.VEND, 0x06, u16('price', command.price), u16('item', command.item));
     case 'READER_DISABLE':
       return block(C.READER, 0x00);
     case 'READER_ENABLE':
       return block(C.READER, 0x01);
     case 'READER_CANCEL':
       return block(C.READER, 0x02);
+    case 'REVALUE_REQUEST':
+      return block(C.REVALUE, 0x00, u16('amount', command.amount));
+    case 'REVALUE_LIMIT_REQUEST':
+      return block(C.REVALUE, 0x01);
     case 'REQUEST_ID':
       return block(C.EXPANSION, 0x00, encodeIdentity(command));
+    case 'OPTIONAL_FEATURE_ENABLE':
+      return block(C.EXPANSION, 0x04, u32('features', command.features));
+    case 'DIAGNOSTICS':
+      return block(C.EXPANSION, CASHLESS_DIAGNOSTICS, u8List('data', command.data, CASHLESS_DIAGNOSTICS_MAX_DATA));
   }
 }
 
@@ -199,6 +281,12 @@ export function decodeCashlessCommand(bytes: Uint8Array): CashlessCommandDecodeR
           return exactly(2, () => ({ type: 'SESSION_COMPLETE' }));
         case 0x05:
           return exactly(6, () => ({ type: 'CASH_SALE', price: readU16(bytes, 2), item: readU16(bytes, 4) }));
+        case 0x06:
+          return exactly(6, () => ({
+            type: 'NEGATIVE_VEND_REQUEST',
+            price: readU16(bytes, 2),
+            item: readU16(bytes, 4),
+          }));
         case undefined:
           return fail('length');
         default:
@@ -217,13 +305,34 @@ export function decodeCashlessCommand(bytes: Uint8Array): CashlessCommandDecodeR
         default:
           return fail('unknown');
       }
-    case C.EXPANSION:
-      if (sub === 0x00) {
-        if (bytes.length !== 2 + MDB_IDENTITY_LENGTH) return fail('length');
-        const identity = readIdentity(bytes, 2);
-        return identity ? { ok: true, command: { type: 'REQUEST_ID', ...identity } } : fail('value');
+    case C.REVALUE:
+      switch (sub) {
+        case 0x00:
+          return exactly(4, () => ({ type: 'REVALUE_REQUEST', amount: readU16(bytes, 2) }));
+        case 0x01:
+          return exactly(2, () => ({ type: 'REVALUE_LIMIT_REQUEST' }));
+        case undefined:
+          return fail('length');
+        default:
+          return fail('unknown');
       }
-      return fail(sub === undefined ? 'length' : 'unknown');
+    case C.EXPANSION:
+      switch (sub) {
+        case 0x00: {
+          if (bytes.length !== 2 + MDB_IDENTITY_LENGTH) return fail('length');
+          const identity = readIdentity(bytes, 2);
+          return identity ? { ok: true, command: { type: 'REQUEST_ID', ...identity } } : fail('value');
+        }
+        case 0x04:
+          return exactly(6, () => ({ type: 'OPTIONAL_FEATURE_ENABLE', features: readU32(bytes, 2) }));
+        case CASHLESS_DIAGNOSTICS:
+          if (bytes.length > 2 + CASHLESS_DIAGNOSTICS_MAX_DATA) return fail('length');
+          return { ok: true, command: { type: 'DIAGNOSTICS', data: Array.from(bytes.subarray(2)) } };
+        case undefined:
+          return fail('length');
+        default:
+          return fail('unknown');
+      }
     default:
       return fail('unknown');
   }
@@ -281,6 +390,14 @@ export function encodeCashlessResponse(response: CashlessResponse): Uint8Array {
       return block(R.MALFUNCTION, u8('code', response.code));
     case 'OUT_OF_SEQUENCE':
       return block(R.OUT_OF_SEQUENCE, response.status === undefined ? [] : u8('status', response.status));
+    case 'REVALUE_APPROVED':
+      return block(R.REVALUE_APPROVED);
+    case 'REVALUE_DENIED':
+      return block(R.REVALUE_DENIED);
+    case 'REVALUE_LIMIT_AMOUNT':
+      return block(R.REVALUE_LIMIT_AMOUNT, u16('amount', response.amount));
+    case 'DIAGNOSTICS_RESPONSE':
+      return block(R.DIAGNOSTICS_RESPONSE, u8List('data', response.data, CASHLESS_DIAGNOSTICS_MAX_DATA + 1));
   }
 }
 
@@ -339,6 +456,15 @@ export function decodeCashlessResponse(bytes: Uint8Array): CashlessResponseDecod
     case R.OUT_OF_SEQUENCE:
       if (length === 1) return ok({ type: 'OUT_OF_SEQUENCE' });
       return exactly(2, () => ({ type: 'OUT_OF_SEQUENCE', status: bytes[1] ?? 0 }));
+    case R.REVALUE_APPROVED:
+      return exactly(1, () => ({ type: 'REVALUE_APPROVED' }));
+    case R.REVALUE_DENIED:
+      return exactly(1, () => ({ type: 'REVALUE_DENIED' }));
+    case R.REVALUE_LIMIT_AMOUNT:
+      return exactly(3, () => ({ type: 'REVALUE_LIMIT_AMOUNT', amount: readU16(bytes, 1) }));
+    case R.DIAGNOSTICS_RESPONSE:
+      if (length > 2 + CASHLESS_DIAGNOSTICS_MAX_DATA) return fail('length');
+      return ok({ type: 'DIAGNOSTICS_RESPONSE', data: Array.from(bytes.subarray(1)) });
     default:
       return fail('unknown');
   }
