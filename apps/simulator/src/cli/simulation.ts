@@ -174,6 +174,8 @@ function describeEvent(event: SimulatedMachineEvent): SimulationReport | undefin
           return { type: 'stacker_full', bills: inner.bills };
         case 'tube_low':
           return { type: 'tube_low', coin: inner.value, count: inner.count };
+        case 'slugs':
+          return { type: 'slugs', count: inner.count };
         case 'device_error':
           return { type: 'mdb_error', address: inner.address, reason: inner.reason };
         default:

@@ -121,6 +121,26 @@ describe('MdbBus coins', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('reports slugs without crediting them', () => {
+    const { changer, bus, events } = machine();
+    expect(changer.insertCoin(20)).toBe('slug');
+    expect(changer.insertCoin(20)).toBe('slug');
+    expect(changer.insertCoin(100)).toBe('tubes');
+    bus.pollOnce();
+    expect(wire(bus, MdbAddress.COIN_CHANGER)).toEqual([
+      ['VMC', [0x10b, 0x0b]],
+      // 0101 0010: coin type 2 to its tube, 9 in it now; 0010 0010: two slugs.
+      ['DEV', [0x52, 0x09, 0x22, 0x17d]],
+      VMC_ACK,
+    ]);
+    expect(events).toEqual([
+      { type: 'credit', source: CreditSource.COIN, amount: 100 },
+      { type: 'slugs', count: 2 },
+    ]);
+    bus.pollOnce();
+    expect(events).toHaveLength(2);
+  });
+
   it('pays change for a cash sale from the tubes; the coins that went to the cash box stay there', () => {
     const { changer, validator, bus, events } = machine();
     // Two 1 yuan coins: the tube (8 of 10) takes one... and one more; a third goes to the cash box.

@@ -99,6 +99,7 @@ export class CoinChangerMaster extends DeviceMaster<ChangerInfo> {
           if (changer) changer.tubeCounts[event.coinType] = event.tubeCount;
           break;
         case 'SLUGS':
+          if (event.count > 0) this.bus.report({ type: 'slugs', count: event.count });
           break;
         case 'STATUS':
           if (event.code === ChangerStatus.JUST_RESET) {

@@ -63,15 +63,45 @@ describe('CoinChanger on the bus', () => {
     ready(changer);
     expect(changer.insertCoin(50)).toBe('tubes');
     expect(changer.insertCoin(1000)).toBe('cash_box');
-    expect(changer.insertCoin(20)).toBe('rejected');
-    // 0101 0001: deposited, routed to tubes, type 1, now 11 in the tube; 0100 0011: to the cash box, type 3.
-    expect(changer.receive(POLL)).toEqual([0x51, 11, 0x43, 0, 0x19f]);
+    // 2 jiao is no coin of this changer: a slug.
+    expect(changer.insertCoin(20)).toBe('slug');
+    // 0101 0001: deposited, routed to tubes, type 1, now 11 in the tube; 0100 0011: to the cash box, type 3;
+    // 0010 0001: one slug.
+    expect(changer.receive(POLL)).toEqual([0x51, 11, 0x43, 0, 0x21, 0x1c0]);
     changer.receive(ACK);
     expect(changer.receive(POLL)).toEqual(PERIPHERAL_ACK);
     const state = changer.state();
     expect(state.tubes.map((tube) => tube.count)).toEqual([20, 11, 5]);
     expect(state.cashBox).toEqual({ counts: [0, 0, 0, 1], total: 1000 });
     expect(state.rejected).toEqual([50, 20]);
+  });
+
+  it('counts unrecognised coins as slugs, reports them once in a POLL and credits nothing', () => {
+    const changer = makeChanger();
+    ready(changer);
+    for (const value of [20, 20, 200]) expect(changer.insertCoin(value)).toBe('slug');
+    // 0010 0011: three slugs since the last POLL; not acknowledged, so the next POLL says it again.
+    expect(changer.receive(POLL)).toEqual([0x23, 0x123]);
+    expect(changer.receive(POLL)).toEqual([0x23, 0x123]);
+    changer.receive(ACK);
+    expect(changer.insertCoin(5)).toBe('slug');
+    expect(changer.receive(POLL)).toEqual([0x21, 0x121]);
+    changer.receive(ACK);
+    expect(changer.receive(POLL)).toEqual(PERIPHERAL_ACK);
+    const state = changer.state();
+    expect(state.slugs).toBe(4);
+    expect(state.rejected).toEqual([20, 20, 200, 5]);
+    expect(state.tubes.map((tube) => tube.count)).toEqual([20, 10, 5]);
+    expect(state.cashBox.total).toBe(0);
+  });
+
+  it('reports at most 31 slugs in one POLL and the rest in the next', () => {
+    const changer = makeChanger();
+    ready(changer);
+    for (let i = 0; i < 33; i++) changer.insertCoin(1);
+    expect(changer.receive(POLL)).toEqual([0x3f, 0x13f]);
+    changer.receive(ACK);
+    expect(changer.receive(POLL)).toEqual([0x22, 0x122]);
   });
 
   it('sends a coin to the cash box when its tube is full', () => {

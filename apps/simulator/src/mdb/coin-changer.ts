@@ -41,8 +41,12 @@ export interface CoinChangerOptions extends CashPeripheralOptions {
   identity?: MdbIdentity;
 }
 
-/** What became of an inserted coin. */
-export type CoinOutcome = 'tubes' | 'cash_box' | 'rejected';
+/**
+ * What became of an inserted coin: `slug` is a coin the changer does not recognise (a value
+ * not in its coin type table), counted and reported as a slug; `rejected` a known coin of a
+ * type the VMC has not enabled. Both fall to the return cup and are not credited.
+ */
+export type CoinOutcome = 'tubes' | 'cash_box' | 'rejected' | 'slug';
 
 export interface CoinTubeState {
   coinType: number;
@@ -62,6 +66,8 @@ export interface CoinChangerState {
   dispensed: { counts: number[]; total: number };
   /** Values (fen) of coins that fell straight to the return cup: unknown, or not accepted at the time. */
   rejected: number[];
+  /** Unrecognised coins (slugs) seen since the changer was made. */
+  slugs: number;
   /** COIN TYPE accept mask last set by the VMC (0 after a reset). */
   acceptMask: number;
   /** Coins still to drop for the payout in progress. */
@@ -97,6 +103,9 @@ export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse,
   readonly #cashBox: number[];
   readonly #dispensed: number[];
   readonly #rejected: number[] = [];
+  #slugs = 0;
+  /** Slugs not yet reported to the VMC by a POLL it acknowledged. */
+  #slugsUnreported = 0;
   #acceptMask = 0;
   #features = 0;
   /** Coin types still to drop, in order. */
@@ -136,12 +145,20 @@ export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse,
 
   /**
    * A customer drops a coin of `value` fen. It goes to its tube if the tube has room,
-   * otherwise to the cash box, and is reported on the next POLL; a coin of an unknown
-   * value, or of a type the VMC has not enabled, falls to the return cup.
+   * otherwise to the cash box, and is reported on the next POLL. A coin of a value not in the
+   * coin type table is a slug: it falls to the return cup and the next POLL reports the
+   * slugs seen since the last one. A coin of a type the VMC has not enabled falls to the
+   * return cup too.
    */
   insertCoin(value: number): CoinOutcome {
     const coinType = this.values.findIndex((coinValue) => coinValue === value);
-    if (coinType < 0 || (this.#acceptMask & (1 << coinType)) === 0) {
+    if (coinType < 0) {
+      this.#rejected.push(value);
+      this.#slugs++;
+      this.#slugsUnreported++;
+      return 'slug';
+    }
+    if ((this.#acceptMask & (1 << coinType)) === 0) {
       this.#rejected.push(value);
       return 'rejected';
     }
@@ -197,6 +214,7 @@ export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse,
       cashBox: { counts: [...this.#cashBox], total: this.#sum(this.#cashBox) },
       dispensed: { counts: [...this.#dispensed], total: this.#sum(this.#dispensed) },
       rejected: [...this.#rejected],
+      slugs: this.#slugs,
       acceptMask: this.#acceptMask,
       payoutPending: this.#payout.length,
     };
@@ -280,6 +298,7 @@ export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse,
     this.#payout = [];
     this.#payoutUnreported = 0;
     this.#alternativePayout = false;
+    this.#slugsUnreported = 0;
   }
 
   #poll(): PeripheralAnswer {
@@ -293,12 +312,20 @@ export class CoinChanger extends CashPeripheral<ChangerCommand, ChangerResponse,
       length += size;
     }
     const queued = events.length;
+    // Slugs since the last POLL, in one byte (at most 31).
+    const slugs = Math.min(this.#slugsUnreported, 0x1f);
+    if (slugs > 0 && length < MDB_MAX_POLL_LENGTH) {
+      events.push({ type: 'SLUGS', count: slugs });
+      length++;
+    }
+    const slugsSent = slugs > 0 && events.at(-1)?.type === 'SLUGS' ? slugs : 0;
     if (this.#payout.length > 0 && length < MDB_MAX_POLL_LENGTH) {
       events.push({ type: 'STATUS', code: ChangerStatus.PAYOUT_BUSY });
     }
     if (events.length === 0) return ACK_ANSWER;
     return this.data({ type: 'POLL', events }, () => {
       this.events.splice(0, queued);
+      this.#slugsUnreported -= slugsSent;
     });
   }
 

@@ -24,6 +24,8 @@ export type MdbBusEvent =
   | { type: 'tube_low'; coinType: number; value: number; count: number }
   /** The customer pressed the coin return lever. */
   | { type: 'coin_return_request' }
+  /** The coin changer saw `count` coins it does not recognise (slugs) since its last report; none was credited. */
+  | { type: 'slugs'; count: number }
   /** The card session ended (the reader sent END SESSION). */
   | { type: 'cashless_session_end' }
   | { type: 'device_error'; address: number; reason: MdbDeviceErrorReason; code?: number };

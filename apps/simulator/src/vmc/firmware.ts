@@ -483,6 +483,7 @@ export class VmcFirmware {
         return;
       case 'escrow_returned':
       case 'cashless_session_end':
+      case 'slugs':
         return;
     }
   }
