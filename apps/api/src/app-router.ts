@@ -35,8 +35,12 @@ import { factoryMachinesRouter, machineTypesRouter } from './machines/factory-ro
 import { manufacturerUsersRouter } from './access/manufacturer-users-router.js';
 import { leaseOrdersRouter } from './tenants/lease-orders-router.js';
 import { auditLogRouter } from './audit/router.js';
+import { deviceRouter } from './devices/router.js';
+import { terminalsRouter } from './devices/terminals-router.js';
 export const appRouter = router({
   auth: authRouter,
+  device: deviceRouter,
+  terminals: terminalsRouter,
   system: systemRouter,
   machines: machinesRouter,
   paymentAccounts: paymentAccountsRouter,

@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { developmentSigningKey, parseSigningKey } from './devices/platform-key.js';
 import { DEFAULT_DATABASE_URL, parseMasterKey } from '@vmcloud/db';
 import { z } from 'zod';
 
@@ -29,6 +30,12 @@ const Env = z.object({
     .max(24 * 90)
     .default(12),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  VMCLOUD_SIGNING_KEY: z.string().trim().optional(),
+  VMCLOUD_SIGNING_KEY_FILE: z.string().trim().default('./data/signing.key'),
+  VMCLOUD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  VMCLOUD_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  VMCLOUD_QR_EXPIRY_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  VMCLOUD_PAYMENT_QUERY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -45,6 +52,13 @@ export interface ApiConfig {
   sessionTtlMs: number;
   /** Send the session cookie with `Secure` (the API is behind HTTPS). */
   secureCookies: boolean;
+  /** The platform's Ed25519 key that signs what terminals receive. */
+  signingKey: { source: 'env' | 'file'; key: KeyObject; path?: string };
+  /** The platform's address as phones, terminals and payment providers reach it; null: http://HOST:PORT. */
+  publicUrl: string | null;
+  heartbeatSeconds: number;
+  qrExpirySeconds: number;
+  paymentQueryAfterSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +99,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000),
     secureCookies: e.COOKIE_SECURE === 'true',
+    signingKey: signingKeyOf(e),
+    publicUrl: e.VMCLOUD_PUBLIC_URL ?? null,
+    heartbeatSeconds: e.VMCLOUD_HEARTBEAT_SECONDS,
+    qrExpirySeconds: e.VMCLOUD_QR_EXPIRY_SECONDS,
+    paymentQueryAfterSeconds: e.VMCLOUD_PAYMENT_QUERY_SECONDS,
   };
+}
+
+/**
+ * The platform's signing key: VMCLOUD_SIGNING_KEY, required in production; in development
+ * a key file made on the first start.
+ */
+function signingKeyOf(e: z.infer<typeof Env>): ApiConfig['signingKey'] {
+  if (e.VMCLOUD_SIGNING_KEY) {
+    try {
+      return { source: 'env', key: parseSigningKey(e.VMCLOUD_SIGNING_KEY) };
+    } catch (error) {
+      throw new ConfigError([`VMCLOUD_SIGNING_KEY: ${(error as Error).message}`]);
+    }
+  }
+  if (e.NODE_ENV === 'production') {
+    throw new ConfigError(['VMCLOUD_SIGNING_KEY: required in production (an Ed25519 private key, PKCS#8 PEM)']);
+  }
+  const path = resolve(e.VMCLOUD_SIGNING_KEY_FILE);
+  try {
+    return { source: 'file', key: developmentSigningKey(path), path };
+  } catch (error) {
+    throw new ConfigError([`VMCLOUD_SIGNING_KEY_FILE (${path}): ${(error as Error).message}`]);
+  }
 }
 
 function developmentMasterKey(path: string): { key: Buffer; path: string } {

@@ -17,7 +17,8 @@ import { formatReport, reportDatabase } from './report.js';
 import { DEMO_PASSWORD, demoLogins, isEmpty, seed, type SeededUser } from './seed/index.js';
 import { createApiServer } from './server.js';
 import { PrincipalCache } from './auth/principal.js';
-import { JOBS, JobRunner } from './jobs/index.js';
+import { deviceJobs, JOBS, JobRunner } from './jobs/index.js';
+import { createDeviceServices } from './devices/services.js';
 
 function printLogins(users: SeededUser[], seededNow: boolean): void {
   if (users.length === 0) return;
@@ -49,7 +50,24 @@ async function run(command: string): Promise<void> {
     return;
   }
 
+  if (config.signingKey.source === 'file') {
+    log.warn('using a development signing key; set VMCLOUD_SIGNING_KEY in production', {
+      path: config.signingKey.path,
+    });
+  }
   const adminDir = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+  const now = () => new Date();
+  const devices = createDeviceServices({
+    db,
+    now,
+    signingKey: config.signingKey.key,
+    settings: {
+      publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      heartbeatSeconds: config.heartbeatSeconds,
+      qrExpirySeconds: config.qrExpirySeconds,
+      paymentQueryAfterSeconds: config.paymentQueryAfterSeconds,
+    },
+  });
   const server = createApiServer({
     services: {
       db,
@@ -58,18 +76,21 @@ async function run(command: string): Promise<void> {
       principals: new PrincipalCache(),
       sessionTtlMs: config.sessionTtlMs,
       secureCookies: config.secureCookies,
-      now: () => new Date(),
+      now,
+      devices,
     },
     adminDir: existsSync(join(adminDir, 'index.html')) ? adminDir : undefined,
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  // On a port chosen by the system (PORT=0), QR pages and notify URLs name the real one.
+  if (!config.publicUrl) devices.settings.publicUrl = `http://${config.host}:${port}`;
   console.log(
     `\nVMCloud API listening on http://${config.host}:${port} (health: http://${config.host}:${port}/health)`,
   );
 
-  const jobs = new JobRunner({ db, log, jobs: JOBS });
+  const jobs = new JobRunner({ db, log, jobs: [...JOBS, ...deviceJobs(devices, now)] });
   jobs.start();
 
   const stop = async (signal: string) => {

@@ -7,7 +7,8 @@ import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trp
 import { PrincipalCache } from './auth/principal.js';
 import type { AppRouter } from './app-router.js';
 import { DEMO_PASSWORD } from './seed/index.js';
-import { createTestApi, DEMO_CODE } from './testing.js';
+import { createTestApi, DEMO_CODE, TEST_SIGNING_KEY } from './testing.js';
+import { createDeviceServices } from './devices/services.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './log.js';
 import { createApiServer } from './server.js';
@@ -25,6 +26,12 @@ describe('the API server', () => {
         sessionTtlMs: 3_600_000,
         secureCookies: false,
         now: () => new Date(),
+        devices: createDeviceServices({
+          db: t.db,
+          now: () => new Date(),
+          signingKey: TEST_SIGNING_KEY,
+          settings: { publicUrl: 'http://127.0.0.1:3000' },
+        }),
       },
     });
     server.listen(0, '127.0.0.1');

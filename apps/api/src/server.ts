@@ -10,7 +10,9 @@ import { createTrpcHandler } from './http/trpc-handler.js';
 import { createStaticHandler } from './http/static.js';
 import { uploadDir } from './media/uploads.js';
 import { appRouter } from './app-router.js';
-import { createContext, type Context, type Services } from './trpc/context.js';
+import { createContext, type Context, type Services, type SignedRequest } from './trpc/context.js';
+import { SIGNATURE_HEADERS, sha256Hex } from '@vmcloud/protocol/device';
+import { createPaymentPages } from './http/payment-pages.js';
 import { logUnexpected } from './trpc/init.js';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -59,6 +61,26 @@ export function sessionTokenOf(req: IncomingMessage): string | null {
   return null;
 }
 
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** A terminal's signature of the request (docs/device-api.md), when it carries one. */
+export function signedRequestOf(req: IncomingMessage, body: string | undefined): SignedRequest | null {
+  const keyId = header(req, SIGNATURE_HEADERS.keyId);
+  if (keyId === undefined) return null;
+  return {
+    keyId,
+    timestamp: header(req, SIGNATURE_HEADERS.timestamp) ?? '',
+    nonce: header(req, SIGNATURE_HEADERS.nonce) ?? '',
+    signature: header(req, SIGNATURE_HEADERS.signature) ?? '',
+    method: req.method ?? 'GET',
+    target: req.url ?? '/',
+    bodyDigest: sha256Hex(body ?? ''),
+  };
+}
+
 function responseHeaders(ctx: Context, secure: boolean): Record<string, string | string[]> {
   if (ctx.cookies.length === 0) return { 'x-request-id': ctx.request.requestId };
   return {
@@ -80,12 +102,13 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
   const { db, log } = services;
   const trpc = createTrpcHandler({
     router: appRouter,
-    createContext: (req) =>
+    createContext: (req, body) =>
       createContext(services, {
         requestId: (req.headers['x-request-id'] as string | undefined) ?? undefined,
         ip: req.socket.remoteAddress ?? null,
         userAgent: req.headers['user-agent'] ?? null,
         sessionToken: sessionTokenOf(req),
+        signed: signedRequestOf(req, body),
       }),
     responseHeaders: (ctx) => responseHeaders(ctx, services.secureCookies),
     // Room for a 20 MB ad video as a base64 data URL.
@@ -96,6 +119,7 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
   const debug = log.enabled('debug');
   // Product images and ads: public, under unguessable names, shown on the machines' screens.
   const uploads = createStaticHandler(uploadDir());
+  const payments = createPaymentPages(services);
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
@@ -126,6 +150,15 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
       return;
     }
     res.setHeader('x-request-id', requestId);
+    if (pathname.startsWith('/pay/')) {
+      payments(req, res, pathname).catch((error: unknown) => {
+        log.error('payment page failed', { requestId, error: (error as Error).message });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+        else res.destroy();
+      });
+      return;
+    }
     if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void health(db).then(({ status, body }) => {
         if (status !== 200) log.warn('health check failed', { requestId, ...body });

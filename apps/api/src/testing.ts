@@ -15,7 +15,12 @@ import { appRouter } from './app-router.js';
 import { DEMO_OPERATOR, DEMO_PASSWORD, MANUFACTURER, seed } from './seed/index.js';
 import { createRolesFromTemplates } from './seed/platform.js';
 import { createContext, type Context, type RequestInfo, type Services } from './trpc/context.js';
+import { createDeviceServices } from './devices/services.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { createCallerFactory } from './trpc/init.js';
+
+/** The platform's signing key in tests: one per test process. */
+export const TEST_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey;
 
 /** A cheap scrypt cost: hashing is not what these tests are about. */
 export const TEST_PASSWORD_COST: PasswordCost = { ln: 4, r: 8, p: 1 };
@@ -98,6 +103,12 @@ export async function createTestApi(
     sessionTtlMs: 8 * 3_600_000,
     secureCookies: false,
     now: options.now ?? (() => new Date()),
+    devices: createDeviceServices({
+      db,
+      now: options.now ?? (() => new Date()),
+      signingKey: TEST_SIGNING_KEY,
+      settings: { publicUrl: 'http://127.0.0.1:3000' },
+    }),
   };
   const api: TestApi = {
     db,

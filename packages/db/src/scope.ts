@@ -20,8 +20,13 @@ type SqliteOf<D extends AnyTableDef> = D['sqlite'];
 export type Row<D extends AnyTableDef> = SqliteOf<D>['$inferSelect'];
 type InsertModel<D extends AnyTableDef> = SqliteOf<D>['$inferInsert'];
 
-/** What an insert takes: the tenant id is stamped by the scope, never passed in. */
-export type NewRow<D extends AnyTableDef> = Omit<InsertModel<D>, 'tenantId'>;
+/**
+ * What an insert takes: a tenant table's tenant id is stamped by the scope, never passed
+ * in (a platform table that names a tenant, like `device_credentials`, takes it).
+ */
+export type NewRow<D extends AnyTableDef> = D['scope'] extends 'tenant'
+  ? Omit<InsertModel<D>, 'tenantId'>
+  : InsertModel<D>;
 
 /**
  * A number column moved by `by` and kept at `min` or above, in the database, so that two

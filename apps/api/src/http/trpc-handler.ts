@@ -25,7 +25,8 @@ import type { Context } from '../trpc/context.js';
 
 export interface TrpcHandlerOptions {
   router: AnyRouter;
-  createContext(req: IncomingMessage): Context;
+  /** `body`: the request body as read (undefined when it was not read: a GET, a stream). */
+  createContext(req: IncomingMessage, body: string | undefined): Context;
   /** Called once the calls are done, before the response head is written (cookies). */
   responseHeaders(ctx: Context): Record<string, string | string[]>;
   onError?(error: TRPCError, path: string | undefined, ctx: Context | undefined): void;
@@ -82,7 +83,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
       req,
       res,
       path,
-      createContext: () => (context = options.createContext(req)),
+      createContext: () => (context = options.createContext(req, body)),
       responseMeta: () => ({ headers: context ? options.responseHeaders(context) : {} }),
       onError: ({ error, path: at }) => options.onError?.(error, at, context),
     });
@@ -139,7 +140,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
     if (batch && parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
       return official(req, res, path, body);
     }
-    const ctx = options.createContext(req);
+    const ctx = options.createContext(req, body);
     const errors: (TRPCError | undefined)[] = [];
     const call = async (procedure: AnyProcedure, at: string, input: unknown, batchIndex: number) => {
       try {

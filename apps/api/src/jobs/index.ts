@@ -2,6 +2,11 @@
 import { lt, type Database } from '@vmcloud/db';
 import { FAILURE_WINDOW_MS, MAX_LOCK_MS } from '../auth/login.js';
 import type { Job } from './runner.js';
+import { forgetExpiredNonces } from '../devices/identity.js';
+import { forgetExpiredEvents } from '../devices/events.js';
+import { markOffline } from '../devices/heartbeat.js';
+import type { DeviceServices } from '../devices/services.js';
+import { watchPayments } from '../payments/checkout.js';
 
 export { JobRunner, type Job, type JobRunnerOptions } from './runner.js';
 
@@ -29,4 +34,35 @@ export const staleLoginThrottles: Job = {
   },
 };
 
-export const JOBS: readonly Job[] = [expiredSessions, staleLoginThrottles];
+/** Forgets device nonces and events past their keeping time. */
+export const deviceHousekeeping: Job = {
+  name: 'device-housekeeping',
+  everyMs: 5 * 60_000,
+  async run(db: Database, now: Date) {
+    return { nonces: await forgetExpiredNonces(db, now), events: await forgetExpiredEvents(db, now) };
+  },
+};
+
+export const JOBS: readonly Job[] = [expiredSessions, staleLoginThrottles, deviceHousekeeping];
+
+/** The jobs of the device channel and payments, which need the process's device services. */
+export function deviceJobs(devices: DeviceServices, now: () => Date): Job[] {
+  const { settings } = devices;
+  return [
+    {
+      name: 'machines-offline',
+      everyMs: Math.max(1000, Math.min(60_000, settings.heartbeatSeconds * 1000)),
+      run: (db, at) => markOffline(db, at, settings.heartbeatSeconds),
+    },
+    {
+      name: 'payments-watch',
+      everyMs: Math.max(500, Math.min(5000, settings.qrExpirySeconds * 250)),
+      run: (db) => watchPayments({ db, providers: devices.providers, hub: devices.hub, settings, now }),
+    },
+    {
+      name: 'sandbox-notifications',
+      everyMs: 1000,
+      run: async () => ({ acknowledged: await devices.sandbox.deliverDue() }),
+    },
+  ];
+}

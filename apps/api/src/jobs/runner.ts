@@ -79,7 +79,11 @@ export class JobRunner {
     const started = performance.now();
     try {
       const result = await job.run(this.options.db, this.now());
-      this.options.log.info('job done', { job: job.name, ms: Math.round(performance.now() - started), ...result });
+      // A run that found nothing to do is logged at debug: frequent jobs would fill the log.
+      const didSomething = Object.values(result ?? {}).some((v) => typeof v !== 'number' || v !== 0);
+      const entry = { job: job.name, ms: Math.round(performance.now() - started), ...result };
+      if (didSomething) this.options.log.info('job done', entry);
+      else this.options.log.debug('job done', entry);
     } catch (error) {
       this.options.log.error('job failed', { job: job.name, error: (error as Error).message });
     } finally {
@@ -90,12 +94,19 @@ export class JobRunner {
 
   start(): void {
     for (const job of this.options.jobs) {
+      let busy = false;
       const tick = () => {
+        // One run of a job at a time in this process (the lock keeps other instances out).
+        if (busy) return;
+        busy = true;
         const run = this.runOnce(job).catch((error: unknown) =>
           this.options.log.error('job lock failed', { job: job.name, error: (error as Error).message }),
         );
         this.running.add(run);
-        void run.finally(() => this.running.delete(run));
+        void run.finally(() => {
+          busy = false;
+          this.running.delete(run);
+        });
       };
       const timer = setInterval(tick, job.everyMs);
       timer.unref();

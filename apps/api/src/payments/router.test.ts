@@ -70,12 +70,12 @@ for (const { dialect, skip } of testDialects()) {
       expect(accounts.map((x) => x.merchantId).sort()).toEqual(['1900000109', '1900000200']);
       const seeded = accounts.find((x) => x.merchantId === '1900000109');
       expect(seeded).toMatchObject({
-        provider: 'mock',
+        provider: 'sandbox',
         apiKey: '••••9c2e',
         credentials: { apiKey: true, certificate: false },
       });
       expect(JSON.stringify(accounts)).not.toContain('demo-api-key');
-      expect((await finance.paymentAccounts.list({ provider: 'mock' })).map((x) => x.merchantId)).toEqual([
+      expect((await finance.paymentAccounts.list({ provider: 'sandbox' })).map((x) => x.merchantId)).toEqual([
         '1900000109',
       ]);
 

@@ -6,7 +6,7 @@
  * keyset batches (oldest first, by the (tenantId, createdAt, id) index) and summed here;
  * memory stays bounded by one batch and the number of groups, and the period by
  * MAX_PERIOD_DAYS. The refunds of each batch are read by order id, for the orders the
- * refund flow has touched (status vend_failed, refunding or refunded, or refundedAt set).
+ * refund flow has touched (status failed or refunded, or refundedAt set).
  *
  * What counts:
  * - an order counts when it was paid (`paidAt` set), in the period by its `createdAt`;
@@ -82,7 +82,7 @@ function add(into: SalesTotals, sale: Sale): void {
 }
 
 /** Orders that a refund may have been paid for: those the refund flow has touched. */
-const REFUND_STATUSES = new Set<OrderRow['status']>(['vend_failed', 'refunding', 'refunded']);
+const REFUND_STATUSES = new Set<OrderRow['status']>(['failed', 'refunded']);
 const mayHaveRefunds = (o: OrderRow) => REFUND_STATUSES.has(o.status) || o.refundedAt !== null;
 
 export interface SalesQuery {

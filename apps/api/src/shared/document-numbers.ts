@@ -57,3 +57,8 @@ export async function withFreshNumber<T>(write: () => Promise<T>): Promise<T> {
 export function orderNumber(calendar: BusinessCalendar, at: Date, orderId: string): string {
   return `O${calendar.stampOf(at)}${orderId.replace(/-/g, '').slice(-12).toUpperCase()}`;
 }
+
+/** A refund's number: `R`, the local date and time of the refund, and 12 characters of its id, like an order's. */
+export function refundNumber(calendar: BusinessCalendar, at: Date, refundId: string): string {
+  return `R${calendar.stampOf(at)}${refundId.replace(/-/g, '').slice(-12).toUpperCase()}`;
+}

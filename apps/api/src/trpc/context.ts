@@ -9,6 +9,10 @@ import type { Database, Keyring } from '@vmcloud/db';
 import type { Logger } from '../log.js';
 import type { PrincipalCache } from '../auth/principal.js';
 import type { PasswordCost } from '../auth/password.js';
+import type { DeviceServices } from '../devices/services.js';
+import type { SignedRequest } from '../devices/identity.js';
+
+export type { SignedRequest };
 
 /** What the adapter read from the request. */
 export interface RequestInfo {
@@ -17,6 +21,8 @@ export interface RequestInfo {
   userAgent: string | null;
   /** The session token from the cookie or an `Authorization: Bearer` header. */
   sessionToken: string | null;
+  /** A terminal's signature of the call, when it carries one. */
+  signed: SignedRequest | null;
 }
 
 /** A cookie the procedure wants set on the response (sign-in, sign-out). */
@@ -41,6 +47,8 @@ export interface Services {
   secureCookies: boolean;
   /** The clock; tests move it. */
   now: () => Date;
+  /** The device channel: the platform's signing key, the event hub, payment providers, settings. */
+  devices: DeviceServices;
 }
 
 export interface Context extends Services {
@@ -61,11 +69,13 @@ export function createContext(services: Services, request: Partial<RequestInfo> 
     sessionTtlMs: services.sessionTtlMs,
     secureCookies: services.secureCookies,
     now: services.now,
+    devices: services.devices,
     request: {
       requestId: request.requestId ?? randomUUID(),
       ip: request.ip ?? null,
       userAgent: request.userAgent ?? null,
       sessionToken: request.sessionToken ?? null,
+      signed: request.signed ?? null,
     },
     cookies: [],
   };

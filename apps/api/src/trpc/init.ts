@@ -25,14 +25,16 @@ import { PERMISSIONS, type PermissionCode, type PermissionEntry } from '../acces
 import type { Principal } from '../auth/principal.js';
 import type { Context } from './context.js';
 import { DomainError } from '../shared/errors.js';
-import type { ManufacturerWriter, Writer } from '../shared/writer.js';
+import { writerOf, type ManufacturerWriter, type Write, type WriteContext, type Writer } from '../shared/writer.js';
+import { authenticateDevice } from '../devices/identity.js';
+import type { CheckoutDeps } from '../payments/checkout.js';
 
 export type { ManufacturerWriter, Writer };
 import { fieldErrorsOf, describeIssues, isUniqueViolation, TRPC_CODE_OF } from './errors.js';
 
 export interface Meta {
-  /** Who may call it at all: anyone, or a signed-in user. */
-  access?: 'public' | 'session';
+  /** Who may call it at all: anyone, a signed-in user, or a machine's terminal (a signed call). */
+  access?: 'public' | 'session' | 'device';
   /** The permission code the caller must hold. */
   permission?: PermissionCode;
   /** Which kind of tenant may call it. */
@@ -172,46 +174,16 @@ export const authedProcedure = t.procedure
 
 const PERMISSION_CODES = new Map<string, PermissionEntry>(PERMISSIONS.map((p) => [p.code, p]));
 
-/** Columns never copied into the audit log. */
-const SECRET_COLUMNS = new Set([
-  'passwordHash',
-  'tokenHash',
-  'codeHash',
-  'credentials',
-  'secret',
-  'secrets',
-  'privateKey',
-]);
-
-function redact(row: object | null | undefined): Record<string, unknown> | null {
-  if (!row) return null;
-  return Object.fromEntries(Object.entries(row).filter(([key]) => !SECRET_COLUMNS.has(key)));
-}
-
 function writerFor(ctx: Context, principal: Principal, path: string) {
-  return <T>(fn: (w: ManufacturerWriter) => Promise<T>): Promise<T> =>
-    ctx.db.transaction((tx) => {
-      const scope = tx.forTenant(principal.tenantId);
-      return fn({
-        tx,
-        scope,
-        platform: tx.platform,
-        audit: async ({ entity, entityId = null, before = null, after = null }) => {
-          await scope.auditLog.insert({
-            userId: principal.userId,
-            action: path,
-            entity,
-            entityId,
-            before: redact(before),
-            after: redact(after),
-            requestId: ctx.request.requestId,
-            ip: ctx.request.ip,
-            createdBy: principal.userId,
-          });
-        },
-      });
-    });
+  return writerOf(writeContext(ctx), principal.tenantId, principal.userId, path);
 }
+
+const writeContext = (ctx: Context): WriteContext => ({
+  db: ctx.db,
+  hub: ctx.devices.hub,
+  requestId: ctx.request.requestId,
+  ip: ctx.request.ip,
+});
 
 /**
  * Isolation by construction. A signed-in procedure's context carries its own tenant's
@@ -290,3 +262,31 @@ export const selfProcedure = t.procedure
   .use(async ({ ctx, meta, path, getRawInput, next }) =>
     next({ ctx: ownTenant(ctx, await signedIn(ctx, meta), path), ...noInputAsEmpty(getRawInput) }),
   );
+
+/**
+ * A machine's terminal, by a call signed with its key (docs/device-api.md): the context
+ * carries the machine (`ctx.device`), its tenant's scope and a writer auditing as the
+ * machine, and no database handle. A call that is not signed, is signed by an unknown or
+ * revoked key, is stale or replayed is refused before it does anything.
+ */
+export const deviceProcedure = t.procedure.meta({ access: 'device' }).use(async ({ ctx, path, getRawInput, next }) => {
+  const device = await authenticateDevice(ctx.db, ctx.request.signed, ctx.now());
+  return next({
+    ctx: {
+      db: undefined as never,
+      device,
+      scope: ctx.db.forTenant(device.tenantId),
+      platform: ctx.db.platform,
+      /** Payments: the provider is asked outside the sale's transactions. */
+      checkout: {
+        db: ctx.db,
+        providers: ctx.devices.providers,
+        hub: ctx.devices.hub,
+        settings: ctx.devices.settings,
+        now: ctx.now,
+      } satisfies CheckoutDeps,
+      write: writerOf(writeContext(ctx), device.tenantId, null, path) as Write,
+    },
+    ...noInputAsEmpty(getRawInput),
+  });
+});

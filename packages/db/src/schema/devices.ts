@@ -1,14 +1,19 @@
 /** The machine's terminal: credentials, activation, status, alarms, logs, ads. */
-import { c, platformTable, tenantTable } from './tenancy.js';
+import { c, platformTable, tenants, tenantTable } from './tenancy.js';
 import { machines } from './machines.js';
 
 /**
  * The terminal's public keys, registered when it activates: every call it makes is signed
  * with the Ed25519 key, and what the platform seals to it is sealed to the RSA key.
+ *
+ * A platform table: a signed call names only its key id, and the platform must find the
+ * key before it knows the tenant. `tenantId` names the tenant holding the machine; the
+ * device channel scopes everything after the signature check to it.
  */
-export const deviceCredentials = tenantTable(
+export const deviceCredentials = platformTable(
   'device_credentials',
   {
+    tenantId: c.ref(() => tenants).notNull(),
     machineId: c.ref(() => machines, 'cascade').notNull(),
     /** The controller board the terminal was activated on. */
     boardId: c.string(32).notNull(),

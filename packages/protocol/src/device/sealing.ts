@@ -3,7 +3,15 @@
  * key encrypts the secret, and RSA-OAEP with SHA-256 encrypts that key to the terminal's RSA
  * public key, so only the terminal holding the private key can open it.
  */
-import { createCipheriv, createDecipheriv, constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  constants,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 
 export const SEALED_ALGORITHM = 'RSA-OAEP-256+A256GCM';
 

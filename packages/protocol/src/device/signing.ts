@@ -89,3 +89,14 @@ export function verifySignature(text: string, signature: string, publicKey: KeyO
     return false;
   }
 }
+
+/**
+ * The vendId (an unsigned 32-bit number, the serial protocol's VEND id) of a sale: the first
+ * 32 bits of the SHA-256 of the sale's id. The same sale always gets the same vendId, so a
+ * vend asked again after a crash is the same vend to the machine, which never dispenses
+ * twice for one id.
+ */
+export function vendIdForSale(saleId: string): number {
+  if (saleId.length === 0) throw new RangeError('a sale id is needed to derive a vendId');
+  return createHash('sha256').update(saleId, 'utf8').digest().readUInt32BE(0);
+}

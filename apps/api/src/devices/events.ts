@@ -1,0 +1,69 @@
+/**
+ * Events for a machine's terminal (config changed, a payment confirmed, a remote vend, a
+ * command), numbered per machine and kept in the database for at least a day, so that a
+ * terminal reconnecting to any API instance resumes after the last one it saw.
+ */
+import { and, asc, adjust, eq, gt, lt, type DbHandle, type TenantScope } from '@vmcloud/db';
+import type { DeviceEvent } from '@vmcloud/protocol/device';
+import type { Writer } from '../shared/writer.js';
+
+/** How long an event is kept, and how long a terminal may act on it. */
+export const EVENT_TTL_MS = 24 * 3_600_000;
+
+/** Queues `event` for the machine's terminal in the writer's transaction; returns its number. */
+export async function queueEvent(w: Writer, machineId: string, event: DeviceEvent, now: Date): Promise<number> {
+  await w.scope.machines.update(machineId, { eventSeq: adjust(1) });
+  const machine = await w.scope.machines.get(machineId);
+  if (!machine) throw new Error(`machine ${machineId} is gone`);
+  await w.scope.deviceEvents.insert({
+    machineId,
+    seq: machine.eventSeq,
+    type: event.type,
+    payload: event as unknown as Record<string, unknown>,
+    expiresAt: new Date(now.getTime() + EVENT_TTL_MS),
+  });
+  w.eventQueued(machineId);
+  return machine.eventSeq;
+}
+
+export interface StoredEvent {
+  seq: number;
+  event: DeviceEvent;
+  expiresAt: Date;
+}
+
+/** The machine's events after `afterSeq`, oldest first, at most `limit`. */
+export async function eventsAfter(
+  scope: TenantScope,
+  machineId: string,
+  afterSeq: number,
+  limit = 100,
+): Promise<StoredEvent[]> {
+  const rows = await scope.deviceEvents.find({
+    where: (e) => and(eq(e.machineId, machineId), gt(e.seq, afterSeq)),
+    orderBy: (e) => [asc(e.seq)],
+    limit,
+  });
+  return rows.map((r) => ({ seq: r.seq, event: r.payload as unknown as DeviceEvent, expiresAt: r.expiresAt }));
+}
+
+/** Deletes every tenant's events past their keeping time. */
+export async function forgetExpiredEvents(db: DbHandle, now: Date): Promise<number> {
+  let deleted = 0;
+  for (const tenant of await db.platform.tenants.find()) {
+    deleted += await db.forTenant(tenant.id).deviceEvents.deleteWhere((e) => lt(e.expiresAt, now));
+  }
+  return deleted;
+}
+
+/**
+ * What the terminal sells from changed (channels, products, prices, ads): each machine's
+ * config version goes up by one and its terminal is told, so it pulls the new config.
+ */
+export async function configChanged(w: Writer, machineIds: Iterable<string>, now: Date): Promise<void> {
+  for (const machineId of new Set(machineIds)) {
+    await w.scope.machines.update(machineId, { configVersion: adjust(1) });
+    const machine = await w.scope.machines.get(machineId);
+    if (machine) await queueEvent(w, machineId, { type: 'config', version: machine.configVersion }, now);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Who is calling on the device channel: a terminal proves it holds the key registered at
+ * activation by signing each call (docs/device-api.md, "Signing"). Checked in this order,
+ * each refusal saying which part failed and nothing else changing:
+ *   the headers are there and well formed; the timestamp is within 5 minutes of the
+ *   platform's clock; the key id names a registered key that is not revoked; the
+ *   signature verifies; the nonce was never seen with this key (on any API instance: the
+ *   nonces are in the database).
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { eq, lt, type DbHandle } from '@vmcloud/db';
+import { canonicalRequest, SIGNATURE_WINDOW_MS, verifySignature } from '@vmcloud/protocol/device';
+import { isUniqueViolation, unauthorized } from '../shared/errors.js';
+
+/** The `x-vmc-*` headers of a call a terminal signed, with what the signature covers. */
+export interface SignedRequest {
+  keyId: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+  method: string;
+  /** The request target: path and query string, as on the request line. */
+  target: string;
+  /** SHA-256 of the body's bytes, hex. */
+  bodyDigest: string;
+}
+
+/** The machine a signed call comes from. */
+export interface DeviceIdentity {
+  machineId: string;
+  tenantId: string;
+  keyId: string;
+  credentialId: string;
+  /** SPKI PEM of the terminal's RSA key: secrets for it are sealed to it. */
+  sealingKey: string;
+  /** The call's nonce: unique among this terminal's calls, so the id of the answer. */
+  nonce: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const NONCE = /^[0-9a-f]{32}$/;
+const TIMESTAMP = /^[0-9]{1,15}$/;
+const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
+
+/** Parsed public keys by key id: a key never changes once registered (revocation is read each call). */
+const publicKeys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 20_000;
+
+function publicKeyOf(keyId: string, pem: string): KeyObject {
+  let key = publicKeys.get(keyId);
+  if (!key) {
+    key = createPublicKey(pem);
+    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.clear();
+    publicKeys.set(keyId, key);
+  }
+  return key;
+}
+
+export async function authenticateDevice(
+  db: DbHandle,
+  signed: SignedRequest | null,
+  now: Date,
+): Promise<DeviceIdentity> {
+  if (!signed)
+    throw unauthorized(
+      'This call must be signed by a terminal (x-vmc-key-id, x-vmc-timestamp, x-vmc-nonce, x-vmc-signature)',
+    );
+  if (!HEX64.test(signed.keyId)) throw unauthorized('x-vmc-key-id: must be 64 lower-case hex digits');
+  if (!TIMESTAMP.test(signed.timestamp))
+    throw unauthorized('x-vmc-timestamp: must be milliseconds since 1970 in decimal');
+  if (!NONCE.test(signed.nonce)) throw unauthorized('x-vmc-nonce: must be 32 lower-case hex digits');
+  if (!SIGNATURE.test(signed.signature)) throw unauthorized('x-vmc-signature: must be a base64 Ed25519 signature');
+  const timestamp = Number(signed.timestamp);
+  if (Math.abs(timestamp - now.getTime()) > SIGNATURE_WINDOW_MS) {
+    throw unauthorized('x-vmc-timestamp: more than 5 minutes from the platform’s clock');
+  }
+  const credential = await db.platform.deviceCredentials.findOneBy({ keyId: signed.keyId });
+  if (!credential) throw unauthorized('x-vmc-key-id: no terminal has this key');
+  if (credential.revokedAt) throw unauthorized('x-vmc-key-id: this key was revoked; activate the terminal again');
+  const text = canonicalRequest({
+    method: signed.method,
+    target: signed.target,
+    timestamp,
+    nonce: signed.nonce,
+    bodyDigest: signed.bodyDigest,
+  });
+  if (!verifySignature(text, signed.signature, publicKeyOf(credential.keyId, credential.signingKey))) {
+    throw unauthorized('x-vmc-signature: does not verify for this request');
+  }
+  try {
+    await db.platform.deviceNonces.insert({
+      keyId: signed.keyId,
+      nonce: signed.nonce,
+      // Kept while a request with this timestamp would still be accepted.
+      expiresAt: new Date(timestamp + SIGNATURE_WINDOW_MS),
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw unauthorized('x-vmc-nonce: this request was seen before');
+    throw error;
+  }
+  return {
+    machineId: credential.machineId,
+    tenantId: credential.tenantId,
+    keyId: credential.keyId,
+    credentialId: credential.id,
+    sealingKey: credential.sealingKey,
+    nonce: signed.nonce,
+  };
+}
+
+/** Forgets nonces whose requests could no longer be accepted anyway. */
+export async function forgetExpiredNonces(db: DbHandle, now: Date): Promise<number> {
+  return db.platform.deviceNonces.deleteWhere((n) => lt(n.expiresAt, now));
+}
+
+/** The active credential of a machine, if it has one. */
+export async function activeCredential(db: DbHandle, machineId: string) {
+  const rows = await db.platform.deviceCredentials.find({ where: (c) => eq(c.machineId, machineId) });
+  return rows.find((r) => !r.revokedAt);
+}
