@@ -11,8 +11,9 @@ for (const { dialect, skip } of testDialects()) {
       const type = await bed.maker.factory.machineTypes.create({
         model: 'AUD-1',
         name: 'audit',
-        channelCount: 1,
-        channelCapacity: 1,
+        trays: 1,
+        slotsPerTray: 1,
+        defaultCapacity: 1,
       });
       const machine = await bed.maker.factory.machines.add({ boardId: 'AUDIT0001', typeId: type.id, price: 100 });
       await bed.maker.factory.machines.add({ boardId: 'AUDIT0002', typeId: type.id });

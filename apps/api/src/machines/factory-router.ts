@@ -10,12 +10,16 @@ import { plain } from '../shared/plain.js';
 import { id, Money, OptionalText, Text } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { P } from '../access/catalog.js';
+import { Capacity } from '../channels/planogram.js';
+import { SlotsPerTray, Trays } from '../channels/layout.js';
+import { MachineNumber, MachineNumberFilter } from './numbers.js';
 import {
   addMachine,
   createMachineType,
   deleteMachineType,
   describeInStock,
   describeMachines,
+  describeMachineType,
   listBuilt,
   removeMachine,
   sellMachine,
@@ -36,9 +40,6 @@ const Model = z
   .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, dots, dashes or underscores')
   .meta({ examples: ['VMC-C24'] });
 
-const ChannelCount = z.number().int('must be a whole number').min(1, 'must be at least 1').max(200, 'is too large');
-const ChannelCapacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'is too large');
-
 /** The manufacturer's procedures' view of its fleet. */
 const fleetOf = (ctx: Omit<Fleet, 'manufacturerId'> & { tenantId: string }): Fleet => ({
   tenants: ctx.tenants,
@@ -47,31 +48,39 @@ const fleetOf = (ctx: Omit<Fleet, 'manufacturerId'> & { tenantId: string }): Fle
 });
 
 export const machineTypesRouter = router({
-  /** The machine types, with how many machines of each are in stock. */
+  /**
+   * The machine types, each with its layout (trays of slots), the channels that makes and
+   * how many machines of it are in stock.
+   */
   list: manufacturerProcedure(P.manageMachineTypes).query(async ({ ctx }) => {
     const types = await ctx.scope.machineTypes.find({ orderBy: (t) => [asc(t.model)] });
     return Promise.all(
       types.map(async (t) => ({
-        ...plain(t),
+        ...plain(describeMachineType(t)),
         inStock: await ctx.scope.machines.count((m) => eq(m.typeId, t.id)),
       })),
     );
   }),
 
-  /** Adds a machine type; its model is unique. */
+  /**
+   * Adds a machine type; its model is unique. Its machines have `trays` trays of
+   * `slotsPerTray` channels each, numbered 1..trays x slotsPerTray in tray order, each
+   * holding `defaultCapacity` items when it leaves the factory.
+   */
   create: manufacturerProcedure(P.manageMachineTypes)
     .input(
       z.object({
         model: Model,
         name: Text(64),
-        channelCount: ChannelCount,
-        channelCapacity: ChannelCapacity,
+        trays: Trays,
+        slotsPerTray: SlotsPerTray,
+        defaultCapacity: Capacity,
         refrigerated: z.boolean().default(false),
         description: OptionalText(255),
       }),
     )
     .mutation(async ({ ctx, input }) =>
-      plain(await ctx.write((w) => createMachineType(w, ctx.principal.userId, input))),
+      plain(describeMachineType(await ctx.write((w) => createMachineType(w, ctx.principal.userId, input)))),
     ),
 
   /** Changes a machine type; machines already built keep their channels. */
@@ -81,15 +90,18 @@ export const machineTypesRouter = router({
         typeId: id('machineTypes'),
         model: Model.optional(),
         name: Text(64).optional(),
-        channelCount: ChannelCount.optional(),
-        channelCapacity: ChannelCapacity.optional(),
+        trays: Trays.optional(),
+        slotsPerTray: SlotsPerTray.optional(),
+        defaultCapacity: Capacity.optional(),
         refrigerated: z.boolean().optional(),
         description: OptionalText(255).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       const { typeId, ...patch } = input;
-      return plain(await ctx.write((w) => updateMachineType(w, ctx.principal.userId, typeId, patch)));
+      return plain(
+        describeMachineType(await ctx.write((w) => updateMachineType(w, ctx.principal.userId, typeId, patch))),
+      );
     }),
 
   /** Deletes a machine type no machine was built of. */
@@ -105,7 +117,8 @@ export const factoryMachinesRouter = router({
   /**
    * The machines the manufacturer built: those in stock first, then those sold, by
    * operator name, each by board id; each sold one with the operator holding it (its
-   * name) and the machine sale.
+   * name) and the machine sale. Filtered by status, type, operator, and text in the board
+   * id or the nameplate number (in any case).
    */
   list: manufacturerProcedure(P.manageMachines)
     .input(
@@ -114,6 +127,7 @@ export const factoryMachinesRouter = router({
         typeId: id('machineTypes').optional(),
         operatorId: id('tenants').optional(),
         boardId: OptionalText(32),
+        nameplateNo: MachineNumberFilter,
         ...offsetPage(100, 20),
       }),
     )
@@ -122,9 +136,20 @@ export const factoryMachinesRouter = router({
       return { total, items: plain(items) };
     }),
 
-  /** Adds a machine the manufacturer built, by its controller board id (unique on the platform). */
+  /**
+   * Adds a machine the manufacturer built, by its controller board id, with the number on
+   * its nameplate if it has one (each unique on the platform). It gets the channels of its
+   * type at once: empty, without a product, at the type's default capacity.
+   */
   add: manufacturerProcedure(P.manageMachines)
-    .input(z.object({ boardId: BoardId, typeId: id('machineTypes'), price: Money.default(0) }))
+    .input(
+      z.object({
+        boardId: BoardId,
+        typeId: id('machineTypes'),
+        price: Money.default(0),
+        nameplateNo: MachineNumber,
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const machine = await ctx.write((w) => addMachine(w, ctx.principal.userId, input));
       return plain(await describeInStock(fleetOf(ctx), machine));
@@ -148,7 +173,8 @@ export const factoryMachinesRouter = router({
 
   /**
    * Sells a machine in stock to an operator, within the operator's machine quota: the
-   * operator holds it from now on (active), and a machine sale records the price.
+   * operator holds it from now on (active), with its channels, and a machine sale records
+   * the price.
    */
   sell: manufacturerProcedure(P.manageMachines)
     .input(z.object({ machineId: id('machines'), operatorId: id('tenants'), price: Money.optional() }))

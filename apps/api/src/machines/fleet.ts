@@ -8,10 +8,12 @@
  * with the operator holding them (by name) and nothing of the operator's use of them: no
  * name, address, staff, stock or orders.
  */
-import { and, asc, desc, eq, inArray, ne, sql, type PlatformScope, type Row, type SQL, type Tables } from '@vmcloud/db';
-import { conflict, isUniqueViolation, notFound, refused } from '../shared/errors.js';
+import { and, asc, desc, eq, inArray, ne, or, type PlatformScope, type Row, type SQL, type Tables } from '@vmcloud/db';
+import { channelCountOf, layOutChannels } from '../channels/layout.js';
+import { conflict, notFound, refused } from '../shared/errors.js';
 import type { ManufacturerWriter } from '../shared/writer.js';
 import { loadOperator, type Tenant, type Tenants } from '../tenants/operators.js';
+import { containsNumber, numberConflict, numberTaken, sameNumber } from './numbers.js';
 
 type Machine = Row<Tables['machines']>;
 type MachineType = Row<Tables['machineTypes']>;
@@ -29,10 +31,19 @@ export interface Fleet {
 export interface MachineTypeFields {
   model: string;
   name: string;
-  channelCount: number;
-  channelCapacity: number;
+  /** Trays (shelves) from top to bottom. */
+  trays: number;
+  /** Channels on each tray. */
+  slotsPerTray: number;
+  /** Capacity of each channel when a machine of the type leaves the factory. */
+  defaultCapacity: number;
   refrigerated: boolean;
   description: string | null;
+}
+
+/** A machine type as the manufacturer sees it: with the number of channels its layout makes. */
+export function describeMachineType(type: MachineType) {
+  return { ...type, channelCount: channelCountOf(type) };
 }
 
 async function loadMachineType(w: ManufacturerWriter, typeId: string): Promise<MachineType> {
@@ -103,14 +114,18 @@ export async function holders(fleet: Fleet, operatorId?: string): Promise<Tenant
 
 export interface MachineFilter {
   typeId?: string;
+  /** Text in the board id, in any case. */
   boardId?: string | null;
+  /** Text in the nameplate number, in any case. */
+  nameplateNo?: string | null;
 }
 
 function builtBy(manufacturerId: string, filter: MachineFilter) {
   return (m: Tables['machines']['sqlite']): SQL | undefined => {
     const parts: (SQL | undefined)[] = [eq(m.manufacturerId, manufacturerId)];
     if (filter.typeId) parts.push(eq(m.typeId, filter.typeId));
-    if (filter.boardId) parts.push(sql`instr(lower(${m.boardId}), ${filter.boardId.toLowerCase()}) > 0`);
+    if (filter.boardId) parts.push(containsNumber(m.boardId, filter.boardId));
+    if (filter.nameplateNo) parts.push(containsNumber(m.nameplateNo, filter.nameplateNo));
     return and(...parts);
   };
 }
@@ -140,6 +155,7 @@ export async function describeMachines(fleet: Fleet, rows: { machine: Machine; h
     return {
       id: machine.id,
       boardId: machine.boardId,
+      nameplateNo: machine.nameplateNo,
       typeId: machine.typeId,
       model: type?.model ?? null,
       typeName: type?.name ?? null,
@@ -208,22 +224,38 @@ const fleetOf = (w: ManufacturerWriter): Fleet => ({
   manufacturerId: w.scope.tenantId,
 });
 
-/** Adds a machine the manufacturer built, by its controller board id (unique on the platform). */
+/** Refuses a board id or nameplate number that a machine anywhere on the platform has. */
+async function assertNumbersFree(w: ManufacturerWriter, input: { boardId: string; nameplateNo: string | null }) {
+  const { nameplateNo } = input;
+  for (const holder of await holders(fleetOf(w))) {
+    const clash = await w.tx
+      .forTenant(holder.id)
+      .machines.findOne((m) =>
+        or(eq(m.boardId, input.boardId), nameplateNo ? sameNumber(m.nameplateNo, nameplateNo) : undefined),
+      );
+    if (clash) throw numberTaken(clash.boardId === input.boardId ? 'boardId' : 'nameplateNo');
+  }
+}
+
+/**
+ * Adds a machine the manufacturer built, by its controller board id (unique on the
+ * platform), with the number on its nameplate (unique on the platform too) if it has one.
+ * It leaves the factory with every channel of its type: empty, without a product, in
+ * service, at the type's default capacity.
+ */
 export async function addMachine(
   w: ManufacturerWriter,
   by: string,
-  input: { boardId: string; typeId: string; price: number },
+  input: { boardId: string; typeId: string; price: number; nameplateNo?: string | null },
 ): Promise<Machine> {
   const type = await loadMachineType(w, input.typeId);
-  for (const holder of await holders(fleetOf(w))) {
-    if (await w.tx.forTenant(holder.id).machines.findOne((m) => eq(m.boardId, input.boardId))) {
-      throw conflict('boardId: is taken');
-    }
-  }
+  const nameplateNo = input.nameplateNo ?? null;
+  await assertNumbersFree(w, { boardId: input.boardId, nameplateNo });
   let machine: Machine;
   try {
     machine = await w.scope.machines.insert({
       boardId: input.boardId,
+      nameplateNo,
       typeId: type.id,
       manufacturerId: w.scope.tenantId,
       price: input.price,
@@ -231,10 +263,10 @@ export async function addMachine(
       createdBy: by,
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('boardId: is taken');
-    throw error;
+    throw numberConflict(error, ['boardId', 'nameplateNo']) ?? error;
   }
-  await w.audit({ entity: 'machines', entityId: machine.id, after: machine });
+  const channels = await layOutChannels(w.scope, machine, type, by);
+  await w.audit({ entity: 'machines', entityId: machine.id, after: { ...machine, channels } });
   return machine;
 }
 
@@ -261,17 +293,19 @@ export async function setMachinePrice(
   return { ...machine, price: input.price };
 }
 
-/** Removes a machine still in stock (added by mistake). */
+/** Removes a machine still in stock (added by mistake), with its channels. */
 export async function removeMachine(w: ManufacturerWriter, machineId: string): Promise<void> {
   const machine = await loadInStock(w, machineId);
+  await w.scope.channels.deleteWhere((c) => eq(c.machineId, machine.id));
   await w.scope.machines.delete(machine.id);
   await w.audit({ entity: 'machines', entityId: machine.id, before: machine });
 }
 
 /**
  * Sells a machine in stock to an operator, within the operator's machine quota: the
- * operator holds it from now on (active), and a machine sale records the price (the list
- * price unless another is given).
+ * operator holds it from now on (active), with its channels, and a machine sale records
+ * the price (the list price unless another is given). A machine in stock without the
+ * channels of its type (added before machines got them) gets them on the way.
  */
 export async function sellMachine(
   w: ManufacturerWriter,
@@ -289,9 +323,14 @@ export async function sellMachine(
       `the operator already holds ${held} of the ${operator.machineQuota} machines its lease allows`,
     );
   }
+  // Channels are the holder's rows like the machine: they move with it, keeping their ids.
+  const channels = await w.scope.channels.find({ where: (c) => eq(c.machineId, machine.id) });
+  await w.scope.channels.deleteWhere((c) => eq(c.machineId, machine.id));
   const { tenantId: _from, ...fields } = machine;
   await w.scope.machines.delete(machine.id);
   const moved = await target.machines.insert({ ...fields, status: 'active', updatedAt: now, updatedBy: by });
+  await target.channels.insertMany(channels.map(({ tenantId: _channelFrom, ...channel }) => channel));
+  const laidOut = await layOutChannels(target, moved, await loadMachineType(w, machine.typeId), by);
   const price = input.price ?? machine.price;
   const machineSale = await w.scope.machineSales.insert({
     machineId: machine.id,
@@ -304,7 +343,13 @@ export async function sellMachine(
     entity: 'machines',
     entityId: machine.id,
     before: { holder: w.scope.tenantId, status: machine.status },
-    after: { holder: operator.id, status: moved.status, machineSaleId: machineSale.id, price },
+    after: {
+      holder: operator.id,
+      status: moved.status,
+      machineSaleId: machineSale.id,
+      price,
+      channels: channels.length + laidOut,
+    },
   });
   return { machine: moved, operator };
 }

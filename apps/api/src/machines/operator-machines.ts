@@ -12,6 +12,7 @@ import {
   gt,
   inArray,
   isNull,
+  ne,
   notInArray,
   or,
   type Row,
@@ -24,14 +25,24 @@ import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
 import { plain } from '../shared/plain.js';
 import { notFound, refused } from '../shared/errors.js';
-import { id, OptionalText } from '../shared/input.js';
+import { id, OptionalText, Text } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { channelsOfMachine, describeChannels } from '../channels/planogram.js';
 import { customFieldsOf } from '../custom-fields/values.js';
 import { ACTIVATION_CODE_TTL_MS, hashActivationCode, newActivationCode } from './activation.js';
+import {
+  containsNumber,
+  MachineNumber,
+  MachineNumberFilter,
+  numberConflict,
+  numberTaken,
+  sameNumber,
+} from './numbers.js';
 
 type Machine = Row<Tables['machines']>;
-type MachinePatch = Partial<Pick<Machine, 'name' | 'address' | 'latitudeE6' | 'longitudeE6' | 'groupId' | 'staffId'>>;
+type MachinePatch = Partial<
+  Pick<Machine, 'name' | 'deviceNo' | 'address' | 'latitudeE6' | 'longitudeE6' | 'groupId' | 'staffId'>
+>;
 
 /** The acting user. */
 import type { Actor } from '../shared/writer.js';
@@ -79,7 +90,11 @@ export const Longitude = z
 /** Updates a machine and audits the change. */
 async function updateMachine(w: Writer, userId: string, machine: Machine, patch: MachinePatch, now: Date) {
   const changes = { ...patch, updatedAt: now, updatedBy: userId };
-  await w.scope.machines.update(machine.id, changes);
+  try {
+    await w.scope.machines.update(machine.id, changes);
+  } catch (error) {
+    throw numberConflict(error, ['deviceNo']) ?? error;
+  }
   const after = { ...machine, ...changes };
   await w.audit({ entity: 'machines', entityId: machine.id, before: machine, after });
   return after;
@@ -91,12 +106,19 @@ export const MachineListInput = z.object({
   online: z.boolean().optional(),
   status: z.enum(MACHINE_STATUSES).optional(),
   search: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  /** Text in the board id, in any case. */
+  boardId: MachineNumberFilter,
+  /** Text in the operator's device number, in any case. */
+  deviceNo: MachineNumberFilter,
+  /** Text in the manufacturer's nameplate number, in any case. */
+  nameplateNo: MachineNumberFilter,
   ...offsetPage(200, 50),
 });
 
 /**
  * The fleet: filtered by machine group, field worker, online or offline (as the terminals
- * last reported), status, and text in the name, board id or address.
+ * last reported), status, text in the board id, device number or nameplate number (in any
+ * case), and text in any of those, the name or the address.
  */
 export async function listMachines(scope: TenantScope, input: z.infer<typeof MachineListInput>) {
   let onlineIds: string[] | undefined;
@@ -115,10 +137,15 @@ export async function listMachines(scope: TenantScope, input: z.infer<typeof Mac
           : onlineIds.length > 0
             ? notInArray(m.id, onlineIds)
             : undefined,
+      input.boardId ? containsNumber(m.boardId, input.boardId) : undefined,
+      input.deviceNo ? containsNumber(m.deviceNo, input.deviceNo) : undefined,
+      input.nameplateNo ? containsNumber(m.nameplateNo, input.nameplateNo) : undefined,
       input.search
         ? or(
             containsText(m.name, input.search),
             containsText(m.boardId, input.search),
+            containsText(m.deviceNo, input.search),
+            containsText(m.nameplateNo, input.search),
             containsText(m.address, input.search),
           )
         : undefined,
@@ -151,6 +178,31 @@ export async function machineDetail(scope: TenantScope, machineId: string) {
     channelGroups: channelGroups.map((g) => plain(g)),
     customFields,
   };
+}
+
+export const UpdateMachineInput = z.object({
+  machineId: id('machines'),
+  name: Text(64).optional(),
+  /** The operator's device number: unique among its machines; null or empty for none. */
+  deviceNo: MachineNumber.optional(),
+});
+
+/**
+ * Changes what the operator knows a machine by: its name and its device number (unique
+ * among the operator's machines, in any case; null for none). A field left out stays.
+ */
+export async function updateMachineNames(w: Writer, by: Actor, input: z.infer<typeof UpdateMachineInput>, now: Date) {
+  const machine = await loadMachine(w.scope, input.machineId);
+  const { deviceNo } = input;
+  if (deviceNo) {
+    const clash = await w.scope.machines.findOne((m) => and(sameNumber(m.deviceNo, deviceNo), ne(m.id, machine.id)));
+    if (clash) throw numberTaken('deviceNo');
+  }
+  const patch: MachinePatch = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (deviceNo !== undefined) patch.deviceNo = deviceNo;
+  const described = await describeMachines(w.scope, [await updateMachine(w, by.userId, machine, patch, now)]);
+  return described[0] as (typeof described)[number];
 }
 
 /** Gives a machine the name the operator knows it by. */

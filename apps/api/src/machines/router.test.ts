@@ -46,6 +46,11 @@ for (const { dialect, skip } of testDialects()) {
         groupName: '中关村校区',
         staffName: '张伟',
       });
+      expect(all.items.map((m) => [m.boardId, m.deviceNo, m.nameplateNo])).toEqual([
+        ['VMC2026A0001', 'HD-001', 'C20-2026-000118'],
+        ['VMC2026A0002', 'HD-002', 'C20-2026-000119'],
+        ['VMC2026B0001', 'HD-003', 'S12-2026-000042'],
+      ]);
 
       const online = await admin.machines.list({ online: true });
       expect(online.items.map((m) => m.boardId)).toEqual(['VMC2026A0001', 'VMC2026A0002']);
@@ -60,6 +65,24 @@ for (const { dialect, skip } of testDialects()) {
       expect((await admin.machines.list({ search: '教学楼' })).items.map((m) => m.boardId)).toEqual(['VMC2026A0002']);
       expect((await admin.machines.list({ search: 'b0001' })).total).toBe(1);
       expect((await admin.machines.list({ search: '%' })).total).toBe(0);
+      expect((await admin.machines.list({ search: 's12-2026' })).items.map((m) => m.boardId)).toEqual(['VMC2026B0001']);
+      expect((await admin.machines.list({ search: 'hd-002' })).items.map((m) => m.boardId)).toEqual(['VMC2026A0002']);
+
+      // The numbers each filter by text they contain, in any case, together with the other filters.
+      const boards = async (input: Parameters<Caller['machines']['list']>[0]) =>
+        (await admin.machines.list(input)).items.map((m) => m.boardId);
+      expect(await boards({ boardId: 'a000' })).toEqual(['VMC2026A0001', 'VMC2026A0002']);
+      expect(await boards({ deviceNo: 'hd-00' })).toEqual(['VMC2026A0001', 'VMC2026A0002', 'VMC2026B0001']);
+      expect(await boards({ deviceNo: '03' })).toEqual(['VMC2026B0001']);
+      expect(await boards({ nameplateNo: 'c20' })).toEqual(['VMC2026A0001', 'VMC2026A0002']);
+      expect(await boards({ nameplateNo: '000119' })).toEqual(['VMC2026A0002']);
+      expect(await boards({ nameplateNo: 'c20', online: false })).toEqual([]);
+      expect(await boards({ boardId: 'A', deviceNo: '1', nameplateNo: '118' })).toEqual(['VMC2026A0001']);
+      expect(await boards({ deviceNo: '%' })).toEqual([]);
+      expect(await boards({ deviceNo: '' })).toHaveLength(3);
+      const long = await failure(admin.machines.list({ nameplateNo: 'N'.repeat(33) }));
+      expect(long.code).toBe('BAD_REQUEST');
+      expect(long.message).toBe('nameplateNo: must be at most 32 characters');
 
       const page = await admin.machines.list({ limit: 2, offset: 2 });
       expect(page.total).toBe(3);
@@ -83,6 +106,65 @@ for (const { dialect, skip } of testDialects()) {
       const refused = await failure(other.machines.get({ machineId: machine.id }));
       expect(refused.code).toBe('NOT_FOUND');
       expect(refused.message).toBe('Machine not found');
+    });
+
+    it('sets the device number, unique among the operator’s machines in any case, and shows it', async () => {
+      const machine = await byBoard('VMC2026B0001');
+      const updated = await admin.machines.update({ machineId: machine.id, deviceNo: ' ZGC-B-01 ' });
+      expect(updated).toMatchObject({
+        id: machine.id,
+        deviceNo: 'ZGC-B-01',
+        nameplateNo: 'S12-2026-000042',
+        name: '体育馆入口',
+        online: false,
+      });
+      expect((await a.machines.get(machine.id))?.deviceNo).toBe('ZGC-B-01');
+      const [audit] = await auditOf('machines.update', machine.id);
+      expect(audit?.before).toMatchObject({ deviceNo: 'HD-003' });
+      expect(audit?.after).toMatchObject({ deviceNo: 'ZGC-B-01' });
+      expect((await admin.machines.get({ machineId: machine.id })).machine).toMatchObject({
+        deviceNo: 'ZGC-B-01',
+        nameplateNo: 'S12-2026-000042',
+      });
+
+      // Another machine of the operator cannot take it, nor one still in use, in any case.
+      const other = await byBoard('VMC2026A0001');
+      for (const deviceNo of ['zgc-b-01', 'HD-002']) {
+        const taken = await failure(admin.machines.update({ machineId: other.id, deviceNo }));
+        expect(taken.code).toBe('CONFLICT');
+        expect(taken.message).toBe('deviceNo: is taken');
+      }
+      expect((await a.machines.get(other.id))?.deviceNo).toBe('HD-001');
+      // HD-003 was freed; the machine keeps its own number when set again; a name alone leaves it.
+      await admin.machines.update({ machineId: other.id, deviceNo: 'HD-003' });
+      await admin.machines.update({ machineId: machine.id, deviceNo: 'zgc-b-01' });
+      const renamed = await admin.machines.update({ machineId: machine.id, name: '体育馆东门' });
+      expect(renamed).toMatchObject({ name: '体育馆东门', deviceNo: 'zgc-b-01' });
+
+      // Device numbers are the operator's own: another operator's machine may have the same one.
+      const theirs = await b.machines.insert({
+        boardId: 'OTHER0001',
+        deviceNo: 'HD-777',
+        typeId: machine.typeId,
+        manufacturerId: machine.manufacturerId,
+        status: 'active',
+      });
+      expect((await admin.machines.update({ machineId: other.id, deviceNo: 'HD-777' })).deviceNo).toBe('HD-777');
+      const foreign = await failure(admin.machines.update({ machineId: theirs.id, deviceNo: 'X-1' }));
+      expect(foreign.code).toBe('NOT_FOUND');
+      expect((await b.machines.get(theirs.id))?.deviceNo).toBe('HD-777');
+
+      // Null or empty: no number.
+      expect((await admin.machines.update({ machineId: other.id, deviceNo: null })).deviceNo).toBeNull();
+      expect((await admin.machines.update({ machineId: machine.id, deviceNo: '  ' })).deviceNo).toBeNull();
+      await admin.machines.update({ machineId: other.id, deviceNo: 'HD-001' });
+      await admin.machines.update({ machineId: machine.id, deviceNo: 'HD-003', name: '体育馆入口' });
+      const long = await failure(admin.machines.update({ machineId: machine.id, deviceNo: 'D'.repeat(33) }));
+      expect(long.message).toBe('deviceNo: must be at most 32 characters');
+      const fieldStaff = await api.signIn(DEMO_CODE, 'staff1');
+      expect((await failure(fieldStaff.machines.update({ machineId: machine.id, deviceNo: 'X' }))).code).toBe(
+        'FORBIDDEN',
+      );
     });
 
     it('renames and places a machine, with an audit row of each change', async () => {

@@ -17,6 +17,8 @@ import {
   renameMachine,
   setMachineGroup,
   setMachineLocation,
+  UpdateMachineInput,
+  updateMachineNames,
 } from './operator-machines.js';
 import { P } from '../access/catalog.js';
 
@@ -25,7 +27,8 @@ const MachineId = z.object({ machineId: id('machines') });
 export const machinesRouter = router({
   /**
    * The fleet: filtered by machine group, field worker, online or offline (as the
-   * terminals last reported), status, and text in the name, board id or address.
+   * terminals last reported), status, text in the board id, device number or nameplate
+   * number (in any case), and text in any of those, the name or the address.
    */
   list: operatorProcedure(P.machine)
     .input(MachineListInput)
@@ -35,6 +38,14 @@ export const machinesRouter = router({
   get: operatorProcedure(P.machine)
     .input(MachineId)
     .query(({ ctx, input }) => machineDetail(ctx.scope, input.machineId)),
+
+  /**
+   * Changes what the operator knows a machine by: its name and its device number (unique
+   * among the operator's machines; null for none). A field left out stays as it is.
+   */
+  update: operatorProcedure(P.machine)
+    .input(UpdateMachineInput)
+    .mutation(({ ctx, input }) => ctx.write((w) => updateMachineNames(w, ctx.principal, input, ctx.now()))),
 
   /** Gives a machine the name the operator knows it by. */
   rename: operatorProcedure(P.machine)

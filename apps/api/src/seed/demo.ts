@@ -7,6 +7,7 @@
 
 import { eq, newId, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { MODULES } from '../access/catalog.js';
+import { channelCountOf } from '../channels/layout.js';
 import { quoteLease } from '../tenants/fee.js';
 import { createRolesFromTemplates, createUser, type SeededUser, type SeedOptions } from './platform.js';
 
@@ -50,6 +51,8 @@ const PRODUCTS = [
 const MACHINES = [
   {
     boardId: 'VMC2026A0001',
+    nameplateNo: 'C20-2026-000118',
+    deviceNo: 'HD-001',
     model: 'VMC-C20',
     name: '图书馆一楼',
     address: '北京市海淀区中关村大街 1 号 图书馆一楼大厅',
@@ -58,6 +61,8 @@ const MACHINES = [
   },
   {
     boardId: 'VMC2026A0002',
+    nameplateNo: 'C20-2026-000119',
+    deviceNo: 'HD-002',
     model: 'VMC-C20',
     name: '教学楼 B 座',
     address: '北京市海淀区中关村大街 1 号 教学楼 B 座二层',
@@ -66,6 +71,8 @@ const MACHINES = [
   },
   {
     boardId: 'VMC2026B0001',
+    nameplateNo: 'S12-2026-000042',
+    deviceNo: 'HD-003',
     model: 'VMC-S12',
     name: '体育馆入口',
     address: '北京市海淀区中关村大街 1 号 体育馆东门',
@@ -74,9 +81,10 @@ const MACHINES = [
   },
 ] as const;
 
+/** Channels are numbered 1..trays x slotsPerTray in tray order, from the top tray down. */
 const MACHINE_TYPES = [
-  { model: 'VMC-C20', name: '冷饮综合机 20 货道', channelCount: 20, channelCapacity: 10, refrigerated: true },
-  { model: 'VMC-S12', name: '零食机 12 货道', channelCount: 12, channelCapacity: 8, refrigerated: false },
+  { model: 'VMC-C20', name: '冷饮综合机 20 货道', trays: 4, slotsPerTray: 5, defaultCapacity: 10, refrigerated: true },
+  { model: 'VMC-S12', name: '零食机 12 货道', trays: 3, slotsPerTray: 4, defaultCapacity: 8, refrigerated: false },
 ] as const;
 
 /** Which of the 22 modules the demo operator rents (all but two, so module gating shows). */
@@ -104,7 +112,11 @@ export async function seedDemo(
     const existing = await factory.machineTypes.findOne((m) => eq(m.model, t.model));
     types.set(
       t.model,
-      existing ?? (await factory.machineTypes.insert({ ...t, description: `${t.channelCount} 货道` })),
+      existing ??
+        (await factory.machineTypes.insert({
+          ...t,
+          description: `${channelCountOf(t)} 货道：${t.trays} 层，每层 ${t.slotsPerTray} 个`,
+        })),
     );
   }
 
@@ -212,6 +224,8 @@ export async function seedDemo(
     const soldAt = new Date(leaseStart.getTime() + (i + 1) * DAY);
     const machine = await op.machines.insert({
       boardId: m.boardId,
+      deviceNo: m.deviceNo,
+      nameplateNo: m.nameplateNo,
       typeId: type.id,
       manufacturerId: manufacturer.id,
       price: type.refrigerated ? 1_880_000 : 1_280_000,
@@ -243,7 +257,8 @@ export async function seedDemo(
 
     // Drinks in the refrigerated machines, snacks in the snack machine; two lanes per product.
     const assortment = PRODUCTS.filter((p) => (type.refrigerated ? p.code.startsWith('D') : p.code.startsWith('S')));
-    const lanes = Array.from({ length: type.channelCount }, (_, n) => {
+    const channelCount = channelCountOf(type);
+    const lanes = Array.from({ length: channelCount }, (_, n) => {
       const product = productByCode.get((assortment[n % assortment.length] as { code: string }).code) as Row<
         Tables['products']
       >;
@@ -266,14 +281,14 @@ export async function seedDemo(
         return {
           machineId: machine.id,
           number,
-          capacity: type.channelCapacity,
-          stock: number === type.channelCount ? 0 : rng.int(1, type.channelCapacity),
+          capacity: type.defaultCapacity,
+          stock: number === channelCount ? 0 : rng.int(1, type.defaultCapacity),
           productId: product.id,
           price: special ? product.price - 50 : product.price,
           specialPrice: special,
           channelGroupId: special ? null : (groups.get(product.id) ?? null),
-          enabled: number !== type.channelCount - 1,
-          disabledReason: number === type.channelCount - 1 ? '电机异响，待维修' : null,
+          enabled: number !== channelCount - 1,
+          disabledReason: number === channelCount - 1 ? '电机异响，待维修' : null,
         };
       }),
     );
@@ -371,7 +386,7 @@ export async function seedDemo(
 
   // --- Payment account, gift codes ---------------------------------------------------------
   const account = await op.paymentAccounts.insert({
-    provider: 'mock',
+    provider: 'sandbox',
     name: '演示收款账户',
     merchantId: '1900000109',
     appId: 'wxd678efh567hg6787',
@@ -424,9 +439,9 @@ export async function seedDemo(
           amount,
           cost: product.cost,
           paymentMethod: method,
-          provider: method === 'qr' ? ('mock' as const) : null,
-          providerTradeNo: method === 'qr' ? `MOCK${compact(createdAt)}${pad(sequence, 10)}` : null,
-          // Unique per machine, as the schema requires; 32 random bits of the id could repeat.
+          provider: method === 'qr' ? ('sandbox' as const) : null,
+          providerTradeNo: method === 'qr' ? `SBX${compact(createdAt)}${pad(sequence, 10)}` : null,
+          // Distinct per machine, as a terminal's vend ids are; 32 random bits of the id could repeat.
           vendId: sequence,
           status,
           paidAt: paid ? new Date(time + 4_000) : null,
@@ -440,7 +455,7 @@ export async function seedDemo(
         if (method === 'qr' || method === 'card') {
           payments.push({
             orderId: id,
-            provider: 'mock',
+            provider: 'sandbox',
             accountId: method === 'qr' ? account.id : null,
             amount,
             providerTradeNo: order.providerTradeNo ?? `CARD${pad(sequence, 10)}`,

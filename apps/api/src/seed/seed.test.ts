@@ -99,6 +99,38 @@ for (const { dialect, skip } of testDialects()) {
       expect(await op.tenantModules.count()).toBe(20);
     });
 
+    it('lays out the demo machines by their types and gives them their numbers', async () => {
+      const manufacturer = await t.db.platform.tenants.findOne((x) => eq(x.kind, 'manufacturer'));
+      const operator = await t.db.platform.tenants.findOne((x) => eq(x.code, DEMO_OPERATOR.code));
+      if (!manufacturer || !operator) throw new Error('no tenants');
+      const types = await t.db.forTenant(manufacturer.id).machineTypes.find({ orderBy: (x) => [x.model] });
+      expect(types.map((x) => [x.model, x.trays, x.slotsPerTray, x.defaultCapacity])).toEqual([
+        ['VMC-C20', 4, 5, 10],
+        ['VMC-S12', 3, 4, 8],
+      ]);
+      const op = t.db.forTenant(operator.id);
+      const machines = await op.machines.find({ orderBy: (m) => [m.boardId] });
+      expect(machines.map((m) => [m.boardId, m.deviceNo, m.nameplateNo])).toEqual([
+        ['VMC2026A0001', 'HD-001', 'C20-2026-000118'],
+        ['VMC2026A0002', 'HD-002', 'C20-2026-000119'],
+        ['VMC2026B0001', 'HD-003', 'S12-2026-000042'],
+      ]);
+      for (const machine of machines) {
+        const type = types.find((x) => x.id === machine.typeId);
+        const channels = await op.channels.find({ where: (c) => eq(c.machineId, machine.id) });
+        expect(channels.map((c) => c.number).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: (type?.trays ?? 0) * (type?.slotsPerTray ?? 0) }, (_, i) => i + 1),
+        );
+        for (const c of channels) expect(c.capacity).toBe(type?.defaultCapacity);
+      }
+      // Payments go through the sandbox provider; orders end in the statuses orders have.
+      expect((await op.paymentAccounts.find()).map((a) => a.provider)).toEqual(['sandbox']);
+      const providers = new Set((await op.payments.find()).map((p) => p.provider));
+      expect([...providers]).toEqual(['sandbox']);
+      const statuses = new Set((await op.orders.find()).map((o) => o.status));
+      expect([...statuses].sort()).toEqual(['completed', 'expired', 'refunded']);
+    });
+
     it('changes nothing when run again', async () => {
       const before = await reportDatabase(t.db);
       const again = await seed(t.db, keyring, { passwordCost: fastHash, now });
