@@ -101,6 +101,27 @@ describe('BillValidator on the bus', () => {
     expect(validator.receive(POLL)).toEqual([0xc1, 0x0b, 0x1cc]);
   });
 
+  it('reports repeated bills fed while disabled as one running count', () => {
+    const validator = makeValidator();
+    for (let i = 0; i < 3; i++) expect(validator.insertBill(500)).toBe('rejected');
+    // JUST RESET, then 010 00011: three attempts while disabled, in one byte.
+    expect(validator.receive(POLL)).toEqual([0x06, 0x43, 0x149]);
+    // Not acknowledged: the same count again, plus the attempt made since.
+    expect(validator.insertBill(100)).toBe('rejected');
+    expect(validator.receive(POLL)).toEqual([0x06, 0x44, 0x14a]);
+    validator.receive(ACK);
+    expect(validator.receive(POLL)).toEqual(PERIPHERAL_ACK);
+    for (let i = 0; i < 33; i++) validator.insertBill(100);
+    // At most 31 in one byte; the rest in the next POLL.
+    expect(validator.receive(POLL)).toEqual([0x5f, 0x15f]);
+    validator.receive(ACK);
+    expect(validator.receive(POLL)).toEqual([0x42, 0x142]);
+    validator.receive(ACK);
+    expect(validator.receive(POLL)).toEqual(PERIPHERAL_ACK);
+    expect(validator.state().returned).toHaveLength(37);
+    expect(validator.state().stacker.bills).toBe(0);
+  });
+
   it('reports an ESCROW with no bill held as an invalid escrow request', () => {
     const validator = makeValidator();
     ready(validator);

@@ -82,6 +82,8 @@ export class BillValidator extends CashPeripheral<BillValidatorCommand, BillVali
   #escrow: number | null = null;
   #acceptMask = 0;
   #escrowMask = 0;
+  /** Bills fed while every bill type was disabled, not yet reported by an acknowledged POLL. */
+  #disabledAttempts = 0;
 
   constructor(options: BillValidatorOptions) {
     const { billTypes } = options;
@@ -104,7 +106,8 @@ export class BillValidator extends CashPeripheral<BillValidatorCommand, BillVali
    * A customer feeds a bill of `value` fen. A bill type the VMC holds in escrow waits there
    * for ESCROW; other enabled bill types are stacked at once. The bill is given back when
    * its value is unknown, its type is not enabled, a bill is already in escrow, or the
-   * stacker is full.
+   * stacker is full. Bills fed while every bill type is disabled are counted, and the next
+   * POLL reports the count since the last one in a single "attempts while disabled" byte.
    */
   insertBill(value: number): BillOutcome {
     if (this.#escrow !== null) {
@@ -119,7 +122,7 @@ export class BillValidator extends CashPeripheral<BillValidatorCommand, BillVali
     }
     if (this.#acceptMask === 0) {
       this.#returned.push(value);
-      this.events.push({ type: 'DISABLED_INSERTIONS', count: 1 });
+      this.#disabledAttempts++;
       return 'rejected';
     }
     if ((this.#acceptMask & (1 << billType)) === 0) {
@@ -235,13 +238,20 @@ export class BillValidator extends CashPeripheral<BillValidatorCommand, BillVali
     this.#escrow = null;
     this.#acceptMask = 0;
     this.#escrowMask = 0;
+    this.#disabledAttempts = 0;
   }
 
   #poll(): PeripheralAnswer {
-    const events = this.events.slice(0, MDB_MAX_POLL_LENGTH);
+    const queued = this.events.slice(0, MDB_MAX_POLL_LENGTH);
+    const events = queued.map((event) => ({ ...event }));
+    // The attempts while disabled since the last acknowledged POLL, as one count (at most 31 a byte).
+    const attempts = Math.min(this.#disabledAttempts, 0x1f);
+    const reported = attempts > 0 && events.length < MDB_MAX_POLL_LENGTH ? attempts : 0;
+    if (reported > 0) events.push({ type: 'DISABLED_INSERTIONS', count: reported });
     if (events.length === 0) return ACK_ANSWER;
-    return this.data({ type: 'POLL', events: events.map((event) => ({ ...event })) }, () => {
-      this.events.splice(0, events.length);
+    return this.data({ type: 'POLL', events }, () => {
+      this.events.splice(0, queued.length);
+      this.#disabledAttempts -= reported;
     });
   }
 }
