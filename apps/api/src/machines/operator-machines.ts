@@ -15,6 +15,7 @@ import {
   ne,
   notInArray,
   or,
+  type PlatformScope,
   type Row,
   type Tables,
   type TenantScope,
@@ -159,8 +160,11 @@ export async function listMachines(scope: TenantScope, input: z.infer<typeof Mac
   return { items: await describeMachines(scope, machines), total };
 }
 
-/** One machine: its details, terminal status, channels, channel groups and custom fields. */
-export async function machineDetail(scope: TenantScope, machineId: string) {
+/**
+ * One machine: its details, terminal status, channels, channel groups and custom fields.
+ * `platform` is read for the terminal's key (a platform table), the operator's own only.
+ */
+export async function machineDetail(scope: TenantScope, platform: PlatformScope, machineId: string) {
   const machine = await loadMachine(scope, machineId);
   const [described, status, channels, channelGroups, customFields, credential] = await Promise.all([
     describeMachines(scope, [machine]),
@@ -168,7 +172,9 @@ export async function machineDetail(scope: TenantScope, machineId: string) {
     channelsOfMachine(scope, machine.id),
     scope.channelGroups.find({ where: (g) => eq(g.machineId, machine.id), orderBy: (g) => [asc(g.name)] }),
     customFieldsOf(scope, 'machine', machine.id),
-    scope.deviceCredentials.findOne((d) => and(eq(d.machineId, machine.id), isNull(d.revokedAt))),
+    platform.deviceCredentials.findOne((d) =>
+      and(eq(d.tenantId, scope.tenantId), eq(d.machineId, machine.id), isNull(d.revokedAt)),
+    ),
   ]);
   return {
     machine: described[0] as (typeof described)[number],

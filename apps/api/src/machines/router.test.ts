@@ -98,9 +98,31 @@ for (const { dialect, skip } of testDialects()) {
       const stored = await a.channels.findOne((c) => and(eq(c.machineId, machine.id), eq(c.number, 1)));
       expect(detail.channels[0]).toMatchObject({ stock: stored?.stock, capacity: 10, productCode: 'D001' });
       expect(detail.channelGroups).toHaveLength(6);
+      expect(detail.machine).toMatchObject({ deviceNo: 'HD-001', nameplateNo: 'C20-2026-000118' });
+      expect(detail.terminal).toBeNull();
       expect(detail.customFields).toEqual([
         { key: 'asset_tag', label: '资产编号', type: 'text', required: true, value: 'ZGC-0001' },
       ]);
+
+      // The terminal's key in use, not one revoked.
+      const key = {
+        tenantId: a.tenantId,
+        machineId: machine.id,
+        boardId: machine.boardId,
+        signingKey: 'k',
+        sealingKey: 'k',
+      };
+      await api.db.platform.deviceCredentials.insert({
+        ...key,
+        keyId: 'a'.repeat(64),
+        activatedAt: new Date(clock - 86_400_000),
+        revokedAt: new Date(clock - 3_600_000),
+      });
+      await api.db.platform.deviceCredentials.insert({ ...key, keyId: 'b'.repeat(64), activatedAt: new Date(clock) });
+      expect((await admin.machines.get({ machineId: machine.id })).terminal).toEqual({
+        keyId: 'b'.repeat(64),
+        activatedAt: new Date(clock).toISOString(),
+      });
 
       const other = await api.signIn('200003', 'operator_admin');
       const refused = await failure(other.machines.get({ machineId: machine.id }));

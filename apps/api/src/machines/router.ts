@@ -37,7 +37,7 @@ export const machinesRouter = router({
   /** One machine: its details, terminal status, channels, channel groups and custom fields. */
   get: operatorProcedure(P.machine)
     .input(MachineId)
-    .query(({ ctx, input }) => machineDetail(ctx.scope, input.machineId)),
+    .query(({ ctx, input }) => machineDetail(ctx.scope, ctx.platform, input.machineId)),
 
   /**
    * Changes what the operator knows a machine by: its name and its device number (unique
