@@ -9,6 +9,7 @@ export {
   DEFAULT_BILL_TYPES,
   DEFAULT_COIN_TYPES,
   type CustomerActions,
+  type DispensedProduct,
   type MdbDevice,
   type ServiceActions,
   type SimulatedFaults,

@@ -106,6 +106,18 @@ export interface SimulatedMachineOptions {
   tickMs?: number;
 }
 
+/**
+ * A product that fell out of the machine, with the VEND whose motor cycle dropped it (null
+ * fields for a drop the board did not ask for). `at`: machine time of the drop, ms.
+ */
+export interface DispensedProduct extends DispenseRecord {
+  vendId: number | null;
+  /** VEND price, fen. */
+  price: number | null;
+  /** VEND method (0 host paid, 1 cash, 2 cashless, 3 free). */
+  method: number | null;
+}
+
 /** The physical state of a simulated machine at one moment (a copy). Money in fen. */
 export interface SimulatedMachineState {
   path: string;
@@ -124,8 +136,8 @@ export interface SimulatedMachineState {
   compressor: boolean;
   /** Products in each channel, channel 1 first. */
   stock: number[];
-  /** Every product that fell out of the machine, oldest first. */
-  dispenseLog: DispenseRecord[];
+  /** Every product that fell out of the machine, oldest first, with the vend that dropped it. */
+  dispenseLog: DispensedProduct[];
   /** Coins in the changer's change tubes; null without a changer. */
   coinTubes: CoinChangerState['tubes'] | null;
   /** Coins in the cash box and paid out as change; null without a changer. */
@@ -318,6 +330,8 @@ export function createSimulatedMachine(options: SimulatedMachineOptions = {}): S
   bus.onAny((event) => emitter.emit({ type: 'mdb', event }));
 
   let firmware: VmcFirmware | null = null;
+  /** The vend of each product drop, by its sequence in the machine's dispense log. */
+  const dropVends = new Map<number, { vendId: number; price: number; method: number }>();
   let closed = false;
   let boots = 0;
   const bootFirmware = (): void => {
@@ -337,6 +351,7 @@ export function createSimulatedMachine(options: SimulatedMachineOptions = {}): S
       helloRetryMs: options.helloRetryMs,
     });
     board.onAny((event) => emitter.emit({ type: 'firmware', event }));
+    board.on('dropped', ({ sequence, vendId, price, method }) => dropVends.set(sequence, { vendId, price, method }));
     firmware = board;
   };
   // The board stops the moment the power goes, wherever the cut comes from (a fault armed for a vend phase too).
@@ -448,7 +463,13 @@ export function createSimulatedMachine(options: SimulatedMachineOptions = {}): S
       setpoint: physical.refrigeration.setpoint,
       compressor: physical.refrigeration.compressor,
       stock: physical.channels.map((channel) => channel.stock),
-      dispenseLog: physical.dispenseLog,
+      dispenseLog: physical.dispenseLog.map((record) => ({
+        ...record,
+        vendId: null,
+        price: null,
+        method: null,
+        ...dropVends.get(record.sequence),
+      })),
       coinTubes: changer?.tubes ?? null,
       cashBox: changer?.cashBox ?? null,
       coinsPaidOut: changer?.dispensed ?? null,

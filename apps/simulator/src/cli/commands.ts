@@ -6,21 +6,22 @@ import { noiseAt } from './options.js';
 import { summarize } from './screen.js';
 import type { SimulationEntry, SimulationReport } from './simulation.js';
 
-export const COMMANDS_HELP = `Commands (M: machine number from 1, CH: channel, money in fen):
-  coin M VALUE            drop a coin            bill M VALUE          feed a bill
-  card M FUNDS [deny]     tap a card             remove-card M         take the card away
-  press M CH              press a channel button lever M            coin return lever
-  door M open|close       open / close the door  restock M CH N        load N products
-  jam M CH                stall CH's next cycle  clear-jam M CH        free a stalled motor
-  empty M CH              channel empty, sensor says stocked
-  cooling M fail|ok       cooling failure on/off ambient M TENTHS      room temperature
-  cut M                   cut the power          on M                  power back on
-  noise M RATE            serial line noise (0..1)
-  mdb M coin|bill|card on|off   plug / unplug an MDB device
-  disconnect M            pull the terminal's cable (it may plug in again)
-  clear M                 switch every fault off
-  state M                 the machine's full physical state (JSON)
-  help                    this list               quit                  stop the simulator`;
+export const COMMANDS_HELP = `Commands (M: machine from 1, CH: channel, money in fen). Vends come from the
+terminal (npm run terminal) connected to the machine, not from here.
+  coin M VALUE        drop a coin          bill M VALUE      feed a bill
+  card M FUNDS [deny] tap a card           remove-card M     take the card away
+  press M CH          press a button       lever M           coin return lever
+  door M open|close   open/close the door  restock M CH N    load N products
+  jam M CH            stall its next turn  clear-jam M CH    free the motor
+  cooling M fail|ok   cooling failure      ambient M TENTHS  room temperature
+  cut M               cut the power        on M              power back on
+  empty M CH          channel empty while its sensor says stocked
+  noise M RATE        serial line noise, a share from 0 to 1
+  mdb M coin|bill|card on|off  plug / unplug an MDB device
+  disconnect M        pull the terminal's cable (it may plug in again)
+  clear M             switch every fault off
+  state M             full state as JSON: stock, dispense log, credit, vends
+  help                this list            quit              stop the simulator`;
 
 function whole(raw: string | undefined, what: string): number {
   const value = Number(raw);

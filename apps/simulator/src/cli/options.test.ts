@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from './options.js';
+import { USAGE, parseCliArgs } from './options.js';
 
 describe('parseCliArgs', () => {
   it('has defaults for everything', () => {
@@ -12,6 +12,7 @@ describe('parseCliArgs', () => {
       noise: 0,
       realtime: false,
       speed: 10,
+      motorMs: undefined,
       output: 'auto',
       messages: false,
       help: false,
@@ -46,6 +47,8 @@ describe('parseCliArgs', () => {
     });
     expect(parseCliArgs(['--speed', '50', '--table'])).toMatchObject({ speed: 50, output: 'table' });
     expect(parseCliArgs(['--messages'])).toMatchObject({ messages: true });
+    expect(parseCliArgs(['--motor-ms', '20'])).toMatchObject({ motorMs: 20 });
+    expect(parseCliArgs(['--motor-ms', '0'])).toMatchObject({ motorMs: 0 });
   });
 
   it('names what is wrong', () => {
@@ -55,5 +58,22 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--port', '65535', '--machines', '2'])).toThrow(/no room/);
     expect(() => parseCliArgs(['--json', '--table'])).toThrow(/exclude each other/);
     expect(() => parseCliArgs(['--colour'])).toThrow();
+    expect(() => parseCliArgs(['--motor-ms=-1'])).toThrow(/--motor-ms must be a whole number from 0/);
+    expect(() => parseCliArgs(['--motor-ms', 'fast'])).toThrow(/--motor-ms/);
+  });
+});
+
+describe('USAGE', () => {
+  it('fits an 80x24 screen: at most 22 lines of at most 80 columns', () => {
+    const lines = USAGE.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(22);
+    expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
+  });
+
+  it('says that a terminal drives the vends, and names every option', () => {
+    expect(USAGE).toMatch(/A terminal \(npm run\s+terminal\) opens machine i .* drives its vends/s);
+    for (const option of ['machines', 'channels', 'port', 'host', 'seed', 'noise', 'realtime', 'speed', 'motor-ms']) {
+      expect(USAGE).toContain(`--${option} `);
+    }
   });
 });

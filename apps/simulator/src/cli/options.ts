@@ -18,6 +18,8 @@ export interface CliOptions {
   realtime: boolean;
   /** How much faster than the wall clock machine time runs without `realtime`. */
   speed: number;
+  /** How long one vend's motor cycle takes, ms of machine time; undefined: the machine's default (1200). */
+  motorMs: number | undefined;
   /** Live table (a terminal) or JSON lines (anything else); `auto` picks by stdout. */
   output: 'auto' | 'table' | 'json';
   /** Print the protocol's message table and exit. */
@@ -27,21 +29,23 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
-Runs simulated vending machines; a terminal opens machine i at tcp://HOST:(PORT + i - 1).
+Runs simulated vending machines: the machines' side only. A terminal (npm run
+terminal) opens machine i at tcp://HOST:(PORT + i - 1) and drives its vends.
 
 Options:
-  --machines N     number of machines (default 1); board ids SIM000001, SIM000002, ...
-  --channels N     channels per machine (default 10)
-  --port N         TCP port of the first machine (default 7001; 0: free ports, printed)
-  --host H         address to listen on (default 127.0.0.1)
-  --seed N         seed of motor stalls and line noise (default 1)
-  --noise R        share of serial bytes corrupted, dropped or duplicated (default 0)
-  --realtime       machine time at the wall clock's pace (default: --speed times faster)
-  --speed N        speed-up of machine time without --realtime (default 10)
-  --json           JSON lines on stdout even on a terminal
-  --table          the live table even when stdout is not a terminal
-  --messages       print the serial protocol's message table and exit
-  --help           this help
+  --machines N   number of machines (default 1): SIM000001, SIM000002, ...
+  --channels N   channels per machine (default 10)
+  --port N       TCP port of the first machine (default 7001; 0: free ports)
+  --host H       address to listen on (default 127.0.0.1)
+  --seed N       seed of motor stalls and line noise (default 1)
+  --noise R      share of serial bytes corrupted, dropped or duplicated (0)
+  --realtime     machine time at the wall clock's pace (default: --speed)
+  --speed N      how much faster machine time runs without --realtime (10)
+  --motor-ms N   machine-time ms of one vend's motor cycle (default 1200)
+  --json         JSON lines on stdout even on a terminal
+  --table        the live table even when stdout is not a terminal
+  --messages     print the serial protocol's message table and exit
+  --help         this help
 
 Type "help" once running for the commands.`;
 
@@ -58,6 +62,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       noise: { type: 'string' },
       realtime: { type: 'boolean' },
       speed: { type: 'string' },
+      'motor-ms': { type: 'string' },
       json: { type: 'boolean' },
       table: { type: 'boolean' },
       messages: { type: 'boolean' },
@@ -92,6 +97,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     noise,
     realtime: values.realtime ?? false,
     speed: values.realtime ? 1 : speed,
+    motorMs: values['motor-ms'] === undefined ? undefined : integer('motor-ms', values['motor-ms'], 0, 0, 600_000),
     output: values.json ? 'json' : values.table ? 'table' : 'auto',
     messages: values.messages ?? false,
     help: values.help ?? false,

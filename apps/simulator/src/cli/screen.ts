@@ -193,7 +193,8 @@ export class Screen {
     const rows = this.#stdout.rows ?? 40;
     const recent = this.#log.slice(-Math.max(3, Math.min(LOG_LINES, rows - summaries.length - 8)));
     this.#stdout.write(
-      `\x1b[H\x1b[J VMCloud simulator · ${summaries.length} machine(s) · ${this.#title}\n\n` +
+      `\x1b[H\x1b[J VMCloud simulator · ${summaries.length} machine(s) · ${this.#title}` +
+        ` · a terminal drives the vends\n\n` +
         `${formatTable(summaries)}\n\n${recent.join('\n')}\n\n`,
     );
     this.#prompt();

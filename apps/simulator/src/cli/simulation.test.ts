@@ -52,7 +52,8 @@ describe('a simulation', () => {
     expect(state).toMatchObject({
       type: 'state',
       machine: 2,
-      state: { boardId: 'SIM000002', door: 'open', powered: false },
+      // Each channel's stock and the dispense log, for end-to-end tests to compare with the server's orders.
+      state: { boardId: 'SIM000002', door: 'open', powered: false, stock: [10, 10, 0], dispenseLog: [] },
     });
     const [first, second] = sim.entries.map((entry) => summarize(entry));
     expect(first).toMatchObject({ boardId: 'SIM000001', link: 'off', door: 'closed', stock: 30, capacity: 30 });
@@ -78,6 +79,13 @@ describe('a simulation', () => {
     sim.execute('on 2');
     sim.execute('clear 2');
     expect(summarize(sim.entries[1] as (typeof sim.entries)[number])).toMatchObject({ powered: true, noise: 0 });
+  });
+
+  it("runs each vend's motor cycle in --motor-ms of machine time", async () => {
+    const sim = await startSimulation({ ...parseCliArgs(['--port', '0', '--channels', '2', '--motor-ms', '25']) });
+    cleanups.push(() => sim.close());
+    const channels = sim.entries[0]?.machine.state().machine.channels ?? [];
+    expect(channels.map((channel) => channel.dispenseMs)).toEqual([25, 25]);
   });
 
   it('refuses bad commands with a reason', async () => {

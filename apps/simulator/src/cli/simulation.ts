@@ -58,6 +58,7 @@ export async function startSimulation(options: CliOptions): Promise<Simulation> 
         boardId,
         channels: options.channels,
         seed: options.seed + index - 1,
+        ...(options.motorMs === undefined ? {} : { dispenseMs: options.motorMs }),
       });
       const entry: SimulationEntry = { index, machine, bridge: undefined as unknown as MachineBridge, noise: 0 };
       try {

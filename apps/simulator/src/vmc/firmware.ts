@@ -100,7 +100,21 @@ export type FirmwareEvent =
   /** A PAYOUT ended. */
   | { type: 'payout'; paid: number; remaining: number }
   /** The coin return lever paid `paid` fen of the cash credit back; `remaining` stays as credit. */
-  | { type: 'coin_returned'; paid: number; remaining: number };
+  | { type: 'coin_returned'; paid: number; remaining: number }
+  /**
+   * A product fell during the motor cycle of a VEND: `sequence` is its entry in the machine's
+   * dispense log, `at` the machine time of the drop, `sensed` whether the drop sensor saw it.
+   */
+  | {
+      type: 'dropped';
+      vendId: number;
+      channel: number;
+      price: number;
+      method: number;
+      sequence: number;
+      at: number;
+      sensed: boolean;
+    };
 
 /** The firmware event of one type. */
 export type FirmwareEventOf<K extends FirmwareEvent['type']> = Extract<FirmwareEvent, { type: K }>;
@@ -109,6 +123,8 @@ export type FirmwareEventOf<K extends FirmwareEvent['type']> = Extract<FirmwareE
 interface VendInFlight {
   vendId: number;
   channel: number;
+  price: number;
+  method: number;
 }
 
 const DEVICE_BITS: readonly { address: number; bit: number; device: 'coinChanger' | 'billValidator' | 'cashless' }[] = [
@@ -426,9 +442,10 @@ export class VmcFirmware {
     }
     if (event.type === 'product_dropped') {
       const vend = this.#vend;
-      if (vend && vend.channel === event.record.channel && event.record.sensed) {
-        this.#memory.update((memory) => updateVend(memory, vend.vendId, { state: 'dropped' }));
-      }
+      if (!vend || vend.channel !== event.record.channel) return;
+      if (event.record.sensed) this.#memory.update((memory) => updateVend(memory, vend.vendId, { state: 'dropped' }));
+      const { sequence, at, sensed } = event.record;
+      this.#events.emit({ type: 'dropped', ...vend, sequence, at, sensed });
       return;
     }
     // The `power_restored` event is the board's own to send, after HELLO, from what NVRAM says.
@@ -630,7 +647,7 @@ export class VmcFirmware {
    */
   async #run(vend: MessageOf<'VEND'>, charged: boolean, generation: number): Promise<void> {
     const { vendId, channel, price, method } = vend;
-    this.#vend = { vendId, channel };
+    this.#vend = { vendId, channel, price, method };
     let cashless = false;
 
     if (method === VendMethod.CASHLESS) {
