@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import {
   CreditSource,
   EventCode,
+  FrameParser,
   Link,
   StatusErrorBit,
   VendResult,
   createLinePair,
+  decodeMessage,
+  encodeFrame,
+  encodeMessage,
+  type ByteTransport,
   type LineEnd,
   type Message,
   type MessageOf,
@@ -13,8 +18,14 @@ import {
   type SendOutcome,
 } from '@vmcloud/protocol';
 import { until } from '@vmcloud/protocol/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MachineUnavailableError, VendOutcomeUnknownError, vendIdForSale, type MachineDriverEvents } from './driver.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  MachineUnavailableError,
+  VendOutcomeUnknownError,
+  vendIdForSale,
+  type MachineDriverEvents,
+  type VendOutcome,
+} from './driver.js';
 import { SerialProtocolDriver, type SerialProtocolDriverOptions } from './serial-protocol-driver.js';
 
 const HELLO: MessageOf<'HELLO'> = { type: 'HELLO', version: 1, boardId: 'FAKE0001', firmware: 'T-1', channelCount: 4 };
@@ -421,5 +432,150 @@ describe('vendIdForSale', () => {
     const id = vendIdForSale('cash-sale-7');
     expect(Number.isInteger(id) && id >= 0 && id <= 0xffffffff).toBe(true);
     expect(() => vendIdForSale('')).toThrow(RangeError);
+  });
+});
+
+/**
+ * A line in memory whose far end the test writes by hand, chunk by chunk, so that two frames
+ * can reach the driver in one chunk, as a serial port may deliver them.
+ */
+class HandLine implements ByteTransport {
+  readonly #listeners = new Set<(chunk: Uint8Array) => void>();
+  readonly #parser = new FrameParser();
+  /** The driver's frames, decoded, in order. */
+  readonly frames: { seq: number; message: Message }[] = [];
+
+  write(chunk: Uint8Array): void {
+    for (const result of this.#parser.push(chunk)) {
+      if (!result.ok) continue;
+      const decoded = decodeMessage(result.frame.type, result.frame.data);
+      if (decoded.ok) this.frames.push({ seq: result.frame.seq, message: decoded.message });
+    }
+  }
+
+  on(_event: 'data', listener: (chunk: Uint8Array) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  off(_event: 'data', listener: (chunk: Uint8Array) => void): void {
+    this.#listeners.delete(listener);
+  }
+
+  /** The board's frames, back to back in one chunk. */
+  deliver(...frames: { seq: number; message: Message }[]): void {
+    const bytes = frames.flatMap(({ seq, message }) => {
+      const { type, data } = encodeMessage(message);
+      return [...encodeFrame({ type, seq, data })];
+    });
+    for (const listener of [...this.#listeners]) listener(Uint8Array.from(bytes));
+  }
+
+  /** The VEND frames, each once (a retransmission has the same SEQ). */
+  vends(): { seq: number; message: Message }[] {
+    const vends = this.frames.filter((frame) => frame.message.type === 'VEND');
+    return vends.filter((frame, index) => vends.findIndex((other) => other.seq === frame.seq) === index);
+  }
+}
+
+describe("SerialProtocolDriver.vend, a wake in the same chunk as the VEND's ACK", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function firstVend(): Promise<{
+    line: HandLine;
+    driver: SerialProtocolDriver;
+    outcome: Promise<VendOutcome>;
+    seq: number;
+  }> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const line = new HandLine();
+    const driver = new SerialProtocolDriver(line, {
+      pollIntervalMs: 0,
+      vendResultTimeoutMs: 15_000,
+      vendTimeoutMs: 60_000,
+      retryDelayMs: 500,
+    });
+    cleanups.push(() => driver.close());
+    const outcome = driver.vend({ vendId: 0x51, channel: 2, price: 0, method: 'free' });
+    // Closing the driver at the end of a failed test rejects the vend: not a second failure.
+    outcome.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    const [vend] = line.vends();
+    if (vend === undefined) throw new Error('no VEND was sent');
+    return { line, driver, outcome, seq: vend.seq };
+  }
+
+  it('asks again at once after a HELLO that came with the ACK, not after the 15 s result wait', async () => {
+    const { line, outcome, seq } = await firstVend();
+    // The board ACKs the VEND, then reboots and says HELLO: both in one chunk.
+    line.deliver({ seq, message: { type: 'ACK' } }, { seq: 0x7000, message: HELLO });
+    await vi.advanceTimersByTimeAsync(1000);
+    const vends = line.vends();
+    expect(vends).toHaveLength(2);
+    const again = vends[1];
+    if (again === undefined) throw new Error('no second VEND');
+    expect(again.message).toEqual(vends[0]?.message);
+    expect(again.seq).not.toBe(seq);
+    line.deliver(
+      { seq: again.seq, message: { type: 'ACK' } },
+      {
+        seq: 0x7001,
+        message: { type: 'VEND_RESULT', vendId: 0x51, channel: 2, result: VendResult.OK, credit: 0 },
+      },
+    );
+    await expect(outcome).resolves.toMatchObject({ vendId: 0x51, result: 'ok', dispensed: true });
+  });
+
+  it("asks again at once when the ACK that brings the link back up is the VEND's own", async () => {
+    const { line, driver, outcome } = await firstVend();
+    const downs = record(driver, 'link_down');
+    const ups = record(driver, 'link_up');
+    // Nothing answers: four transmissions, the VEND undelivered and the link down; then the short pause.
+    await vi.advanceTimersByTimeAsync(800);
+    expect(downs).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500);
+    const second = line.vends()[1];
+    if (second === undefined) throw new Error('no second VEND');
+    // Its ACK brings the link up: what the board did meanwhile is unknown, so the driver asks again.
+    line.deliver({ seq: second.seq, message: { type: 'ACK' } });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(ups).toHaveLength(1);
+    const third = line.vends()[2];
+    if (third === undefined) throw new Error('no third VEND');
+    line.deliver(
+      { seq: third.seq, message: { type: 'ACK' } },
+      {
+        seq: 0x7001,
+        message: { type: 'VEND_RESULT', vendId: 0x51, channel: 2, result: VendResult.OK, credit: 0 },
+      },
+    );
+    await expect(outcome).resolves.toMatchObject({ result: 'ok' });
+  });
+
+  it('asks again after the short busy pause when BUSY came with the ACK', async () => {
+    const { line, outcome, seq } = await firstVend();
+    line.deliver(
+      { seq, message: { type: 'ACK' } },
+      {
+        seq: 0x7000,
+        message: { type: 'VEND_RESULT', vendId: 0x51, channel: 2, result: VendResult.BUSY, credit: 0 },
+      },
+    );
+    await vi.advanceTimersByTimeAsync(499);
+    expect(line.vends()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(501);
+    const vends = line.vends();
+    expect(vends).toHaveLength(2);
+    const again = vends[1];
+    if (again === undefined) throw new Error('no second VEND');
+    line.deliver(
+      { seq: again.seq, message: { type: 'ACK' } },
+      {
+        seq: 0x7001,
+        message: { type: 'VEND_RESULT', vendId: 0x51, channel: 2, result: VendResult.OK, credit: 0 },
+      },
+    );
+    await expect(outcome).resolves.toMatchObject({ result: 'ok' });
   });
 });

@@ -394,17 +394,32 @@ export class SerialProtocolDriver implements MachineDriver {
   async #runVend(pending: PendingVend): Promise<void> {
     const { vendId } = pending.message;
     const deadline = Date.now() + this.#options.vendTimeoutMs;
-    const wait = (ms: number): Promise<void> =>
-      delay(Math.min(ms, deadline - Date.now()), (cancel) => {
-        pending.wake = cancel;
+    // A wake (a result, BUSY, HELLO, the link up again) is heard from the moment an attempt is
+    // sent, not only once its wait has begun: it may come in the same chunk as the VEND's ACK,
+    // before the code after `send` runs, and must still end the wait that follows.
+    let woken = false;
+    let cancel: (() => void) | undefined;
+    pending.wake = () => {
+      woken = true;
+      cancel?.();
+    };
+    const wait = (ms: number): Promise<void> => {
+      if (woken) return Promise.resolve();
+      return delay(Math.min(ms, deadline - Date.now()), (stop) => {
+        cancel = stop;
+      }).finally(() => {
+        cancel = undefined;
       });
+    };
     while (!pending.settled && !this.#closed && Date.now() < deadline) {
+      woken = false;
       // Every attempt is a new frame with the same vendId: the machine dispenses at most once for it.
       const sent = await this.#link.send(pending.message);
       if (pending.settled || this.#closed) break;
       await wait(sent.delivered ? this.#options.vendResultTimeoutMs : this.#options.retryDelayMs);
       if (pending.busy && !pending.settled) {
         pending.busy = false;
+        woken = false;
         await wait(this.#options.retryDelayMs);
       }
     }
