@@ -13,11 +13,15 @@ function loadError(env: Record<string, string>): string {
 
 describe('loadTerminalConfig', () => {
   it('takes the defaults from an empty environment', () => {
-    expect(loadTerminalConfig({})).toEqual({
+    expect(loadTerminalConfig({})).toStrictEqual({
       apiUrl: 'http://127.0.0.1:3000',
       serialPath: '/dev/ttyUSB0',
       serialBaud: 9600,
       dataDir: './data/terminal',
+      heartbeatSeconds: undefined,
+      outboxRetryMs: 1000,
+      outboxRetryMaxMs: 60_000,
+      qrPollMs: 3000,
     });
   });
 
@@ -35,13 +39,21 @@ describe('loadTerminalConfig', () => {
         VMCLOUD_SERIAL_PATH: '/dev/ttyS1',
         VMCLOUD_SERIAL_BAUD: '115200',
         VMCLOUD_TERMINAL_DATA_DIR: '/var/lib/vmcloud',
+        VMCLOUD_HEARTBEAT_SECONDS: '2',
+        VMCLOUD_OUTBOX_RETRY_MS: '50',
+        VMCLOUD_OUTBOX_RETRY_MAX_MS: '400',
+        VMCLOUD_QR_POLL_MS: '250',
         UNRELATED: 'ignored',
       }),
-    ).toEqual({
+    ).toStrictEqual({
       apiUrl: 'https://cloud.example.com/base',
       serialPath: '/dev/ttyS1',
       serialBaud: 115200,
       dataDir: '/var/lib/vmcloud',
+      heartbeatSeconds: 2,
+      outboxRetryMs: 50,
+      outboxRetryMaxMs: 400,
+      qrPollMs: 250,
     });
   });
 
@@ -59,6 +71,22 @@ describe('loadTerminalConfig', () => {
       );
     },
   );
+
+  it.each([
+    'VMCLOUD_HEARTBEAT_SECONDS',
+    'VMCLOUD_OUTBOX_RETRY_MS',
+    'VMCLOUD_OUTBOX_RETRY_MAX_MS',
+    'VMCLOUD_QR_POLL_MS',
+  ])('rejects %s that is not a positive integer', (name) => {
+    expect(loadError({ [name]: '0' })).toBe(`Invalid terminal configuration:\n  ${name}: must be a positive integer`);
+    expect(loadError({ [name]: '1.5' })).toBe(`Invalid terminal configuration:\n  ${name}: must be a positive integer`);
+  });
+
+  it('rejects a retry cap below the first retry delay', () => {
+    expect(loadError({ VMCLOUD_OUTBOX_RETRY_MS: '5000', VMCLOUD_OUTBOX_RETRY_MAX_MS: '1000' })).toBe(
+      'Invalid terminal configuration:\n  VMCLOUD_OUTBOX_RETRY_MAX_MS: must not be less than VMCLOUD_OUTBOX_RETRY_MS',
+    );
+  });
 
   it('names every invalid variable at once', () => {
     const message = loadError({ VMCLOUD_API_URL: 'nope', VMCLOUD_SERIAL_BAUD: 'fast' });

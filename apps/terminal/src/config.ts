@@ -10,6 +10,13 @@ export interface TerminalConfig {
   readonly serialBaud: number;
   /** Directory for the terminal's own durable state (outbox, keys, config cache). */
   readonly dataDir: string;
+  /** Heartbeat period in seconds instead of the config's `heartbeatSeconds` (tests); undefined: the config's. */
+  readonly heartbeatSeconds: number | undefined;
+  /** The outbox's first retry delay, ms; it doubles up to `outboxRetryMaxMs`. */
+  readonly outboxRetryMs: number;
+  readonly outboxRetryMaxMs: number;
+  /** How often a QR order's status is asked while it waits to be paid, ms. */
+  readonly qrPollMs: number;
 }
 
 export const TERMINAL_CONFIG_DEFAULTS: TerminalConfig = Object.freeze({
@@ -17,20 +24,32 @@ export const TERMINAL_CONFIG_DEFAULTS: TerminalConfig = Object.freeze({
   serialPath: '/dev/ttyUSB0',
   serialBaud: 9600,
   dataDir: './data/terminal',
+  heartbeatSeconds: undefined,
+  outboxRetryMs: 1000,
+  outboxRetryMaxMs: 60_000,
+  qrPollMs: 3000,
 });
+
+/** A positive integer written in decimal digits. */
+function positiveInt() {
+  return z
+    .string()
+    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(z.int({ error: 'must be a positive integer' }));
+}
 
 const TerminalEnv = z.object({
   VMCLOUD_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default(TERMINAL_CONFIG_DEFAULTS.apiUrl),
   VMCLOUD_SERIAL_PATH: z.string().default(TERMINAL_CONFIG_DEFAULTS.serialPath),
-  VMCLOUD_SERIAL_BAUD: z
-    .string()
-    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
-    .transform(Number)
-    .pipe(z.int({ error: 'must be a positive integer' }))
-    .default(TERMINAL_CONFIG_DEFAULTS.serialBaud),
+  VMCLOUD_SERIAL_BAUD: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.serialBaud),
   VMCLOUD_TERMINAL_DATA_DIR: z.string().default(TERMINAL_CONFIG_DEFAULTS.dataDir),
+  VMCLOUD_HEARTBEAT_SECONDS: positiveInt().optional(),
+  VMCLOUD_OUTBOX_RETRY_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.outboxRetryMs),
+  VMCLOUD_OUTBOX_RETRY_MAX_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.outboxRetryMaxMs),
+  VMCLOUD_QR_POLL_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.qrPollMs),
 });
 
 type TerminalEnvName = keyof typeof TerminalEnv.shape;
@@ -54,11 +73,20 @@ export function loadTerminalConfig(env: Readonly<Record<string, string | undefin
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(['Invalid terminal configuration:', ...problems].join('\n'));
   }
+  if (result.data.VMCLOUD_OUTBOX_RETRY_MAX_MS < result.data.VMCLOUD_OUTBOX_RETRY_MS) {
+    throw new Error(
+      'Invalid terminal configuration:\n  VMCLOUD_OUTBOX_RETRY_MAX_MS: must not be less than VMCLOUD_OUTBOX_RETRY_MS',
+    );
+  }
 
   return {
     apiUrl: result.data.VMCLOUD_API_URL,
     serialPath: result.data.VMCLOUD_SERIAL_PATH,
     serialBaud: result.data.VMCLOUD_SERIAL_BAUD,
     dataDir: result.data.VMCLOUD_TERMINAL_DATA_DIR,
+    heartbeatSeconds: result.data.VMCLOUD_HEARTBEAT_SECONDS,
+    outboxRetryMs: result.data.VMCLOUD_OUTBOX_RETRY_MS,
+    outboxRetryMaxMs: result.data.VMCLOUD_OUTBOX_RETRY_MAX_MS,
+    qrPollMs: result.data.VMCLOUD_QR_POLL_MS,
   };
 }
