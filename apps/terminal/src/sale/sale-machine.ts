@@ -94,6 +94,7 @@ export class SaleMachine {
       this.#logger.info('card_session', { amount: report.amount });
     } else {
       this.#credit = report.credit;
+      this.#logger.info('credit', { source: report.source, amount: report.amount, credit: report.credit });
     }
   };
   readonly #onEvent = (event: MachineEvent): void => {
