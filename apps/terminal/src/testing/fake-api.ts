@@ -55,6 +55,9 @@ export class FakeApi {
   readonly #events = new EventEmitter();
   readonly #log: { id: number; message: PlatformMessage }[] = [];
   #server: Server | undefined;
+  readonly #streams = new Set<ServerResponse>();
+  /** The nonces of the signed requests accepted, in order. */
+  readonly acceptedNonces: string[] = [];
   url = '';
 
   constructor() {
@@ -216,6 +219,7 @@ export class FakeApi {
       return { keyId, unauthorized: 'bad signature' };
     }
     this.#nonces.add(nonce);
+    this.acceptedNonces.push(nonce);
     return { keyId, unauthorized: null };
   }
 
@@ -243,6 +247,10 @@ export class FakeApi {
       createContext: () => context,
     });
     res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      this.#streams.add(res);
+      res.on('close', () => this.#streams.delete(res));
+    }
     if (!response.body) {
       res.end();
       return;
@@ -251,6 +259,11 @@ export class FakeApi {
   }
 
   readonly #appRouter = this.#router();
+
+  /** Cuts every open event stream, as a lost connection would. */
+  dropStreams(): void {
+    for (const res of this.#streams) res.destroy();
+  }
 
   async start(): Promise<string> {
     this.#server = createServer((req, res) => {
