@@ -209,4 +209,41 @@ describe('a terminal activated and selling', () => {
     expect(terminal.lines.some((line) => line.type === 'terminal_stopped')).toBe(true);
     expect(terminal.stderr).toBe('');
   }, 60_000);
+
+  it('offline: cash still sells and is reported when the platform is back; QR is refused with a clear line', async () => {
+    const terminal = new TerminalProcess([], env);
+    try {
+      await terminal.line((line) => line.type === 'terminal_started', 'the terminal started');
+      api.down = true;
+      api.dropStreams();
+      await terminal.line((line) => line.type === 'platform_offline', 'the platform seen offline', 15_000);
+
+      sim.customer.pressButton(4);
+      await terminal.line((line) => line.type === 'qr_unavailable_offline', 'QR refused offline');
+      expect(terminal.lines.find((line) => line.type === 'selection_refused' && line.channel === 4)).toMatchObject({
+        reason: 'offline',
+      });
+
+      const from = terminal.lines.length;
+      for (const coin of [100, 100, 100, 100]) sim.customer.insertCoin(coin);
+      await terminal.line((line) => line.type === 'credit' && line.credit === 400, 'the credit heard');
+      sim.customer.pressButton(4);
+      const done = await terminal.line(
+        (line) => terminal.lines.indexOf(line) >= from && line.type === 'sale' && line.state === 'done',
+        'the offline cash sale',
+      );
+      const saleId = String(done.saleId);
+      await terminal.line((line) => line.type === 'report_retry' && line.saleId === saleId, 'a failed report');
+      expect(api.sales.has(saleId)).toBe(false);
+
+      api.down = false;
+      await until(() => api.sales.has(saleId), { what: 'the offline sale reported', timeoutMs: 15_000 });
+      expect(api.sales.get(saleId)).toMatchObject({ channel: 4, price: 400, paymentMethod: 'cash', dispensed: true });
+      await terminal.line((line) => line.type === 'platform_online', 'the platform back');
+    } finally {
+      api.down = false;
+      terminal.child.kill('SIGTERM');
+    }
+    expect(await terminal.exited).toBe(0);
+  }, 60_000);
 });

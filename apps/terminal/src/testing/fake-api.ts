@@ -59,6 +59,8 @@ export class FakeApi {
   /** The nonces of the signed requests accepted, in order. */
   readonly acceptedNonces: string[] = [];
   url = '';
+  /** While true, every connection is dropped unanswered, as an unreachable platform's would be. */
+  down = false;
 
   constructor() {
     this.platformKey = generateKeyPairSync('ed25519').privateKey;
@@ -262,11 +264,16 @@ export class FakeApi {
 
   /** Cuts every open event stream, as a lost connection would. */
   dropStreams(): void {
+    if (this.#streams.size === 0) return;
     for (const res of this.#streams) res.destroy();
   }
 
   async start(): Promise<string> {
     this.#server = createServer((req, res) => {
+      if (this.down) {
+        req.socket.destroy();
+        return;
+      }
       this.#handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
