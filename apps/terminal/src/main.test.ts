@@ -210,6 +210,62 @@ describe('a terminal activated and selling', () => {
     expect(terminal.stderr).toBe('');
   }, 60_000);
 
+  it('sells by QR code paid by a pushed event, and by gift code typed at the kiosk', async () => {
+    const terminal = new TerminalProcess([], env);
+    try {
+      await terminal.line((line) => line.type === 'terminal_started', 'the terminal started');
+      await until(() => api.callsOf('events').length > 0 && api.callsOf('heartbeat').length > 0, {
+        what: 'the terminal online',
+        timeoutMs: 10_000,
+      });
+      const dispensedBefore = sim.state().dispenseLog.length;
+
+      sim.customer.pressButton(5);
+      const qr = await terminal.line((line) => line.type === 'qr', 'the QR code');
+      const saleId = String(qr.saleId);
+      const order = api.orders.get(saleId);
+      expect(qr).toMatchObject({ content: `https://pay.example/${saleId}`, orderNo: order?.orderNo });
+      if (!order) throw new Error('no order');
+      order.status = 'paid';
+      api.push({ type: 'payment', saleId, orderId: order.orderId, status: 'paid' });
+      await terminal.line(
+        (line) => line.type === 'sale' && line.saleId === saleId && line.state === 'done',
+        'the QR sale',
+      );
+      await until(
+        () => api.callsOf('reportVend').some((call) => (call.input as { saleId: string }).saleId === saleId),
+        {
+          what: 'the QR vend reported',
+        },
+      );
+      expect(api.callsOf('vendStarted').map((call) => call.input)).toContainEqual(expect.objectContaining({ saleId }));
+
+      terminal.child.stdin.write('gift 1 NOT-A-CODE\n');
+      const refused = await terminal.line(
+        (line) => line.type === 'sale' && line.reason === 'gift_code_refused',
+        'the refusal',
+      );
+      expect(refused).toMatchObject({ error: 'gift code NOT-A-CODE is not valid' });
+      terminal.child.stdin.write('gift 1 GIFT-OK\n');
+      const gift = await terminal.line(
+        (line) => line.type === 'sale' && line.method === 'gift_code' && line.state === 'done',
+        'the gift',
+      );
+      expect(
+        sim
+          .state()
+          .dispenseLog.slice(dispensedBefore)
+          .map((drop) => [drop.channel, drop.vendId]),
+      ).toEqual([
+        [5, order.vendId],
+        [1, api.orders.get(String(gift.saleId))?.vendId],
+      ]);
+    } finally {
+      terminal.child.kill('SIGTERM');
+    }
+    expect(await terminal.exited).toBe(0);
+  }, 60_000);
+
   it('offline: cash still sells and is reported when the platform is back; QR is refused with a clear line', async () => {
     const terminal = new TerminalProcess([], env);
     try {

@@ -1,16 +1,19 @@
 /**
  * The terminal's command line:
  *
- *   node dist/main.js                 sell through the platform (after activation)
+ *   node dist/main.js                 sell through the platform (after activation); stdin takes
+ *                                     the kiosk's customer actions: select N, gift N CODE, cancel
  *   node dist/main.js --activate CODE activate this terminal once with a one-time code
  *
  * Settings come from the environment (README, "Configuration"). Logs are JSON lines on
  * stdout; a failure to start is one line on stderr and exit code 1.
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { TerminalApp } from './app.js';
 import { loadTerminalConfig } from './config.js';
 import { activateTerminal, loadIdentity } from './identity/identity.js';
+import { kioskInput } from './kiosk-input.js';
 import { Logger, errorMessage } from './log.js';
 import { connectMachine } from './machine/connect.js';
 import type { MachineDriver } from './machine/driver.js';
@@ -110,6 +113,8 @@ async function main(): Promise<void> {
     await driver.close().catch(() => undefined);
     throw error;
   }
+  // Until the kiosk screen exists, its customer actions come in as lines on stdin.
+  createInterface({ input: process.stdin }).on('line', (line) => kioskInput(line, app.sales, logger));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -46,6 +46,8 @@ export class FakeApi {
   readonly sales = new Map<string, MachineSale>();
   /** Orders by sale id (a test puts a remote vend's order here before pushing it). */
   readonly orders = new Map<string, DeviceOrder>();
+  /** Gift codes still valid. */
+  readonly giftCodes = new Set<string>(['GIFT-OK']);
   readonly activationCode = 'ACT-123456';
   machineId = 'machine-e2e';
   config: DeviceConfig = testConfig();
@@ -149,6 +151,37 @@ export class FakeApi {
               })),
             });
           }),
+        createOrder: device
+          .input((value) => value as { saleId: string; channel: number })
+          .mutation(({ input }) => {
+            record('createOrder', input);
+            const existing = this.orders.get(input.saleId);
+            if (existing) return this.#sign('device.createOrder', existing);
+            const order = this.#newOrder(input.saleId, input.channel, 'qr');
+            order.qr = {
+              content: `https://pay.example/${input.saleId}`,
+              expiresAt: new Date(Date.now() + 120_000).toISOString(),
+            };
+            return this.#sign('device.createOrder', order);
+          }),
+        orderStatus: device
+          .input((value) => value as { saleId: string })
+          .query(({ input }) => {
+            record('orderStatus', input);
+            return this.#sign('device.orderStatus', this.#order(input.saleId));
+          }),
+        redeemGiftCode: device
+          .input((value) => value as { saleId: string; channel: number; code: string })
+          .mutation(({ input }) => {
+            record('redeemGiftCode', input);
+            if (!this.giftCodes.delete(input.code)) {
+              throw new TRPCError({ code: 'BAD_REQUEST', message: `gift code ${input.code} is not valid` });
+            }
+            const order = this.#newOrder(input.saleId, input.channel, 'gift_code');
+            order.status = 'paid';
+            order.price = 0;
+            return this.#sign('device.redeemGiftCode', order);
+          }),
         vendStarted: device
           .input((value) => value as { saleId: string })
           .mutation(({ input }) => {
@@ -176,6 +209,24 @@ export class FakeApi {
           .subscription(({ input, signal }) => this.#stream(input.lastEventId, signal)),
       }),
     });
+  }
+
+  #newOrder(saleId: string, channel: number, paymentMethod: DeviceOrder['paymentMethod']): DeviceOrder {
+    const price = this.config.channels.find((candidate) => candidate.number === channel)?.price ?? 0;
+    const order: DeviceOrder = {
+      orderId: `order-${saleId}`,
+      orderNo: `NO${this.orders.size + 1}`,
+      saleId,
+      channel,
+      price,
+      vendId: (this.orders.size + 1) * 1000 + channel,
+      paymentMethod,
+      status: 'created',
+      qr: null,
+      giftCode: null,
+    };
+    this.orders.set(saleId, order);
+    return order;
   }
 
   #order(saleId: string): DeviceOrder {
