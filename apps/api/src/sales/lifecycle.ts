@@ -474,7 +474,7 @@ export async function recordMachineSale(
   const implausible =
     Number.isNaN(soldAt.getTime()) ||
     soldAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS ||
-    soldAt.getTime() < Math.max(machine.createdAt.getTime(), now.getTime() - PLAUSIBLE_PAST_MS);
+    soldAt.getTime() < now.getTime() - PLAUSIBLE_PAST_MS;
   const at = implausible ? now : soldAt;
   const listPrice = channel.price ?? product.price;
   const price = sale.paymentMethod === 'free' ? 0 : sale.price;

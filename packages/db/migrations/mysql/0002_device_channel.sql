@@ -58,6 +58,9 @@ CREATE TABLE `sandbox_trades` (
 );
 
 --> statement-breakpoint
+-- The foreign key on machine_id needs an index: the new one first, then the old unique one goes.
+CREATE INDEX `orders_machine_id_vend_id_idx` ON `orders` (`machine_id`,`vend_id`);
+--> statement-breakpoint
 ALTER TABLE `orders` DROP INDEX `orders_machine_id_vend_id_uq`;
 --> statement-breakpoint
 ALTER TABLE `payment_accounts` DROP CONSTRAINT `payment_accounts_provider_chk`;
@@ -163,7 +166,6 @@ ALTER TABLE `orders` ADD CONSTRAINT `orders_status_chk` CHECK (`status` in ('cre
 ALTER TABLE `payments` ADD CONSTRAINT `payments_provider_chk` CHECK (`provider` in ('wechat_pay', 'alipay', 'unionpay', 'sandbox'));
 --> statement-breakpoint
 ALTER TABLE `alarms` ADD CONSTRAINT `alarms_kind_chk` CHECK (`kind` in ('offline', 'door_open', 'temperature', 'motor_fault', 'jam', 'channel_empty', 'bill_stacker_full', 'coin_tube_low', 'payment_device', 'vmc_fault', 'vmc_link'));
---> statement-breakpoint
-CREATE INDEX `orders_machine_id_vend_id_idx` ON `orders` (`machine_id`,`vend_id`);
+
 --> statement-breakpoint
 CREATE INDEX `alarms_machine_id_resolved_at_idx` ON `alarms` (`machine_id`,`resolved_at`);
