@@ -122,6 +122,7 @@ export class TerminalApp {
         logger,
         appVersion: options.appVersion,
         machine,
+        logUploadMs: config.logUploadSeconds * 1000,
         ...(config.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: config.heartbeatSeconds }),
         now,
       });

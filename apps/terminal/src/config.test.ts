@@ -22,6 +22,7 @@ describe('loadTerminalConfig', () => {
       outboxRetryMs: 1000,
       outboxRetryMaxMs: 60_000,
       qrPollMs: 3000,
+      logUploadSeconds: 60,
     });
   });
 
@@ -43,6 +44,7 @@ describe('loadTerminalConfig', () => {
         VMCLOUD_OUTBOX_RETRY_MS: '50',
         VMCLOUD_OUTBOX_RETRY_MAX_MS: '400',
         VMCLOUD_QR_POLL_MS: '250',
+        VMCLOUD_LOG_UPLOAD_SECONDS: '5',
         UNRELATED: 'ignored',
       }),
     ).toStrictEqual({
@@ -54,6 +56,7 @@ describe('loadTerminalConfig', () => {
       outboxRetryMs: 50,
       outboxRetryMaxMs: 400,
       qrPollMs: 250,
+      logUploadSeconds: 5,
     });
   });
 

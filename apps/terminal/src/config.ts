@@ -17,6 +17,8 @@ export interface TerminalConfig {
   readonly outboxRetryMaxMs: number;
   /** How often a QR order's status is asked while it waits to be paid, ms. */
   readonly qrPollMs: number;
+  /** How often the terminal's buffered log lines are uploaded, seconds. */
+  readonly logUploadSeconds: number;
 }
 
 export const TERMINAL_CONFIG_DEFAULTS: TerminalConfig = Object.freeze({
@@ -28,6 +30,7 @@ export const TERMINAL_CONFIG_DEFAULTS: TerminalConfig = Object.freeze({
   outboxRetryMs: 1000,
   outboxRetryMaxMs: 60_000,
   qrPollMs: 3000,
+  logUploadSeconds: 60,
 });
 
 /** A positive integer written in decimal digits. */
@@ -50,6 +53,7 @@ const TerminalEnv = z.object({
   VMCLOUD_OUTBOX_RETRY_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.outboxRetryMs),
   VMCLOUD_OUTBOX_RETRY_MAX_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.outboxRetryMaxMs),
   VMCLOUD_QR_POLL_MS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.qrPollMs),
+  VMCLOUD_LOG_UPLOAD_SECONDS: positiveInt().default(TERMINAL_CONFIG_DEFAULTS.logUploadSeconds),
 });
 
 type TerminalEnvName = keyof typeof TerminalEnv.shape;
@@ -88,5 +92,6 @@ export function loadTerminalConfig(env: Readonly<Record<string, string | undefin
     outboxRetryMs: result.data.VMCLOUD_OUTBOX_RETRY_MS,
     outboxRetryMaxMs: result.data.VMCLOUD_OUTBOX_RETRY_MAX_MS,
     qrPollMs: result.data.VMCLOUD_QR_POLL_MS,
+    logUploadSeconds: result.data.VMCLOUD_LOG_UPLOAD_SECONDS,
   };
 }

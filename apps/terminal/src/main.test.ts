@@ -114,6 +114,7 @@ describe('a terminal activated and selling', () => {
       VMCLOUD_TERMINAL_DATA_DIR: dir,
       VMCLOUD_HEARTBEAT_SECONDS: '1',
       VMCLOUD_OUTBOX_RETRY_MS: '100',
+      VMCLOUD_LOG_UPLOAD_SECONDS: '1',
     };
   });
 
@@ -202,6 +203,16 @@ describe('a terminal activated and selling', () => {
         [2, vendIdForSale(saleId)],
         [3, 0x0bad_cafe],
       ]);
+      // The terminal's own lines reach the platform too.
+      await until(
+        () =>
+          api
+            .callsOf('uploadLogs')
+            .some((call) =>
+              (call.input as { lines: string[] }).lines.some((line) => line.includes('"terminal_started"')),
+            ),
+        { what: 'the log upload', timeoutMs: 10_000 },
+      );
     } finally {
       terminal.child.kill('SIGTERM');
     }

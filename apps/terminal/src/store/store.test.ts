@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../testing/fake-platform.js';
-import { TerminalStore, type NewSale } from './store.js';
+import { LOG_BUFFER_LIMIT, TerminalStore, type NewSale } from './store.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -118,6 +118,15 @@ describe('TerminalStore', () => {
     expect(store.pruneSeen(T0 + 1)).toBe(1);
     expect(store.hasSeen('a')).toBe(false);
     expect(store.hasSeen('b')).toBe(true);
+  });
+
+  it('keeps at most LOG_BUFFER_LIMIT log lines, dropping the oldest', () => {
+    const store = open();
+    store.transaction(() => {
+      for (let n = 1; n <= LOG_BUFFER_LIMIT + 5; n += 1) store.appendLog(`{"n":${n}}`, 'info', T0 + n);
+    });
+    expect(store.bufferedLogLines()).toBe(LOG_BUFFER_LIMIT);
+    expect(store.nextLogBatch(1, () => 'u')?.lines).toEqual(['{"n":6}']);
   });
 
   it('cuts log uploads of buffered lines, and gives the same upload (same id) until it is dropped', () => {

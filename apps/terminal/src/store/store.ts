@@ -512,13 +512,9 @@ export class TerminalStore {
   // ---- log lines for upload ----
 
   appendLog(line: string, level: LogLevel, at: number): void {
-    this.db.prepare('INSERT INTO log_lines (at, level, line) VALUES (?, ?, ?)').run(at, level, line);
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM log_lines').get() as { n: number };
-    if (n > LOG_BUFFER_LIMIT) {
-      this.db
-        .prepare('DELETE FROM log_lines WHERE id IN (SELECT id FROM log_lines ORDER BY id LIMIT ?)')
-        .run(n - LOG_BUFFER_LIMIT);
-    }
+    const info = this.db.prepare('INSERT INTO log_lines (at, level, line) VALUES (?, ?, ?)').run(at, level, line);
+    // Ids count up one per line: the oldest lines beyond the limit go (a lookup by rowid, no count).
+    this.db.prepare('DELETE FROM log_lines WHERE id <= ?').run(Number(info.lastInsertRowid) - LOG_BUFFER_LIMIT);
   }
 
   bufferedLogLines(): number {
