@@ -152,6 +152,15 @@ describe('cash and card sales', () => {
     driver.press(3);
     await until(() => machine.state === 'awaiting_payment');
   });
+  it('a card session tapped and left counts no more after a minute: the next button is not a card vend', async () => {
+    const { machine, driver } = rig();
+    await machine.start();
+    driver.presentCard();
+    await vi.advanceTimersByTimeAsync(60_000);
+    driver.press(3);
+    await until(() => machine.state === 'awaiting_payment');
+    expect(driver.requests).toEqual([]);
+  });
 });
 
 describe('QR sales', () => {

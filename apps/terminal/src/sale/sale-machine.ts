@@ -48,6 +48,12 @@ export interface SaleMachineOptions {
   qrPollMs?: number;
   /** How long to wait before asking again for a vend whose outcome is unknown, ms (default 5 s). */
   vendRetryMs?: number;
+  /**
+   * How long a card session counts after the card was tapped, ms (default 60 s): the driver
+   * does not say when a customer walks away with the card, and the next customer's button
+   * must not become a card vend the reader will deny.
+   */
+  cardSessionMs?: number;
 }
 
 /** A QR code on show: what to display and until when. */
@@ -72,12 +78,14 @@ export class SaleMachine {
   readonly #online: () => boolean;
   readonly #qrPollMs: number;
   readonly #vendRetryMs: number;
+  readonly #cardSessionMs: number;
 
   #state: SaleMachineState = 'idle';
   #current: string | undefined;
   /** Cash credit in the machine, fen. */
   #credit = 0;
-  #cardSession = false;
+  /** Until when a card session counts, epoch ms (0: none). */
+  #cardSessionUntil = 0;
   #started = false;
   #expiryTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
@@ -90,7 +98,7 @@ export class SaleMachine {
   };
   readonly #onCredit = (report: CreditReport): void => {
     if (report.source === 'card') {
-      this.#cardSession = true;
+      this.#cardSessionUntil = this.#now() + this.#cardSessionMs;
       this.#logger.info('card_session', { amount: report.amount });
     } else {
       this.#credit = report.credit;
@@ -102,7 +110,7 @@ export class SaleMachine {
   };
   readonly #onRebooted = (info: MachineInfo): void => {
     this.#credit = 0;
-    this.#cardSession = false;
+    this.#cardSessionUntil = 0;
     this.#logger.warn('machine_rebooted', { boardId: info.boardId });
   };
 
@@ -117,6 +125,7 @@ export class SaleMachine {
     this.#online = options.online ?? (() => true);
     this.#qrPollMs = options.qrPollMs ?? 3000;
     this.#vendRetryMs = options.vendRetryMs ?? 5000;
+    this.#cardSessionMs = options.cardSessionMs ?? 60_000;
   }
 
   get state(): SaleMachineState {
@@ -199,7 +208,7 @@ export class SaleMachine {
     const view = this.#store.channel(channel);
     const price = view?.price ?? 0;
     this.#enter('selecting');
-    if (this.#cardSession) return this.#run(() => this.#machineSale(channel, price, 'card'));
+    if (this.#cardSessionUntil > this.#now()) return this.#run(() => this.#machineSale(channel, price, 'card'));
     if (this.#credit >= price) return this.#run(() => this.#machineSale(channel, price, 'cash'));
     return this.#run(() => this.#qrSale(channel));
   }
@@ -516,7 +525,7 @@ export class SaleMachine {
     });
     this.#outbox.kick();
     this.#credit = outcome.credit;
-    if (sale.vendMethod === 'card') this.#cardSession = false;
+    if (sale.vendMethod === 'card') this.#cardSessionUntil = 0;
     this.#enter(state, sale.saleId);
     this.#logSale(settled);
     if (fault) this.#logger.warn('channel_disabled', { channel: sale.channel, reason: outcome.result });
