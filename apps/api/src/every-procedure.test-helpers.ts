@@ -21,7 +21,9 @@ type Dialect = ReturnType<typeof testDialects>[number]['dialect'];
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PERMISSIONS } from './access/catalog.js';
-import { createContext } from './trpc/context.js';
+import { createContext, type SignedRequest } from './trpc/context.js';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { keyIdOf, newNonce, sha256Hex, signRequest } from '@vmcloud/protocol/device';
 import type { Meta } from './trpc/init.js';
 import { createCaller, createTestApi, DEMO_CODE, MANUFACTURER_CODE, tenantIdOf, type TestApi } from './testing.js';
 import { malformedInputs, sampleInput } from './testing-inputs.js';
@@ -42,11 +44,62 @@ const ROLLBACK = Symbol('rollback');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 /** Calls `path` as the session `token` (or anonymously), inside a transaction that is rolled back. */
+/**
+ * Terminals activated for the tests, by token: `<tenantId>:device:<keyId>`. A call made
+ * with such a token is signed with the terminal's key, as over HTTP.
+ */
+const terminals = new Map<string, { keyId: string; privateKey: KeyObject }>();
+
+/** Registers a terminal key for a machine of `tenantId` and answers its token. */
+async function activateTerminal(db: Database, tenantId: string, machineId: string): Promise<string> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const sealing = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+  const keyId = keyIdOf(publicKey);
+  await db.platform.deviceCredentials.insert({
+    tenantId,
+    machineId,
+    boardId: 'TEST',
+    signingKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    sealingKey: sealing.export({ type: 'spki', format: 'pem' }).toString(),
+    keyId,
+    activatedAt: new Date(),
+  });
+  const token = `${tenantId}:device:${keyId}`;
+  terminals.set(token, { keyId, privateKey });
+  return token;
+}
+
+/** The signature a terminal would send for this call. */
+function signedFor(token: string | null, path: string, input: unknown): SignedRequest | null {
+  const terminal = token ? terminals.get(token) : undefined;
+  if (!terminal) return null;
+  const target = `/trpc/${path}`;
+  const body = JSON.stringify(input ?? null);
+  const headers = signRequest(
+    { method: 'POST', target, timestamp: Date.now(), nonce: newNonce(), body },
+    terminal.keyId,
+    terminal.privateKey,
+  );
+  return {
+    keyId: terminal.keyId,
+    timestamp: headers['x-vmc-timestamp'],
+    nonce: headers['x-vmc-nonce'],
+    signature: headers['x-vmc-signature'],
+    method: 'POST',
+    target,
+    bodyDigest: sha256Hex(body),
+  };
+}
+
 async function call(api: TestApi, token: string | null, path: string, input: unknown): Promise<Outcome> {
   let outcome: Outcome | undefined;
   await api.db
     .transaction(async (tx) => {
-      const ctx = createContext({ ...api.services, db: tx as Database }, { sessionToken: token });
+      const device = terminals.has(token ?? '');
+      const ctx = createContext(
+        { ...api.services, db: tx as Database },
+        { sessionToken: device ? null : token, signed: signedFor(token, path, input) },
+      );
       let target: unknown = createCaller(ctx);
       for (const part of path.split('.')) target = (target as Record<string, unknown>)[part];
       try {
@@ -123,6 +176,15 @@ export function describeEveryProcedure(dialect: Dialect): void {
         await factory.machines.insert({ boardId: 'VMC2026TEST01', typeId: type.id, manufacturerId, price: 300000 });
       }
       await pickIds(api.db, manufacturerId, idsOfManufacturer);
+      // A terminal on a machine of A, and one on a machine of B, for the device channel.
+      const [machineOfA] = await a.machines.find({ limit: 1 });
+      const tenantB = await tenantIdOf(api.db, '200001');
+      if (type && machineOfA) {
+        const b = api.db.forTenant(tenantB);
+        const machineOfB = await b.machines.insert({ boardId: 'VMC2026TESTB1', typeId: type.id, manufacturerId });
+        tokens.set(`${DEMO_CODE}:terminal`, await activateTerminal(api.db, tenantA, machineOfA.id));
+        tokens.set('200001:terminal', await activateTerminal(api.db, tenantB, machineOfB.id));
+      }
       // The manufacturer's procedures about tenants are about operators.
       idsOfManufacturer.set('tenants', tenantA);
     }, 120_000);
@@ -167,7 +229,7 @@ export function describeEveryProcedure(dialect: Dialect): void {
         const p = procedureAt(path);
         const input = withIdsOfA(p);
         const unknown = withUnknownIds(p);
-        const outsiders = ['200001:operator_admin', '200001:field_staff'];
+        const outsiders = ['200001:operator_admin', '200001:field_staff', '200001:terminal'];
         // The manufacturer is an outsider to the operators' procedures, the insider of its own.
         if (metaOf(p).tenantKind !== 'manufacturer') outsiders.push(`${MANUFACTURER_CODE}:admin`);
         for (const who of outsiders) {
@@ -184,9 +246,14 @@ export function describeEveryProcedure(dialect: Dialect): void {
         const meta = metaOf(p);
         if (meta.access === 'public') return;
         const insiders =
-          meta.tenantKind === 'manufacturer'
-            ? [`${MANUFACTURER_CODE}:admin`]
-            : ['admin', 'staff1', 'leader', 'stock', 'finance'].map((u) => `${DEMO_CODE}:${u}`);
+          meta.access === 'device'
+            ? [`${DEMO_CODE}:terminal`]
+            : meta.tenantKind === 'manufacturer'
+              ? [`${MANUFACTURER_CODE}:admin`]
+              : ['admin', 'staff1', 'leader', 'stock', 'finance'].map((u) => `${DEMO_CODE}:${u}`);
+        // A terminal's call about a sale it never made is NOT_FOUND: it got in.
+        const shutOut =
+          meta.access === 'device' ? ['FORBIDDEN', 'UNAUTHORIZED'] : ['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'];
         const outcomes: Outcome[] = [];
         for (const who of insiders) {
           const o = await call(
@@ -196,14 +263,15 @@ export function describeEveryProcedure(dialect: Dialect): void {
             input,
           );
           outcomes.push(o);
-          if (o.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(o.error.code)) break;
+          if (o.ok || !shutOut.includes(o.error.code)) break;
         }
         const last = outcomes[outcomes.length - 1] as Outcome;
         expect(
-          last.ok || !['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED'].includes(last.error.code),
+          last.ok || !shutOut.includes(last.error.code),
           `no user of A could call ${path}: ${outcomes.map(describeOutcome).join(' | ')}`,
         ).toBe(true);
-        if (last.ok && p._def.type === 'mutation') {
+        // Heartbeats and log uploads are the machine's own reports, not changes anyone audits.
+        if (last.ok && p._def.type === 'mutation' && meta.access !== 'device') {
           expect(last.audited, `${path} wrote no audit row`).toBeGreaterThan(0);
         }
       },
@@ -219,6 +287,8 @@ export function describeEveryProcedure(dialect: Dialect): void {
         const { permission } = metaOf(p);
         const input = withIdsOfA(p);
         for (const [who, token] of tokens) {
+          // A terminal signs in no one: its refusal is UNAUTHORIZED, checked by the device channel's tests.
+          if (terminals.has(token)) continue;
           const [code, username] = who.split(':') as [string, string];
           const tenantId = code === MANUFACTURER_CODE ? manufacturerId : code === DEMO_CODE ? tenantA : undefined;
           let held = heldBy.get(who);
@@ -244,10 +314,10 @@ export function describeEveryProcedure(dialect: Dialect): void {
       const p = procedureAt(path);
       const meta = metaOf(p);
       const token =
-        meta.tenantKind === 'manufacturer'
-          ? tokens.get(`${MANUFACTURER_CODE}:admin`)
-          : meta.tenantKind === 'operator'
-            ? tokens.get(`${DEMO_CODE}:admin`)
+        meta.access === 'device'
+          ? tokens.get(`${DEMO_CODE}:terminal`)
+          : meta.tenantKind === 'manufacturer'
+            ? tokens.get(`${MANUFACTURER_CODE}:admin`)
             : tokens.get(`${DEMO_CODE}:admin`);
       const valid = withIdsOfA(p);
       for (const variant of malformedInputs(inputOf(p) as z.core.$ZodType, valid)) {

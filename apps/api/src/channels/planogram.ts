@@ -5,6 +5,8 @@
  * is empty. Each change is audited and answers the channels or group as the console shows
  * them.
  */
+import { configChanged } from '../devices/events.js';
+import { resolve } from '../devices/conditions.js';
 import { and, asc, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
@@ -97,6 +99,12 @@ async function updateChannel(w: Writer, userId: string, channel: Channel, patch:
   const next = { ...channel, ...patch, updatedAt: now, updatedBy: userId };
   await w.scope.channels.update(channel.id, { ...patch, updatedAt: now, updatedBy: userId });
   await w.audit({ entity: 'channels', entityId: channel.id, before: channel, after: next });
+  if (patch.enabled === true && !channel.enabled) {
+    // Re-enabled after a jam or a motor fault: the alarm is over.
+    await resolve(w.scope, channel.machineId, 'jam', now, channel.number);
+    await resolve(w.scope, channel.machineId, 'motor_fault', now, channel.number);
+  }
+  await configChanged(w, [channel.machineId], now);
   return next;
 }
 

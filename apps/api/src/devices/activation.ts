@@ -13,11 +13,15 @@ import { hashActivationCode } from '../machines/activation.js';
 import { layOutChannels } from '../channels/layout.js';
 import { conflict, invalid, refused, unauthorized } from '../shared/errors.js';
 
+const EXAMPLE_PEM =
+  '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
+
 const Pem = (what: string) =>
   z
     .string({ error: `must be the ${what} as SPKI PEM` })
     .max(4096, 'is too long')
-    .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, `must be the ${what} as SPKI PEM`);
+    .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, `must be the ${what} as SPKI PEM`)
+    .meta({ examples: [EXAMPLE_PEM] });
 
 export const ActivateInput = z.object({
   boardId: z
@@ -25,7 +29,8 @@ export const ActivateInput = z.object({
     .trim()
     .min(1, 'must not be empty')
     .max(32, 'must be at most 32 characters')
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _'),
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _')
+    .meta({ examples: ['SIM000001'] }),
   activationCode: z.string().trim().min(4, 'is too short').max(32, 'is too long'),
   signingKey: Pem('Ed25519 public key'),
   sealingKey: Pem('RSA public key'),

@@ -11,7 +11,12 @@ import type { Writer } from '../shared/writer.js';
 export const EVENT_TTL_MS = 24 * 3_600_000;
 
 /** Queues `event` for the machine's terminal in the writer's transaction; returns its number. */
-export async function queueEvent(w: Writer, machineId: string, event: DeviceEvent, now: Date): Promise<number> {
+export async function queueEvent(
+  w: Pick<Writer, 'scope' | 'eventQueued'>,
+  machineId: string,
+  event: DeviceEvent,
+  now: Date,
+): Promise<number> {
   await w.scope.machines.update(machineId, { eventSeq: adjust(1) });
   const machine = await w.scope.machines.get(machineId);
   if (!machine) throw new Error(`machine ${machineId} is gone`);
@@ -60,10 +65,28 @@ export async function forgetExpiredEvents(db: DbHandle, now: Date): Promise<numb
  * What the terminal sells from changed (channels, products, prices, ads): each machine's
  * config version goes up by one and its terminal is told, so it pulls the new config.
  */
-export async function configChanged(w: Writer, machineIds: Iterable<string>, now: Date): Promise<void> {
+export async function configChanged(
+  w: Pick<Writer, 'scope' | 'eventQueued'>,
+  machineIds: Iterable<string>,
+  now: Date,
+): Promise<void> {
   for (const machineId of new Set(machineIds)) {
     await w.scope.machines.update(machineId, { configVersion: adjust(1) });
     const machine = await w.scope.machines.get(machineId);
     if (machine) await queueEvent(w, machineId, { type: 'config', version: machine.configVersion }, now);
   }
+}
+
+/** A product's name, price, image or status changed: every machine selling it gets a new config. */
+export async function productChanged(
+  w: Pick<Writer, 'scope' | 'eventQueued'>,
+  productId: string,
+  now: Date,
+): Promise<void> {
+  const channels = await w.scope.channels.find({ where: (c) => eq(c.productId, productId) });
+  await configChanged(
+    w,
+    channels.map((c) => c.machineId),
+    now,
+  );
 }

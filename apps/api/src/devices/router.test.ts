@@ -40,7 +40,12 @@ async function activated(_index: number) {
   const [product] = await scope.products.find({ where: (p) => eq(p.status, 'active'), limit: 1 });
   if (!product) throw new Error('no product');
   const boardId = `T${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
-  const machine = await scope.machines.insert({ boardId, typeId: type.id, manufacturerId: sample.manufacturerId, status: 'active' });
+  const machine = await scope.machines.insert({
+    boardId,
+    typeId: type.id,
+    manufacturerId: sample.manufacturerId,
+    status: 'active',
+  });
   await layOutChannels(scope, machine, type, null);
   for (const number of [1, 2, 3]) {
     await scope.channels.updateWhere((c) => and(eq(c.machineId, machine.id), eq(c.number, number)), {
@@ -80,7 +85,9 @@ describe('activation', () => {
     const terminal = new TestTerminal(http.base);
 
     const wrongCount = await terminal.activate(machine.boardId, code, n + 1);
-    expect(wrongCount.error?.message).toBe(`channelCount: the controller reports ${n + 1} channels, the machine type ${type?.model} has ${n}`);
+    expect(wrongCount.error?.message).toBe(
+      `channelCount: the controller reports ${n + 1} channels, the machine type ${type?.model} has ${n}`,
+    );
     const wrongCode = await terminal.activate(machine.boardId, 'AAAA-BBBB-CCCC', n);
     expect(wrongCode.error?.data.code).toBe('UNAUTHORIZED');
 
@@ -119,10 +126,16 @@ describe('signed calls', () => {
     const refusals: string[] = [];
     const replay = await terminal.post('/trpc/device.heartbeat', { ...heartbeat, uptimeSeconds: 1 }, good.sent);
     refusals.push(replay.error?.message ?? 'accepted');
-    const changed = await terminal.post('/trpc/device.heartbeat', { ...heartbeat, uptimeSeconds: 999 }, terminal.sign('POST', '/trpc/device.heartbeat', good.body));
+    const changed = await terminal.post(
+      '/trpc/device.heartbeat',
+      { ...heartbeat, uptimeSeconds: 999 },
+      terminal.sign('POST', '/trpc/device.heartbeat', good.body),
+    );
     refusals.push(changed.error?.message ?? 'accepted');
     terminal.skewMs = -6 * 60_000;
-    refusals.push((await terminal.mutation('device.heartbeat', { ...heartbeat, uptimeSeconds: 2 })).error?.message ?? 'accepted');
+    refusals.push(
+      (await terminal.mutation('device.heartbeat', { ...heartbeat, uptimeSeconds: 2 })).error?.message ?? 'accepted',
+    );
     terminal.skewMs = 0;
     const stranger = new TestTerminal(http.base);
     stranger.identity = { ...(terminal.identity as NonNullable<typeof terminal.identity>), keyId: 'f'.repeat(64) };
@@ -206,10 +219,18 @@ describe('a QR sale', () => {
   it('is created at the platform’s price, paid on the sandbox page, vended, and takes one from stock', async () => {
     const { terminal, channel, scope } = await activated(5);
     const saleId = randomUUID();
-    const order = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', { saleId, channel: channel.number, paymentMethod: 'qr' });
+    const order = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', {
+      saleId,
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
     expect(order).toMatchObject({ saleId, status: 'created', paymentMethod: 'qr', channel: channel.number });
     expect(order.qr?.content).toMatch(new RegExp(`^${http.base}/pay/sandbox/SBX`));
-    const same = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', { saleId, channel: channel.number, paymentMethod: 'qr' });
+    const same = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', {
+      saleId,
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
     expect(same.orderId).toBe(order.orderId);
 
     await payOnPage(order.qr?.content as string, 'pay');
@@ -220,24 +241,56 @@ describe('a QR sale', () => {
     expect(paid.vendId).toBe(order.vendId);
     const machineId = terminal.machineId;
     const events = await scope.deviceEvents.find({ where: (e) => eq(e.machineId, machineId) });
-    expect(events.map((e) => e.payload)).toContainEqual({ type: 'payment', saleId, orderId: order.orderId, status: 'paid' });
+    expect(events.map((e) => e.payload)).toContainEqual({
+      type: 'payment',
+      saleId,
+      orderId: order.orderId,
+      status: 'paid',
+    });
 
-    expect((await terminal.body<DeviceOrder>('mutation', 'device.vendStarted', { saleId, at: new Date().toISOString() })).status).toBe('vending');
-    const done = await terminal.body<DeviceOrder>('mutation', 'device.reportVend', { saleId, vendId: order.vendId, result: 'ok', dispensed: true, at: new Date().toISOString() });
+    expect(
+      (await terminal.body<DeviceOrder>('mutation', 'device.vendStarted', { saleId, at: new Date().toISOString() }))
+        .status,
+    ).toBe('vending');
+    const done = await terminal.body<DeviceOrder>('mutation', 'device.reportVend', {
+      saleId,
+      vendId: order.vendId,
+      result: 'ok',
+      dispensed: true,
+      at: new Date().toISOString(),
+    });
     expect(done.status).toBe('completed');
     expect((await scope.channels.get(channel.id))?.stock).toBe(channel.stock - 1);
     // Reported again: nothing changes.
-    await terminal.body('mutation', 'device.reportVend', { saleId, vendId: order.vendId, result: 'ok', dispensed: true, at: new Date().toISOString() });
+    await terminal.body('mutation', 'device.reportVend', {
+      saleId,
+      vendId: order.vendId,
+      result: 'ok',
+      dispensed: true,
+      at: new Date().toISOString(),
+    });
     expect((await scope.channels.get(channel.id))?.stock).toBe(channel.stock - 1);
   });
 
   it('a jam fails the order, refunds the payment, disables the channel, raises an alarm and refuses the next customer', async () => {
     const { terminal, channel, machine, scope } = await activated(6);
     const saleId = randomUUID();
-    const order = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', { saleId, channel: channel.number, paymentMethod: 'qr' });
+    const order = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', {
+      saleId,
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
     await payOnPage(order.qr?.content as string, 'pay');
-    await until(async () => (await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId })).status === 'paid');
-    const failed = await terminal.body<DeviceOrder>('mutation', 'device.reportVend', { saleId, vendId: order.vendId, result: 'jam', dispensed: false, at: new Date().toISOString() });
+    await until(
+      async () => (await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId })).status === 'paid',
+    );
+    const failed = await terminal.body<DeviceOrder>('mutation', 'device.reportVend', {
+      saleId,
+      vendId: order.vendId,
+      result: 'jam',
+      dispensed: false,
+      at: new Date().toISOString(),
+    });
     expect(failed.status).toBe('refunded');
     const refunds = await scope.refunds.find({ where: (r) => eq(r.orderId, order.orderId) });
     expect(refunds.map((r) => [r.status, r.amount])).toEqual([['succeeded', order.price]]);
@@ -245,19 +298,37 @@ describe('a QR sale', () => {
     expect(trade?.refunded).toBe(order.price);
     expect((await scope.channels.get(channel.id))?.enabled).toBe(false);
     expect((await scope.channels.get(channel.id))?.stock).toBe(channel.stock);
-    const alarms = await scope.alarms.find({ where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'jam'), isNull(a.resolvedAt)) });
+    const alarms = await scope.alarms.find({
+      where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'jam'), isNull(a.resolvedAt)),
+    });
     expect(alarms.map((a) => a.channelNumber)).toEqual([channel.number]);
-    const next = await terminal.mutation('device.createOrder', { saleId: randomUUID(), channel: channel.number, paymentMethod: 'qr' });
-    expect(next.error?.message).toBe(`channel: channel ${channel.number} is disabled (jammed: check the motor and re-enable)`);
+    const next = await terminal.mutation('device.createOrder', {
+      saleId: randomUUID(),
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
+    expect(next.error?.message).toBe(
+      `channel: channel ${channel.number} is disabled (jammed: check the motor and re-enable)`,
+    );
     const config = await terminal.body<DeviceConfig>('query', 'device.config');
     expect(config.channels.find((c) => c.number === channel.number)?.enabled).toBe(false);
   });
 
   it('a lost notification is recovered by the watch; a late payment is refunded and never vended; a forged one changes nothing', async () => {
     const { terminal, channel } = await activated(7);
-    const deps = () => ({ db: api.db, providers: api.services.devices.providers, hub: api.services.devices.hub, settings: api.services.devices.settings, now });
+    const deps = () => ({
+      db: api.db,
+      providers: api.services.devices.providers,
+      hub: api.services.devices.hub,
+      settings: api.services.devices.settings,
+      now,
+    });
     const lost = randomUUID();
-    const a = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', { saleId: lost, channel: channel.number, paymentMethod: 'qr' });
+    const a = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', {
+      saleId: lost,
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
     await payOnPage(a.qr?.content as string, 'pay_without_notification');
     expect((await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId: lost })).status).toBe('created');
     shift += 15_000;
@@ -269,7 +340,11 @@ describe('a QR sale', () => {
     expect((await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId: lost })).status).toBe('paid');
 
     const late = randomUUID();
-    const b = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', { saleId: late, channel: channel.number, paymentMethod: 'qr' });
+    const b = await terminal.body<DeviceOrder>('mutation', 'device.createOrder', {
+      saleId: late,
+      channel: channel.number,
+      paymentMethod: 'qr',
+    });
     try {
       shift += 200_000; // past the QR's expiry; the customer pays before the watch has closed it
       await payOnPage(b.qr?.content as string, 'pay_without_notification');
@@ -290,7 +365,13 @@ describe('a QR sale', () => {
 
     // A notification with a bad signature changes nothing; a valid one sent again changes nothing.
     const trade = await api.db.platform.sandboxTrades.findOneBy({ merchantOrderNo: a.orderNo });
-    const body = JSON.stringify({ merchantOrderNo: a.orderNo, tradeNo: trade?.tradeNo, amount: a.price, status: 'paid', paidAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      merchantOrderNo: a.orderNo,
+      tradeNo: trade?.tradeNo,
+      amount: a.price,
+      status: 'paid',
+      paidAt: new Date().toISOString(),
+    });
     const forged = await fetch(`${http.base}/pay/notify/sandbox/${tenantId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-sandbox-timestamp': '1', 'x-sandbox-signature': 'AAAA' },
@@ -301,7 +382,11 @@ describe('a QR sale', () => {
     const ts = String(Date.now());
     const duplicate = await fetch(`${http.base}/pay/notify/sandbox/${tenantId}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-sandbox-timestamp': ts, 'x-sandbox-signature': sandbox.signNotification(ts, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-sandbox-timestamp': ts,
+        'x-sandbox-signature': sandbox.signNotification(ts, body),
+      },
       body,
     });
     expect(duplicate.status).toBe(200);
@@ -313,11 +398,34 @@ describe('a QR sale', () => {
 describe('sales made at the machine', () => {
   it('are recorded once, as they happened, at the machine’s price, flagged where they differ', async () => {
     const { terminal, channel, scope } = await activated(8);
-    const cash = { saleId: randomUUID(), channel: channel.number, vendId: 7, price: 300, paymentMethod: 'cash', result: 'ok', dispensed: true, soldAt: new Date(Date.now() - 3_600_000).toISOString() };
+    const cash = {
+      saleId: randomUUID(),
+      channel: channel.number,
+      vendId: 7,
+      price: 300,
+      paymentMethod: 'cash',
+      result: 'ok',
+      dispensed: true,
+      soldAt: new Date(Date.now() - 3_600_000).toISOString(),
+    };
     const cheap = { ...cash, saleId: randomUUID(), vendId: 8, price: 1, paymentMethod: 'card' };
-    const future = { ...cash, saleId: randomUUID(), vendId: 9, soldAt: new Date(Date.now() + 86_400_000).toISOString() };
-    const denied = { ...cash, saleId: randomUUID(), vendId: 10, paymentMethod: 'card', result: 'card_denied', dispensed: false };
-    const { sales } = await terminal.body<{ sales: { saleId: string; status: string; flags: string[]; orderId: string | null }[] }>('mutation', 'device.recordSales', { sales: [cash, cheap, future, denied] });
+    const future = {
+      ...cash,
+      saleId: randomUUID(),
+      vendId: 9,
+      soldAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const denied = {
+      ...cash,
+      saleId: randomUUID(),
+      vendId: 10,
+      paymentMethod: 'card',
+      result: 'card_denied',
+      dispensed: false,
+    };
+    const { sales } = await terminal.body<{
+      sales: { saleId: string; status: string; flags: string[]; orderId: string | null }[];
+    }>('mutation', 'device.recordSales', { sales: [cash, cheap, future, denied] });
     expect(sales.map((s) => [s.status, s.flags])).toEqual([
       ['completed', []],
       ['completed', ['price_mismatch']],
@@ -327,7 +435,9 @@ describe('sales made at the machine', () => {
     const order = await scope.orders.get(sales[0]?.orderId as string);
     expect(order?.createdAt.toISOString()).toBe(cash.soldAt);
     expect((await scope.channels.get(channel.id))?.stock).toBe(channel.stock - 3);
-    const again = await terminal.body<{ sales: { orderId: string }[] }>('mutation', 'device.recordSales', { sales: [cash] });
+    const again = await terminal.body<{ sales: { orderId: string }[] }>('mutation', 'device.recordSales', {
+      sales: [cash],
+    });
     expect(again.sales[0]?.orderId).toBe(sales[0]?.orderId);
     expect((await scope.channels.get(channel.id))?.stock).toBe(channel.stock - 3);
   });
@@ -337,19 +447,40 @@ describe('gift codes', () => {
   it('a code won at one machine buys one product at another, once, with 20 terminals trying at once', async () => {
     const first = await activated(9);
     const scope = first.scope;
-    await admin.giftCodes.createRule({ name: 'every-2nd', trigger: 'every_nth_order', threshold: 2, value: 100_000, validDays: 30 });
+    await admin.giftCodes.createRule({
+      name: 'every-2nd',
+      trigger: 'every_nth_order',
+      threshold: 2,
+      value: 100_000,
+      validDays: 30,
+    });
     const won = [];
     for (let i = 0; i < 2; i++) {
-      const { sales } = await first.terminal.body<{ sales: { giftCode: { code: string } | null }[] }>('mutation', 'device.recordSales', {
-        sales: [{ saleId: randomUUID(), channel: first.channel.number, vendId: 100 + i, price: 300, paymentMethod: 'cash', result: 'ok', dispensed: true, soldAt: new Date().toISOString() }],
-      });
+      const { sales } = await first.terminal.body<{ sales: { giftCode: { code: string } | null }[] }>(
+        'mutation',
+        'device.recordSales',
+        {
+          sales: [
+            {
+              saleId: randomUUID(),
+              channel: first.channel.number,
+              vendId: 100 + i,
+              price: 300,
+              paymentMethod: 'cash',
+              result: 'ok',
+              dispensed: true,
+              soldAt: new Date().toISOString(),
+            },
+          ],
+        },
+      );
       won.push(sales[0]?.giftCode ?? null);
     }
     expect(won[0]).toBeNull();
     const code = won[1]?.code as string;
     expect(code).toMatch(/^[0-9A-Z]{16}$/);
 
-    const terminals = [];
+    const terminals: Awaited<ReturnType<typeof activated>>[] = [];
     for (let i = 10; i < 14; i++) terminals.push(await activated(i));
     const tries = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
@@ -359,14 +490,22 @@ describe('gift codes', () => {
     );
     const ok = tries.filter((t) => !t.error);
     expect(ok).toHaveLength(1);
-    expect(new Set(tries.filter((t) => t.error).map((t) => t.error?.message))).toEqual(new Set(['code: has been used']));
+    expect(new Set(tries.filter((t) => t.error).map((t) => t.error?.message))).toEqual(
+      new Set(['code: has been used']),
+    );
     const gift = await scope.giftCodes.findOneBy({ code });
     expect(gift).toMatchObject({ status: 'redeemed', quantity: 0 });
   });
 
   it('a log upload sent twice is stored once', async () => {
     const { terminal, machine } = await activated(14);
-    const upload = { uploadId: randomUUID(), level: 'warn', lines: ['{"msg":"a"}', '{"msg":"b"}'], from: new Date().toISOString(), to: new Date().toISOString() };
+    const upload = {
+      uploadId: randomUUID(),
+      level: 'warn',
+      lines: ['{"msg":"a"}', '{"msg":"b"}'],
+      from: new Date().toISOString(),
+      to: new Date().toISOString(),
+    };
     expect(await terminal.body('mutation', 'device.uploadLogs', upload)).toEqual({ stored: true });
     expect(await terminal.body('mutation', 'device.uploadLogs', upload)).toEqual({ stored: false });
     const logs = await admin.terminals.logs({ machineId: machine.id });
@@ -384,14 +523,23 @@ describe('heartbeats', () => {
     expect((await scope.machineStatus.findOneBy({ machineId: machine.id }))?.online).toBe(true);
     await markOffline(api.db, new Date(Date.now() + 3 * interval * 1000 + 1000), interval);
     expect((await scope.machineStatus.findOneBy({ machineId: machine.id }))?.online).toBe(false);
-    const open = () => scope.alarms.find({ where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'offline'), isNull(a.resolvedAt)) });
+    const open = () =>
+      scope.alarms.find({
+        where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'offline'), isNull(a.resolvedAt)),
+      });
     expect(await open()).toHaveLength(1);
     await terminal.body('mutation', 'device.heartbeat', { ...heartbeat, doorOpen: true, errors: 1 });
     expect((await scope.machineStatus.findOneBy({ machineId: machine.id }))?.online).toBe(true);
     expect(await open()).toHaveLength(0);
-    const payment = await scope.alarms.find({ where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'payment_device'), isNull(a.resolvedAt)) });
+    const payment = await scope.alarms.find({
+      where: (a) => and(eq(a.machineId, machine.id), eq(a.kind, 'payment_device'), isNull(a.resolvedAt)),
+    });
     expect(payment.map((a) => a.message)).toEqual(['Payment device fault: coin changer']);
     await terminal.body('mutation', 'device.heartbeat', heartbeat);
-    expect(await scope.alarms.count((a) => and(eq(a.machineId, machine.id), eq(a.kind, 'payment_device'), isNull(a.resolvedAt)))).toBe(0);
+    expect(
+      await scope.alarms.count((a) =>
+        and(eq(a.machineId, machine.id), eq(a.kind, 'payment_device'), isNull(a.resolvedAt)),
+      ),
+    ).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
  * Ads as rules: an image or video an operator uploads and the machines that play it, in
  * playlist order.
  */
+import { configChanged } from '../devices/events.js';
 import { and, eq, inArray, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import type { Writer } from '../shared/writer.js';
 import { notFound, refused } from '../shared/errors.js';
@@ -17,7 +18,7 @@ export async function loadAd(scope: TenantScope, adId: string): Promise<Ad> {
 
 /** Adds an ad from `media`, stored by `store` (which the caller undoes if this fails), between optional dates. */
 export async function addAd(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   store: (tenantId: string, media: Media) => Promise<string>,
   userId: string,
   input: { name: string; durationSeconds: number; startsAt?: Date | null; endsAt?: Date | null },
@@ -48,7 +49,7 @@ export async function addAd(
 
 /** Has machines play an ad, in the given place of their playlist; machines already playing it keep their place. */
 export async function assignAd(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   userId: string,
   input: { adId: string; machineIds: string[]; sortOrder: number },
 ): Promise<Ad> {
@@ -77,12 +78,13 @@ export async function assignAd(
     );
   }
   await w.audit({ entity: 'adMachines', entityId: ad.id, after: { adId: ad.id, machineIds: added } });
+  await configChanged(w, added, new Date());
   return ad;
 }
 
 /** Stops a machine playing an ad (nothing changes if it did not play it). */
 export async function unassignAd(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   input: { adId: string; machineId: string },
 ): Promise<Ad> {
   const ad = await loadAd(w.scope, input.adId);
@@ -96,14 +98,21 @@ export async function unassignAd(
     before: row ?? null,
     after: { adId: ad.id, machineId: machine.id, wasAssigned: Boolean(row) },
   });
+  if (row) await configChanged(w, [machine.id], new Date());
   return ad;
 }
 
 /** Deletes an ad so that no machine plays it any more; the caller removes its file once this has committed. */
-export async function deleteAd(w: Pick<Writer, 'scope' | 'audit'>, adId: string): Promise<Ad> {
+export async function deleteAd(w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>, adId: string): Promise<Ad> {
   const ad = await loadAd(w.scope, adId);
+  const playing = await w.scope.adMachines.find({ where: (am) => eq(am.adId, ad.id) });
   const unassigned = await w.scope.adMachines.deleteWhere((am) => eq(am.adId, ad.id));
   await w.scope.ads.delete(ad.id);
   await w.audit({ entity: 'ads', entityId: ad.id, before: ad, after: { machinesUnassigned: unassigned } });
+  await configChanged(
+    w,
+    playing.map((am) => am.machineId),
+    new Date(),
+  );
   return ad;
 }

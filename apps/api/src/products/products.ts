@@ -3,6 +3,7 @@
  * image, and the custom fields the operator defined on products. A product in use is
  * discontinued rather than deleted.
  */
+import { productChanged } from '../devices/events.js';
 import { and, eq, sql, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import type { Writer } from '../shared/writer.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
@@ -110,7 +111,7 @@ export async function createProduct(
 
 /** Changes a product's details, status or custom fields. Channels keep the prices they were given. */
 export async function updateProduct(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   userId: string,
   input: ProductChange,
   now: Date,
@@ -123,6 +124,7 @@ export async function updateProduct(
   await w.scope.products.update(before.id, { ...patch, updatedAt: now, updatedBy: userId });
   if (customFields) await writeCustomFields(w, before.id, customFields, userId);
   await w.audit({ entity: 'products', entityId: before.id, before, after: { ...after, customFields } });
+  if (Object.keys(patch).length > 0) await productChanged(w, before.id, now);
   return after;
 }
 
@@ -141,7 +143,7 @@ export async function deleteProduct(w: Pick<Writer, 'scope' | 'audit'>, productI
 
 /** Sets a product's image to `media`, stored by `store` (which the caller undoes if this fails). */
 export async function setProductImage(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   store: (tenantId: string, media: Media) => Promise<string>,
   userId: string,
   productId: string,
@@ -158,12 +160,13 @@ export async function setProductImage(
     before: { imageUrl: before.imageUrl },
     after: { imageUrl, sha256: media.sha256, bytes: media.bytes.length, mime: media.mime },
   });
+  await productChanged(w, before.id, now);
   return { before, after };
 }
 
 /** Takes a product's image away; the caller deletes the file once this has committed. */
 export async function removeProductImage(
-  w: Pick<Writer, 'scope' | 'audit'>,
+  w: Pick<Writer, 'scope' | 'audit' | 'eventQueued'>,
   userId: string,
   productId: string,
   now: Date,
@@ -177,5 +180,6 @@ export async function removeProductImage(
     before: { imageUrl: before.imageUrl },
     after: { imageUrl: null },
   });
+  await productChanged(w, before.id, now);
   return { before, after };
 }

@@ -4,6 +4,7 @@
  * row change together in one transaction, or not at all. Also what a worker holds, the
  * restock list of one of their machines, and their own restocks.
  */
+import { configChanged } from '../devices/events.js';
 import { and, desc, eq, gt, gte, lt, lte, sql, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
@@ -62,7 +63,7 @@ export async function myInventory(scope: TenantScope, staffId: string) {
  * capacity (naming the field). The channel is filled by a guarded UPDATE (only while it
  * has room), so that two restocks at once never fill it past its capacity.
  */
-export async function restock(w: Writer, by: Actor, input: RestockInput) {
+export async function restock(w: Writer, by: Actor, input: RestockInput, now: Date) {
   const staffId = by.userId;
   const machine = await assignedMachine(w.scope, staffId, input.machineId);
   const channel = await w.scope.channels.get(input.channelId);
@@ -81,7 +82,8 @@ export async function restock(w: Writer, by: Actor, input: RestockInput) {
   // Guarded: only if the channel still has room, whatever another writer did meanwhile.
   const filled = await w.scope.channels.updateWhere(
     (c) => and(eq(c.id, channel.id), lte(sql`${c.stock} + ${input.quantity}`, c.capacity)),
-    { stock: sql`${STOCK} + ${input.quantity}`, updatedBy: staffId },
+    // The count as of now: a sale the machine made before now and reports later does not count against it.
+    { stock: sql`${STOCK} + ${input.quantity}`, restockedAt: now, updatedBy: staffId },
   );
   if (filled !== 1) await touch(w.scope.channels, (c) => eq(c.id, channel.id));
   const after = await w.scope.channels.get(channel.id);
@@ -100,6 +102,7 @@ export async function restock(w: Writer, by: Actor, input: RestockInput) {
     createdBy: staffId,
   });
   await w.audit({ entity: 'restocks', entityId: row.id, after: { ...row, held } });
+  await configChanged(w, [machine.id], now);
   return {
     restock: plain(row),
     channel: { id: channel.id, number: channel.number, capacity: after.capacity, stock: after.stock },

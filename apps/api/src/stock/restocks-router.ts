@@ -19,7 +19,7 @@ export const restocksRouter = router({
   create: operatorProcedure(P.myInventory)
     .input(RestockInput)
     .mutation(({ ctx, input }) => {
-      return ctx.write((w) => restock(w, ctx.principal, input));
+      return ctx.write((w) => restock(w, ctx.principal, input, ctx.now()));
     }),
 
   /** The restock list of a machine assigned to the caller: what each channel needs to be full. */
