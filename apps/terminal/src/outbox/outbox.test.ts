@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '../log.js';
+import { PlatformError } from '../platform/platform.js';
 import { TerminalStore } from '../store/store.js';
 import { FakePlatform } from '../testing/fake-platform.js';
 import { Outbox, retryDelay, type OutboxOptions } from './outbox.js';
@@ -80,7 +81,7 @@ describe('retryDelay', () => {
 });
 
 describe('Outbox', () => {
-  it('sends reports in the order written and marks the sales acknowledged', async () => {
+  it('sends reports in the order written (sales together) and marks the sales acknowledged', async () => {
     const { store, platform, outbox } = setup();
     cashSale(store, 'a');
     cashSale(store, 'b');
@@ -88,8 +89,10 @@ describe('Outbox', () => {
     outbox.start();
     await outbox.settled();
     expect(
-      platform.callsOf('recordSales').map((call) => (call as { sales: { saleId: string }[] }).sales[0]?.saleId),
-    ).toEqual(['a', 'b']);
+      platform
+        .callsOf('recordSales')
+        .map((call) => (call as { sales: { saleId: string }[] }).sales.map((sale) => sale.saleId)),
+    ).toEqual([['a', 'b']]);
     expect(outbox.depth()).toBe(0);
     expect(store.getSale('a')).toMatchObject({ acknowledgedAt: Date.now(), orderId: 'order-a' });
   });
@@ -120,8 +123,9 @@ describe('Outbox', () => {
     await vi.advanceTimersByTimeAsync(1000);
     await outbox.settled();
     expect(outbox.depth()).toBe(0);
-    const sent = platform.calls.filter((call) => !platform.offline && call.procedure === 'recordSales').slice(-2);
-    expect(sent.map((call) => (call.input as { sales: { saleId: string }[] }).sales[0]?.saleId)).toEqual(['a', 'b']);
+    const last = platform.calls.at(-1)?.input as { sales: { saleId: string }[] };
+    expect(platform.calls).toHaveLength(7);
+    expect(last.sales.map((sale) => sale.saleId)).toEqual(['a', 'b']);
   });
 
   it('retryNow sends the waiting report at once when the platform is back', async () => {
@@ -178,6 +182,50 @@ describe('Outbox', () => {
     await after.outbox.settled();
     expect(after.platform.callsOf('recordSales')).toHaveLength(1);
     expect(after.outbox.depth()).toBe(0);
+  });
+
+  it('sends the sales made while offline in one call when the platform is back', async () => {
+    const { store, platform, outbox } = setup();
+    platform.offline = true;
+    for (const saleId of ['a', 'b', 'c']) cashSale(store, saleId);
+    store.enqueueReport('vendStarted', 'q', { saleId: 'q', at: '2026-03-01T08:00:00.000Z' }, Date.now());
+    cashSale(store, 'd');
+    platform.order('q', 2);
+    outbox.start();
+    await outbox.settled();
+    platform.offline = false;
+    outbox.retryNow();
+    await outbox.settled();
+    const sent = platform.calls
+      .slice(1)
+      .map((call) =>
+        call.procedure === 'recordSales'
+          ? (call.input as { sales: { saleId: string }[] }).sales.map((sale) => sale.saleId)
+          : call.procedure,
+      );
+    expect(sent).toEqual([['a', 'b', 'c'], 'vendStarted', ['d']]);
+    expect(outbox.depth()).toBe(0);
+    expect(store.getSale('c')).toMatchObject({ orderId: 'order-c' });
+  });
+
+  it('a batch refused is sent again one by one: only the sale refused is parked', async () => {
+    const { store, platform, outbox } = setup();
+    for (const saleId of ['a', 'bad', 'c']) cashSale(store, saleId);
+    const recordSales = platform.recordSales.bind(platform);
+    platform.recordSales = async (request) => {
+      if (request.sales.some((sale) => sale.saleId === 'bad')) {
+        platform.calls.push({ procedure: 'recordSales', input: request });
+        throw new PlatformError('refused', 'BAD_REQUEST', 'price mismatch');
+      }
+      return recordSales(request);
+    };
+    outbox.start();
+    await outbox.settled();
+    const batches = platform
+      .callsOf('recordSales')
+      .map((input) => (input as { sales: { saleId: string }[] }).sales.map((sale) => sale.saleId));
+    expect(batches).toEqual([['a', 'bad', 'c'], ['a'], ['bad', 'c'], ['bad'], ['c']]);
+    expect(store.reports()).toMatchObject([{ saleId: 'bad', parked: true }]);
   });
 
   it('reports vend starts and vend results of orders to their own procedures', async () => {

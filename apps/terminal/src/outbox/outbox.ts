@@ -19,6 +19,9 @@ export interface RetrySettings {
 
 export const DEFAULT_RETRY: RetrySettings = { minMs: 1000, maxMs: 60_000 };
 
+/** Most sales one `recordSales` call carries (a terminal back online sends what it sold offline in a few calls). */
+export const RECORD_SALES_BATCH = 50;
+
 /**
  * The delay before attempt `failures + 1`: `minMs * 2^(failures-1)` capped at `maxMs`, of
  * which a random half is taken off ("equal jitter"), so terminals that lost the platform
@@ -55,6 +58,8 @@ export class Outbox {
   #started = false;
   #timer: NodeJS.Timeout | undefined;
   #pumping: Promise<void> | undefined;
+  /** A batch was refused: send the report in front alone, to learn which one the platform refuses. */
+  #alone = false;
 
   constructor(options: OutboxOptions) {
     this.#store = options.store;
@@ -124,20 +129,37 @@ export class Outbox {
           }, wait);
           return;
         }
-        await this.#send(report);
+        await this.#send(this.#batchFrom(report));
       }
     } finally {
       this.#running = false;
     }
   }
 
-  async #send(report: Report): Promise<void> {
-    let answer: unknown;
+  /** The report in front, with the sales reports right behind it that can go in the same call. */
+  #batchFrom(report: Report): [Report, ...Report[]] {
+    if (report.kind !== 'recordSales' || this.#alone) return [report];
+    const batch: [Report, ...Report[]] = [report];
+    for (const next of this.#store.waitingReports(report.id + 1, RECORD_SALES_BATCH - 1)) {
+      if (next.kind !== 'recordSales') break;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  async #send(reports: [Report, ...Report[]]): Promise<void> {
+    const [report] = reports;
+    let answers: unknown[];
     try {
-      answer = await this.#deliver(report);
+      answers = await this.#deliver(reports);
     } catch (thrown) {
       const error = asPlatformError(thrown);
       this.#onReachable?.(error.code !== 'NETWORK');
+      if (!error.transient && reports.length > 1) {
+        this.#alone = true;
+        this.#logger.warn('report_batch_refused', { reports: reports.length, code: error.code, error: error.message });
+        return;
+      }
       if (!error.transient) {
         this.#store.parkReport(report.id, `${error.code}: ${error.message}`);
         this.#logger.error('report_parked', {
@@ -163,47 +185,52 @@ export class Outbox {
       return;
     }
     this.#onReachable?.(true);
+    this.#alone = false;
     const now = this.#now();
     this.#store.transaction(() => {
-      this.#store.deleteReport(report.id);
-      if (report.kind === 'vendStarted') return;
-      const orderId = orderIdOf(answer);
-      const sale = this.#store.getSale(report.saleId);
-      if (sale) {
-        this.#store.updateSale(
-          report.saleId,
-          { acknowledgedAt: now, ...(orderId && sale.orderId === null ? { orderId } : {}) },
-          now,
-        );
+      reports.forEach((sent, index) => {
+        this.#store.deleteReport(sent.id);
+        if (sent.kind === 'vendStarted') return;
+        const orderId = orderIdOf(answers[index]);
+        const sale = this.#store.getSale(sent.saleId);
+        if (sale) {
+          this.#store.updateSale(
+            sent.saleId,
+            { acknowledgedAt: now, ...(orderId && sale.orderId === null ? { orderId } : {}) },
+            now,
+          );
+        }
+      });
+    });
+    const depth = this.depth();
+    reports.forEach((sent, index) => {
+      this.#logger.info('report_sent', { report: sent.id, kind: sent.kind, saleId: sent.saleId, depth });
+      try {
+        this.#onAcknowledged?.(sent, answers[index]);
+      } catch (error) {
+        this.#logger.error('report_ack_handler_failed', { error: errorMessage(error) });
       }
     });
-    this.#logger.info('report_sent', {
-      report: report.id,
-      kind: report.kind,
-      saleId: report.saleId,
-      depth: this.depth(),
-    });
-    try {
-      this.#onAcknowledged?.(report, answer);
-    } catch (error) {
-      this.#logger.error('report_ack_handler_failed', { error: errorMessage(error) });
-    }
   }
 
-  async #deliver(report: Report): Promise<unknown> {
+  /** Sends the reports in one call; the answer to each, in order. */
+  async #deliver(reports: [Report, ...Report[]]): Promise<unknown[]> {
+    const [report] = reports;
     switch (report.kind) {
       case 'recordSales': {
-        const answer = await this.#platform.recordSales({ sales: [report.payload as MachineSale] });
-        const recorded = answer.sales.find((sale) => sale.saleId === report.saleId);
-        if (recorded?.status === 'not_recorded') {
-          this.#logger.warn('sale_not_recorded', { saleId: report.saleId, flags: recorded.flags });
-        }
-        return recorded;
+        const answer = await this.#platform.recordSales({ sales: reports.map((sent) => sent.payload as MachineSale) });
+        return reports.map((sent) => {
+          const recorded = answer.sales.find((sale) => sale.saleId === sent.saleId);
+          if (recorded?.status === 'not_recorded') {
+            this.#logger.warn('sale_not_recorded', { saleId: sent.saleId, flags: recorded.flags });
+          }
+          return recorded;
+        });
       }
       case 'vendStarted':
-        return this.#platform.vendStarted(report.payload as VendStartedRequest);
+        return [await this.#platform.vendStarted(report.payload as VendStartedRequest)];
       case 'reportVend':
-        return this.#platform.reportVend(report.payload as ReportVendRequest);
+        return [await this.#platform.reportVend(report.payload as ReportVendRequest)];
     }
   }
 }

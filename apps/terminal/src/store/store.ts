@@ -371,6 +371,14 @@ export class TerminalStore {
     return row ? reportFromRow(row) : undefined;
   }
 
+  /** The reports waiting (not parked) from the one with id `from` on, oldest first, at most `limit`. */
+  waitingReports(from: number, limit: number): Report[] {
+    const rows = this.db
+      .prepare('SELECT * FROM outbox WHERE parked = 0 AND id >= ? ORDER BY id LIMIT ?')
+      .all(from, limit) as ReportRow[];
+    return rows.map(reportFromRow);
+  }
+
   reports(): Report[] {
     return (this.db.prepare('SELECT * FROM outbox ORDER BY id').all() as ReportRow[]).map(reportFromRow);
   }
