@@ -495,4 +495,24 @@ describe('crash safety', () => {
     expect(first.driver.requests).toEqual([]);
     second.stop();
   });
+
+  it('on start, a lapsed QR code the platform says was paid is vended with the order’s vendId', async () => {
+    const store = TerminalStore.open(':memory:');
+    store.saveConfig(testConfig(), Date.now());
+    const first = rig({ store });
+    await first.machine.start();
+    first.driver.press(2);
+    await until(() => first.machine.state === 'awaiting_payment');
+    const saleId = first.machine.sale?.saleId ?? '';
+    first.machine.stop();
+    const order = first.platform.pay(saleId);
+    await vi.advanceTimersByTimeAsync(600_000);
+
+    const second = first.make();
+    await second.start();
+    await second.idle();
+    expect(first.driver.requests).toEqual([{ vendId: order.vendId, channel: 2, price: 200, method: 'host_paid' }]);
+    expect(store.reports().map((report) => report.kind)).toEqual(['vendStarted', 'reportVend']);
+    second.stop();
+  });
 });

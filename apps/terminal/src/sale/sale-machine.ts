@@ -570,11 +570,14 @@ export class SaleMachine {
   /** A QR code found unpaid and expired at start: the platform may have been paid meanwhile. */
   async #recoverLapsed(sale: SaleRecord): Promise<void> {
     let paid = false;
-    try {
-      const order = await this.#platform.orderStatus({ saleId: sale.saleId });
-      paid = order.status === 'paid';
-    } catch (error) {
-      this.#logger.warn('order_status_failed', { saleId: sale.saleId, error: errorMessage(error) });
+    // Offline, the platform refunds what was paid and never vended; the start does not wait for it.
+    if (this.#online()) {
+      try {
+        const order = await this.#platform.orderStatus({ saleId: sale.saleId });
+        paid = order.status === 'paid';
+      } catch (error) {
+        this.#logger.warn('order_status_failed', { saleId: sale.saleId, error: errorMessage(error) });
+      }
     }
     const now = this.#now();
     if (paid) {
