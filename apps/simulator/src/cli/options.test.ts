@@ -13,10 +13,20 @@ describe('parseCliArgs', () => {
       realtime: false,
       speed: 10,
       motorMs: undefined,
+      capacity: 10,
+      stock: undefined,
       output: 'auto',
       messages: false,
       help: false,
     });
+  });
+
+  it("takes each channel's capacity and stock at start, the stock within the capacity", () => {
+    expect(parseCliArgs(['--capacity', '8', '--stock', '0'])).toMatchObject({ capacity: 8, stock: 0 });
+    expect(() => parseCliArgs(['--capacity', '8', '--stock', '9'])).toThrow(
+      /--stock must be a whole number from 0 to 8/,
+    );
+    expect(() => parseCliArgs(['--capacity', '0'])).toThrow(/--capacity/);
   });
 
   it('reads every option', () => {

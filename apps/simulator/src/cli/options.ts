@@ -20,6 +20,10 @@ export interface CliOptions {
   speed: number;
   /** How long one vend's motor cycle takes, ms of machine time; undefined: the machine's default (1200). */
   motorMs: number | undefined;
+  /** Capacity of every channel. */
+  capacity: number;
+  /** Products in every channel at start; undefined: full. */
+  stock: number | undefined;
   /** Live table (a terminal) or JSON lines (anything else); `auto` picks by stdout. */
   output: 'auto' | 'table' | 'json';
   /** Print the protocol's message table and exit. */
@@ -35,6 +39,7 @@ terminal) opens machine i at tcp://HOST:(PORT + i - 1) and drives its vends.
 Options:
   --machines N   number of machines (default 1): SIM000001, SIM000002, ...
   --channels N   channels per machine (default 10)
+  --capacity N --stock N   each channel's capacity (10), stock at start (full)
   --port N       TCP port of the first machine (default 7001; 0: free ports)
   --host H       address to listen on (default 127.0.0.1)
   --seed N       seed of motor stalls and line noise (default 1)
@@ -42,8 +47,7 @@ Options:
   --realtime     machine time at the wall clock's pace (default: --speed)
   --speed N      how much faster machine time runs without --realtime (10)
   --motor-ms N   machine-time ms of one vend's motor cycle (default 1200)
-  --json         JSON lines on stdout even on a terminal
-  --table        the live table even when stdout is not a terminal
+  --json / --table   JSON lines / the live table, whatever stdout is
   --messages     print the serial protocol's message table and exit
   --help         this help
 
@@ -56,6 +60,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     options: {
       machines: { type: 'string' },
       channels: { type: 'string' },
+      capacity: { type: 'string' },
+      stock: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       seed: { type: 'string' },
@@ -98,6 +104,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     realtime: values.realtime ?? false,
     speed: values.realtime ? 1 : speed,
     motorMs: values['motor-ms'] === undefined ? undefined : integer('motor-ms', values['motor-ms'], 0, 0, 600_000),
+    ...stockOptions(values.capacity, values.stock, integer),
     output: values.json ? 'json' : values.table ? 'table' : 'auto',
     messages: values.messages ?? false,
     help: values.help ?? false,
@@ -107,4 +114,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
 /** Line noise at a total rate (of `--noise` or the `noise` command), shared between corrupted, dropped and duplicated bytes. */
 export function noiseAt(rate: number): LineNoise {
   return rate === 0 ? {} : { corrupt: rate * 0.4, drop: rate * 0.3, duplicate: rate * 0.3 };
+}
+
+function stockOptions(
+  rawCapacity: string | undefined,
+  rawStock: string | undefined,
+  integer: (name: string, raw: string | undefined, fallback: number, min: number, max: number) => number,
+) {
+  const capacity = integer('capacity', rawCapacity, 10, 1, 1000);
+  const stock = rawStock === undefined ? undefined : integer('stock', rawStock, capacity, 0, capacity);
+  return { capacity, stock };
 }

@@ -56,7 +56,10 @@ export async function startSimulation(options: CliOptions): Promise<Simulation> 
       const machine = createSimulatedMachine({
         path: `/dev/tty${boardId}`,
         boardId,
-        channels: options.channels,
+        channels: Array.from({ length: options.channels }, () => ({
+          capacity: options.capacity,
+          stock: options.stock ?? options.capacity,
+        })),
         seed: options.seed + index - 1,
         ...(options.motorMs === undefined ? {} : { dispenseMs: options.motorMs }),
       });
