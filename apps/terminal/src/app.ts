@@ -12,6 +12,7 @@ import { Outbox } from './outbox/outbox.js';
 import type { Platform } from './platform/platform.js';
 import { TrpcPlatform } from './platform/trpc-platform.js';
 import { MessageVerifier } from './platform/verifier.js';
+import { PlatformClock } from './platform/platform-clock.js';
 import { SaleMachine } from './sale/sale-machine.js';
 import { TerminalStore } from './store/store.js';
 import { PlatformSync } from './sync/platform-sync.js';
@@ -74,11 +75,20 @@ export class TerminalApp {
           message: 'the controller board is not the one this terminal was activated with',
         });
       }
+      // Answers are checked, and calls signed, by the platform's time as its answers tell it.
+      const clock = new PlatformClock({
+        local: now,
+        onChange: (offsetMs) =>
+          logger.warn('clock_offset', {
+            offsetMs,
+            message: 'this machine’s clock is off from the platform’s; calls are signed with the platform’s time',
+          }),
+      });
       const verifier = new MessageVerifier({
         platformKey: identity.platformKey,
         machineId: identity.machineId,
         seen: store,
-        now,
+        now: () => clock.now(),
       });
       const platform =
         options.platform?.(verifier) ??
@@ -86,7 +96,7 @@ export class TerminalApp {
           apiUrl: config.apiUrl,
           key: { keyId: identity.keyId, privateKey: identity.signingKey },
           verifier,
-          now,
+          clock,
         });
       const holder: { sync?: PlatformSync } = {};
       const outbox = new Outbox({

@@ -33,6 +33,7 @@ import {
   type RawPlatformEvent,
 } from './platform.js';
 import type { MessageVerifier } from './verifier.js';
+import type { PlatformClock } from './platform-clock.js';
 
 /** The fetch the links call (the global one by default). */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -55,12 +56,14 @@ function bodyText(body: RequestInit['body']): string {
 
 /**
  * A fetch that signs each request: the target is the URL's path and query as sent, the
- * timestamp now, the nonce fresh.
+ * timestamp the platform's time (`clock`, else this machine's), the nonce fresh. Each
+ * answer's Date header corrects the clock.
  */
-export function signingFetch(key: SigningKey, options: { fetch?: Fetch; now?: () => number } = {}): Fetch {
+export function signingFetch(key: SigningKey, options: { fetch?: Fetch; clock?: PlatformClock } = {}): Fetch {
   const inner = options.fetch ?? globalThis.fetch;
-  const now = options.now ?? Date.now;
-  return (input, init = {}) => {
+  const clock = options.clock;
+  const now = clock ? () => clock.now() : Date.now;
+  return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
     const method = (init.method ?? 'GET').toUpperCase();
     const signature = signRequest(
@@ -76,7 +79,10 @@ export function signingFetch(key: SigningKey, options: { fetch?: Fetch; now?: ()
     );
     const headers = new Headers(init.headers);
     for (const [name, value] of Object.entries(signature)) headers.set(name, value);
-    return inner(url, { ...init, method, headers });
+    const sentAt = Date.now();
+    const response = await inner(url, { ...init, method, headers });
+    clock?.observe(response.headers.get('date'), sentAt, Date.now());
+    return response;
   };
 }
 
@@ -134,7 +140,8 @@ export interface TrpcPlatformOptions {
   fetch?: Fetch;
   /** How long a call may take, default 15 s. */
   timeoutMs?: number;
-  now?: () => number;
+  /** The platform's time, learnt from its answers (give the verifier the same one). */
+  clock?: PlatformClock;
 }
 
 type Procedure =
@@ -155,7 +162,7 @@ export class TrpcPlatform implements Platform {
   constructor(options: TrpcPlatformOptions) {
     const signed = signingFetch(options.key, {
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.now ? { now: options.now } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const url = trpcUrl(options.apiUrl);
     this.#verifier = options.verifier;
