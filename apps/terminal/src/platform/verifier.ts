@@ -10,6 +10,8 @@ import { openMessage, type Envelope, type PlatformMessage } from '@vmcloud/proto
 export interface SeenMessages {
   hasSeen(id: string): boolean;
   markSeen(id: string, expiresAt: number): void;
+  /** Forgets the ids of messages expired by `now`. */
+  pruneSeen(now: number): number;
 }
 
 export interface MessageVerifierOptions {
@@ -46,6 +48,11 @@ export class MessageVerifier {
     });
     if (options.remember !== false) this.remember(envelope);
     return envelope;
+  }
+
+  /** Forgets the ids of expired messages (an expired message is refused anyway), by the platform's time. */
+  prune(): number {
+    return this.#seen.pruneSeen(this.#now());
   }
 
   remember(envelope: Envelope<unknown>): void {

@@ -234,7 +234,7 @@ export class PlatformSync {
     } catch (error) {
       this.#logger.warn('machine_status_unavailable', { error: errorMessage(error) });
     }
-    this.#store.pruneSeen(this.#now());
+    this.#verifier.prune();
     try {
       const answer = await this.#platform.heartbeat(request);
       this.reachable(true);
