@@ -112,6 +112,17 @@ describe('config and heartbeats', () => {
     expect(store.cachedConfig()?.config.version).toBe(2);
   });
 
+  it('has the machine take only the money the config offers', async () => {
+    const { sync, platform, driver } = setup({ sync: { heartbeatSeconds: 5 } });
+    platform.config_ = testConfig({ settings: { ...testConfig().settings, paymentMethods: ['qr', 'card'] } });
+    await sync.start();
+    expect(driver.accepts).toEqual([{ coins: false, bills: false, cashless: true }]);
+    platform.config_ = testConfig();
+    platform.configVersion = 2;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(driver.accepts.at(-1)).toEqual({ coins: true, bills: true, cashless: true });
+  });
+
   it('heartbeats every config.settings.heartbeatSeconds without an override', async () => {
     const { sync, platform } = setup();
     platform.config_ = testConfig({ settings: { ...testConfig().settings, heartbeatSeconds: 20 } });

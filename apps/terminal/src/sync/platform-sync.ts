@@ -36,7 +36,7 @@ export interface OutboxView {
 export interface PlatformSyncOptions {
   platform: Platform;
   store: TerminalStore;
-  driver: Pick<MachineDriver, 'poll'>;
+  driver: Pick<MachineDriver, 'poll' | 'setAccept'>;
   sales: SaleEvents;
   outbox: OutboxView;
   verifier: MessageVerifier;
@@ -78,7 +78,7 @@ const NO_TEMPERATURE = -32768;
 export class PlatformSync {
   readonly #platform: Platform;
   readonly #store: TerminalStore;
-  readonly #driver: Pick<MachineDriver, 'poll'>;
+  readonly #driver: Pick<MachineDriver, 'poll' | 'setAccept'>;
   readonly #sales: SaleEvents;
   readonly #outbox: OutboxView;
   readonly #verifier: MessageVerifier;
@@ -132,6 +132,8 @@ export class PlatformSync {
   /** Pulls the config, then heartbeats, listens to events and uploads logs until `stop`. */
   async start(): Promise<void> {
     this.#started = true;
+    const cached = this.#store.cachedConfig();
+    if (cached) await this.#applyAccept(cached.config);
     await this.pullConfig();
     this.#subscribe();
     this.#scheduleHeartbeat(0);
@@ -179,6 +181,7 @@ export class PlatformSync {
     }
     this.reachable(true);
     this.#store.saveConfig(config, asOf);
+    await this.#applyAccept(config);
     this.#logger.info('config_applied', {
       version: config.version,
       channels: config.channels.map((channel) => ({
@@ -189,6 +192,21 @@ export class PlatformSync {
       })),
     });
     if (this.#started && this.#heartbeatPeriod() !== this.#heartbeatSeconds) this.#scheduleHeartbeat();
+  }
+
+  /** The machine takes the money the config's payment methods name: coins and bills for cash, the reader for card. */
+  async #applyAccept(config: DeviceConfig): Promise<void> {
+    const methods = config.settings.paymentMethods;
+    const accept = {
+      coins: methods.includes('cash'),
+      bills: methods.includes('cash'),
+      cashless: methods.includes('card'),
+    };
+    try {
+      await this.#driver.setAccept(accept);
+    } catch (error) {
+      this.#logger.warn('accept_not_set', { ...accept, error: errorMessage(error) });
+    }
   }
 
   // ---- heartbeats ----

@@ -103,7 +103,12 @@ export class FakeDriver implements MachineDriver {
     return report;
   }
 
-  async setAccept(_settings: AcceptSettings): Promise<void> {}
+  /** Every payment device setting asked, in order. */
+  readonly accepts: AcceptSettings[] = [];
+
+  async setAccept(settings: AcceptSettings): Promise<void> {
+    this.accepts.push(settings);
+  }
 
   async setTemperature(_tenths: number): Promise<void> {}
 
