@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBooksBalance, ordersOf } from './books.js';
-import { query, simulate, startWorld, type World } from './world.js';
+import { at, query, simulate, startWorld, type World } from './world.js';
 
 let world: World;
 beforeAll(async () => {
@@ -14,8 +14,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-const terminal = () => world.machines[0]!.terminal.proc;
-const machine = () => world.machines[0]!;
+const terminal = () => at(world.machines, 0).terminal.proc;
+const machine = () => at(world.machines, 0);
 
 /** Presses a channel's button and answers the sale that starts, by its first line. */
 async function press(channel: number) {
@@ -36,7 +36,7 @@ async function payOnPage(url: string, action: 'pay' | 'decline' = 'pay') {
 
 describe('a machine selling through the platform', () => {
   it('QR: created, paid on the sandbox page, vended; stock down by one; the books balance', async () => {
-    const channel = machine().channels[0]!;
+    const channel = at(machine().channels, 0);
     const { from } = await press(channel.number);
     const qr = await terminal().waitFor((l) => l.type === 'qr', 'a QR code shown', 15_000, from);
     expect(String(qr.content)).toMatch(/\/pay\/sandbox\/SBX/);
@@ -48,14 +48,14 @@ describe('a machine selling through the platform', () => {
       from,
     );
     expect(done).toMatchObject({ state: 'done', method: 'qr', dispensed: true });
-    const [balanced] = await expectBooksBalance(world);
-    const order = balanced!.orders.find((o) => o.saleId === qr.saleId);
+    const balanced = at(await expectBooksBalance(world), 0);
+    const order = balanced.orders.find((o) => o.saleId === qr.saleId);
     expect(order).toMatchObject({ status: 'completed', paymentMethod: 'qr', price: channel.price });
-    expect(balanced!.state.stock[channel.number - 1]).toBe(channel.stock - 1);
+    expect(balanced.state.stock[channel.number - 1]).toBe(channel.stock - 1);
   });
 
   it('a jam: the order fails, the payment is refunded, stock unchanged, an alarm raised, the channel not offered again', async () => {
-    const channel = machine().channels[1]!;
+    const channel = at(machine().channels, 1);
     await simulate(world.sim, `jam 1 ${channel.number}`);
     const { from } = await press(channel.number);
     const qr = await terminal().waitFor((l) => l.type === 'qr', 'a QR code shown', 15_000, from);
@@ -67,9 +67,9 @@ describe('a machine selling through the platform', () => {
       from,
     );
     expect(failed).toMatchObject({ state: 'failed', dispensed: false });
-    const [balanced] = await expectBooksBalance(world);
-    expect(balanced!.orders.find((o) => o.saleId === qr.saleId)).toMatchObject({ status: 'refunded', vendedAt: null });
-    expect(balanced!.state.stock[channel.number - 1]).toBe(channel.stock);
+    const balanced = at(await expectBooksBalance(world), 0);
+    expect(balanced.orders.find((o) => o.saleId === qr.saleId)).toMatchObject({ status: 'refunded', vendedAt: null });
+    expect(balanced.state.stock[channel.number - 1]).toBe(channel.stock);
     const alarms = await query<{ items: { kind: string; channelNumber: number | null }[] }>(
       world.admin,
       'alarms.list',
@@ -91,7 +91,7 @@ describe('a machine selling through the platform', () => {
   });
 
   it('cash with change from the tubes; a card approved; a card denied; the books balance', async () => {
-    const [cash, , card] = [machine().channels[0]!, machine().channels[1]!, machine().channels[2]!];
+    const [cash, card] = [at(machine().channels, 0), at(machine().channels, 2)];
     const before = (await ordersOf(world.admin, machine().machineId)).length;
     let from = terminal().lines.length;
     await simulate(world.sim, 'bill 1 1000');
@@ -133,7 +133,7 @@ describe('a machine selling through the platform', () => {
     await simulate(world.sim, 'remove-card 1');
 
     const results = await expectBooksBalance(world);
-    const orders = results[0]!.orders;
+    const orders = at(results, 0).orders;
     expect(orders.length - before).toBe(2);
     expect(orders.filter((o) => o.paymentMethod === 'cash' && o.status === 'completed').length).toBe(1);
     expect(orders.filter((o) => o.paymentMethod === 'card' && o.status === 'completed').length).toBe(1);

@@ -149,7 +149,7 @@ export async function startTerminal(api: string, port: number, dir: string, code
   const activation = new Proc('terminal --activate', ['apps/terminal/dist/main.js', '--activate', code], env);
   const exit = await activation.exited;
   if (exit !== 0) throw new Error(`activation failed (${exit}):\n${activation.tail()}`);
-  return runTerminal({ proc: activation, dir, env });
+  return runTerminal({ dir, env });
 }
 
 /** (Re)starts an activated terminal and waits for it to be up. */
@@ -170,7 +170,10 @@ export interface FleetMachine {
 
 export interface World {
   dir: string;
+  /** The API as last started (tests stop and start it again on the same port). */
   api: ApiHandle;
+  /** Stops `proc` with the world. */
+  adopt(proc: Proc): void;
   sim: SimulatorHandle;
   admin: Client;
   machines: FleetMachine[];
@@ -192,7 +195,7 @@ interface ChannelRow {
 export async function startWorld(
   name: string,
   count: number,
-  options: { stocked?: number; perChannel?: number; simulatorArgs?: string[] } = {},
+  options: { stocked?: number; perChannel?: number; simulatorArgs?: string[]; spare?: number } = {},
 ): Promise<World> {
   const scratch = scratchDir(name);
   const stocked = options.stocked ?? 3;
@@ -216,13 +219,20 @@ export async function startWorld(
     const tenants = await query<{ items: { id: string; code: string }[] }>(maker, 'tenants.list', { search: 'Demo' });
     const operator = tenants.items.find((t) => t.code === DEMO_OPERATOR);
     if (!operator) throw new Error('no demo operator');
-    const inventory = await query<{ lines: { product: { id: string }; quantity: number }[] }>(
-      staff,
-      'restocks.myInventory',
-    );
-    const products = inventory.lines.filter((l) => l.quantity >= perChannel * count).map((l) => l.product.id);
-    if (products.length === 0) throw new Error('staff1 holds too little to stock the fleet');
-    const catalog = await query<{ items: { id: string; price: number }[] }>(admin, 'products.list', { limit: 200 });
+    // The warehouse issues staff1 what the fleet needs: a shipment requested, approved and shipped.
+    const catalog = await query<{ items: { id: string; price: number; status: string }[] }>(admin, 'products.list', {
+      limit: 200,
+      status: 'active',
+    });
+    const kinds = Math.min(stocked, 6, catalog.items.length);
+    const products = catalog.items.slice(0, kinds).map((p) => p.id);
+    const need = perChannel * count * Math.ceil(stocked / kinds) + (options.spare ?? 0);
+    const shipment = await mutate<{ id: string }>(staff, 'shipments.request', {
+      items: products.map((productId) => ({ productId, quantity: need })),
+    });
+    const warehouse = await signIn(api.url, DEMO_OPERATOR, 'stock');
+    await mutate(warehouse, 'shipments.approve', { shipmentId: shipment.id });
+    await mutate(warehouse, 'shipments.ship', { shipmentId: shipment.id });
     const machines: FleetMachine[] = [];
     for (let i = 1; i <= count; i++) {
       const boardId = `SIM${String(i).padStart(6, '0')}`;
@@ -261,6 +271,7 @@ export async function startWorld(
     return {
       dir: scratch.path,
       api,
+      adopt: (proc) => procs.push(proc),
       sim,
       admin,
       machines,
@@ -273,4 +284,11 @@ export async function startWorld(
     await close();
     throw error;
   }
+}
+
+/** The `index`th item, which the test knows is there (an Error naming it if not). */
+export function at<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`no item ${index} of ${items.length}`);
+  return item;
 }
