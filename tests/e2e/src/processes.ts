@@ -120,7 +120,8 @@ export class Proc {
 
   /** The last lines it printed, for a failure's message. */
   tail(n = 25): string {
-    return [...this.text.slice(-n), this.#stderr.slice(-3000)].join('\n');
+    const told = this.text.filter((line) => !line.includes('"level":"debug"'));
+    return [...told.slice(-n), this.#stderr.slice(-3000)].join('\n');
   }
 
   send(line: string): void {

@@ -20,6 +20,7 @@ import {
   type MachineDriver,
   type MachineEvent,
   type MachineInfo,
+  type MachineStatus,
   type PaymentMethod,
   type VendOutcome,
 } from '../machine/driver.js';
@@ -105,6 +106,16 @@ export class SaleMachine {
       this.#logger.info('credit', { source: report.source, amount: report.amount, credit: report.credit });
     }
   };
+  /**
+   * The controller's STATUS carries the cash credit it holds: that is the credit, whatever
+   * CREDIT reports a bad line lost on the way (the link gives up on a message it cannot
+   * deliver). Taken while no sale is under way; a sale's outcome sets it after a vend.
+   */
+  readonly #onStatus = (status: MachineStatus): void => {
+    if (this.#state !== 'idle' || status.credit === this.#credit) return;
+    this.#logger.info('credit', { source: 'status', amount: status.credit - this.#credit, credit: status.credit });
+    this.#credit = status.credit;
+  };
   readonly #onEvent = (event: MachineEvent): void => {
     if (event.type === 'coin_returned') this.#credit = Math.max(0, this.#credit - event.amount);
   };
@@ -160,6 +171,7 @@ export class SaleMachine {
     this.#started = true;
     this.#driver.on('selection', this.#onSelection);
     this.#driver.on('credit', this.#onCredit);
+    this.#driver.on('status', this.#onStatus);
     this.#driver.on('event', this.#onEvent);
     this.#driver.on('rebooted', this.#onRebooted);
     // The machine is this run's own only once the journal is settled.
@@ -183,6 +195,7 @@ export class SaleMachine {
     this.#started = false;
     this.#driver.off('selection', this.#onSelection);
     this.#driver.off('credit', this.#onCredit);
+    this.#driver.off('status', this.#onStatus);
     this.#driver.off('event', this.#onEvent);
     this.#driver.off('rebooted', this.#onRebooted);
     this.#clearPaymentTimers();
