@@ -497,6 +497,66 @@ describe('gift codes', () => {
     expect(gift).toMatchObject({ status: 'redeemed', quantity: 0 });
   });
 
+  it('an order of at least an amount, and a vend from a promoted channel group, each issue their code', async () => {
+    const { terminal, machine, channel, scope } = await activated(16);
+    const sale = (price: number, vendId: number, number = channel.number) => ({
+      saleId: randomUUID(),
+      channel: number,
+      vendId,
+      price,
+      paymentMethod: 'cash',
+      result: 'ok',
+      dispensed: true,
+      soldAt: new Date().toISOString(),
+    });
+    type Won = { sales: { giftCode: { code: string; value: number } | null }[] };
+    for (const rule of await scope.giftCodeRules.find())
+      await admin.giftCodes.updateRule({ id: rule.id, enabled: false });
+    await admin.giftCodes.createRule({
+      name: 'big-spender',
+      trigger: 'order_amount_at_least',
+      threshold: 500,
+      value: 300,
+      validDays: 7,
+    });
+    const small = await terminal.body<Won>('mutation', 'device.recordSales', { sales: [sale(300, 1)] });
+    const big = await terminal.body<Won>('mutation', 'device.recordSales', { sales: [sale(600, 2)] });
+    expect(small.sales[0]?.giftCode ?? null).toBeNull();
+    expect(big.sales[0]?.giftCode).toMatchObject({ value: 300 });
+    await admin.giftCodes.updateRule({
+      id: (await scope.giftCodeRules.findOneBy({ name: 'big-spender' }))?.id as string,
+      enabled: false,
+    });
+
+    const promoted = await scope.channels.findOneBy({ machineId: machine.id, number: 2 });
+    if (!promoted?.productId) throw new Error('no channel 2');
+    const group = await scope.channelGroups.insert({
+      machineId: machine.id,
+      name: 'summer',
+      productId: promoted.productId,
+      price: 300,
+    });
+    await scope.channels.update(promoted.id, { channelGroupId: group.id });
+    await expect(
+      admin.giftCodes.createRule({ name: 'summer-promo', trigger: 'channel_group', value: 300, validDays: 7 }),
+    ).rejects.toThrow('channelGroupName: is needed for the channel group trigger');
+    await admin.giftCodes.createRule({
+      name: 'summer-promo',
+      trigger: 'channel_group',
+      channelGroupName: 'summer',
+      value: 300,
+      validDays: 7,
+    });
+    const other = await terminal.body<Won>('mutation', 'device.recordSales', { sales: [sale(300, 3, 1)] });
+    const fromGroup = await terminal.body<Won>('mutation', 'device.recordSales', { sales: [sale(300, 4, 2)] });
+    expect(other.sales[0]?.giftCode ?? null).toBeNull();
+    expect(fromGroup.sales[0]?.giftCode).toMatchObject({ value: 300 });
+    await admin.giftCodes.updateRule({
+      id: (await scope.giftCodeRules.findOneBy({ name: 'summer-promo' }))?.id as string,
+      enabled: false,
+    });
+  });
+
   it('a log upload sent twice is stored once', async () => {
     const { terminal, machine } = await activated(14);
     const upload = {

@@ -56,12 +56,23 @@ const RuleFields = {
     .int('must be a whole number of days')
     .min(1, 'must be at least 1 day')
     .max(3650, 'must be at most 3650 days'),
+  /** `channel_group`: the promoted channel group's name. */
+  channelGroupName: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(32, 'must be at most 32 characters')
+    .nullable()
+    .default(null),
   enabled: z.boolean().default(true),
 };
 
 type Rule = Tables['giftCodeRules']['sqlite']['$inferSelect'];
 
-function checkTrigger(rule: Pick<Rule, 'trigger' | 'threshold'>): void {
+function checkTrigger(rule: Pick<Rule, 'trigger' | 'threshold' | 'channelGroupName'>): void {
+  if (rule.trigger === 'channel_group' && !rule.channelGroupName) {
+    throw refused('channelGroupName', 'is needed for the channel group trigger');
+  }
   if (rule.trigger === 'order_amount_at_least' && rule.threshold < 1) {
     throw refused('threshold', 'must be an amount of at least 1 fen for this trigger');
   }
@@ -111,6 +122,7 @@ export const UpdateRuleInput = z.object({
   threshold: RuleFields.threshold.unwrap().optional(),
   value: RuleFields.value.optional(),
   validDays: RuleFields.validDays.optional(),
+  channelGroupName: RuleFields.channelGroupName.unwrap().optional(),
   enabled: z.boolean().optional(),
 });
 
@@ -130,6 +142,7 @@ export async function updateGiftCodeRule(w: Writer, by: Actor, input: z.infer<ty
     threshold: after.threshold,
     value: after.value,
     validDays: after.validDays,
+    channelGroupName: after.channelGroupName,
     enabled: after.enabled,
     updatedAt: now,
     updatedBy: by.userId,
