@@ -137,6 +137,15 @@ export class Proc {
     clearTimeout(timer);
   }
 
+  /** Freezes it (SIGSTOP): alive, saying nothing, as a hung process. */
+  pause(): void {
+    this.#child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#child.kill('SIGCONT');
+  }
+
   /** Kills it at once, as a power cut or the OOM killer would. */
   async kill(): Promise<void> {
     if (!this.running) return;
