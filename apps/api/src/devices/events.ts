@@ -3,12 +3,14 @@
  * command), numbered per machine and kept in the database for at least a day, so that a
  * terminal reconnecting to any API instance resumes after the last one it saw.
  */
-import { and, asc, adjust, eq, gt, lt, type DbHandle, type TenantScope } from '@vmcloud/db';
+import { and, asc, adjust, desc, eq, gt, lt, type DbHandle, type TenantScope } from '@vmcloud/db';
 import type { DeviceEvent } from '@vmcloud/protocol/device';
 import type { Writer } from '../shared/writer.js';
 
-/** How long an event is kept, and how long a terminal may act on it. */
+/** How long events are kept (a terminal away this long resumes without missing one), and how long a config event holds. */
 export const EVENT_TTL_MS = 24 * 3_600_000;
+/** How long a terminal may act on a payment confirmation or a remote vend: a stale one is refused. */
+export const SALE_EVENT_TTL_MS = 10 * 60_000;
 
 /** Queues `event` for the machine's terminal in the writer's transaction; returns its number. */
 export async function queueEvent(
@@ -20,12 +22,13 @@ export async function queueEvent(
   await w.scope.machines.update(machineId, { eventSeq: adjust(1) });
   const machine = await w.scope.machines.get(machineId);
   if (!machine) throw new Error(`machine ${machineId} is gone`);
+  const ttl = event.type === 'payment' || event.type === 'remote_vend' ? SALE_EVENT_TTL_MS : EVENT_TTL_MS;
   await w.scope.deviceEvents.insert({
     machineId,
     seq: machine.eventSeq,
     type: event.type,
     payload: event as unknown as Record<string, unknown>,
-    expiresAt: new Date(now.getTime() + EVENT_TTL_MS),
+    expiresAt: new Date(now.getTime() + ttl),
   });
   w.eventQueued(machineId);
   return machine.eventSeq;
@@ -52,13 +55,29 @@ export async function eventsAfter(
   return rows.map((r) => ({ seq: r.seq, event: r.payload as unknown as DeviceEvent, expiresAt: r.expiresAt }));
 }
 
-/** Deletes every tenant's events past their keeping time. */
+/** Deletes every tenant's events older than the keeping time (a day). */
 export async function forgetExpiredEvents(db: DbHandle, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - EVENT_TTL_MS);
   let deleted = 0;
   for (const tenant of await db.platform.tenants.find()) {
-    deleted += await db.forTenant(tenant.id).deviceEvents.deleteWhere((e) => lt(e.expiresAt, now));
+    deleted += await db
+      .forTenant(tenant.id)
+      .deviceEvents.deleteWhere((e) => and(lt(e.createdAt, before), lt(e.expiresAt, now)));
   }
   return deleted;
+}
+
+/**
+ * Where a terminal that names no last event starts: after the events queued before it
+ * was activated (a new terminal is not handed the payments and remote vends of the one before).
+ */
+export async function firstEventFor(scope: TenantScope, machineId: string, activatedAt: Date): Promise<number> {
+  const [last] = await scope.deviceEvents.find({
+    where: (e) => and(eq(e.machineId, machineId), lt(e.createdAt, activatedAt)),
+    orderBy: (e) => [desc(e.seq)],
+    limit: 1,
+  });
+  return last?.seq ?? 0;
 }
 
 /**

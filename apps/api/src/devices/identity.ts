@@ -35,6 +35,8 @@ export interface DeviceIdentity {
   sealingKey: string;
   /** The call's nonce: unique among this terminal's calls, so the id of the answer. */
   nonce: string;
+  /** When this key was registered. */
+  activatedAt: Date;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -105,6 +107,7 @@ export async function authenticateDevice(
     credentialId: credential.id,
     sealingKey: credential.sealingKey,
     nonce: signed.nonce,
+    activatedAt: credential.activatedAt,
   };
 }
 

@@ -12,7 +12,7 @@ import type { DeviceIdentity } from './identity.js';
 import { activate, ActivateInput } from './activation.js';
 import { HeartbeatInput } from './heartbeat.js';
 import { deviceConfig } from './config.js';
-import { eventsAfter } from './events.js';
+import { eventsAfter, firstEventFor } from './events.js';
 import { storeLogs, UploadLogsInput } from './logs.js';
 import { sendRefund, startQrSale } from '../payments/checkout.js';
 import type { PlatformScope } from '@vmcloud/db';
@@ -209,7 +209,9 @@ export const deviceRouter = router({
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const { machineId } = ctx.device;
-      let after = input.lastEventId ? Number(input.lastEventId) : 0;
+      let after = input.lastEventId
+        ? Number(input.lastEventId)
+        : await firstEventFor(ctx.scope, machineId, ctx.device.activatedAt);
       const pollMs = ctx.devices.settings.eventPollSeconds * 1000;
       while (!signal?.aborted) {
         const batch = await eventsAfter(ctx.scope, machineId, after);
