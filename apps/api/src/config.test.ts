@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,5 +43,18 @@ describe('API configuration', () => {
 
   it('refuses to start in production without a master key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/required in production/);
+  });
+
+  it('runs the demo fleet outside production unless VMCLOUD_DEMO_FLEET=off, and never in production', () => {
+    const file = keyFile();
+    expect(loadConfig({ VMCLOUD_MASTER_KEY_FILE: file }).demoFleet).toBe(true);
+    expect(loadConfig({ VMCLOUD_MASTER_KEY_FILE: file, VMCLOUD_DEMO_FLEET: 'off' }).demoFleet).toBe(false);
+    expect(loadConfig({ VMCLOUD_MASTER_KEY_FILE: file, VMCLOUD_DEMO_FLEET: ' On ' }).demoFleet).toBe(true);
+    expect(() => loadConfig({ VMCLOUD_MASTER_KEY_FILE: file, VMCLOUD_DEMO_FLEET: 'yes' })).toThrow(
+      /VMCLOUD_DEMO_FLEET: must be on or off/,
+    );
+    const signing = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const production = { NODE_ENV: 'production', VMCLOUD_MASTER_KEY: 'ab'.repeat(32), VMCLOUD_SIGNING_KEY: signing };
+    expect(loadConfig(production).demoFleet).toBe(false);
   });
 });

@@ -37,6 +37,16 @@ const Env = z.object({
   VMCLOUD_QR_EXPIRY_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   VMCLOUD_PAYMENT_QUERY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   NODE_ENV: z.string().default('development'),
+  VMCLOUD_DEMO_FLEET: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(['on', 'off'], {
+        error: 'must be on or off (on: npm start also runs three simulated machines selling, outside production)',
+      }),
+    )
+    .default('on'),
 });
 
 export interface ApiConfig {
@@ -59,6 +69,8 @@ export interface ApiConfig {
   heartbeatSeconds: number;
   qrExpirySeconds: number;
   paymentQueryAfterSeconds: number;
+  /** `start` also runs the demo fleet (simulated machines and their terminals); never in production. */
+  demoFleet: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     heartbeatSeconds: e.VMCLOUD_HEARTBEAT_SECONDS,
     qrExpirySeconds: e.VMCLOUD_QR_EXPIRY_SECONDS,
     paymentQueryAfterSeconds: e.VMCLOUD_PAYMENT_QUERY_SECONDS,
+    demoFleet: e.VMCLOUD_DEMO_FLEET === 'on' && e.NODE_ENV !== 'production',
   };
 }
 

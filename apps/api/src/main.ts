@@ -19,6 +19,7 @@ import { createApiServer } from './server.js';
 import { PrincipalCache } from './auth/principal.js';
 import { deviceJobs, JOBS, JobRunner } from './jobs/index.js';
 import { createDeviceServices } from './devices/services.js';
+import { localApiUrl, startDemoFleet } from './demo-fleet.js';
 
 function printLogins(users: SeededUser[], seededNow: boolean): void {
   if (users.length === 0) return;
@@ -92,9 +93,12 @@ async function run(command: string): Promise<void> {
 
   const jobs = new JobRunner({ db, log, jobs: [...JOBS, ...deviceJobs(devices, now)] });
   jobs.start();
+  // Outside production: simulated machines selling on this API (VMCLOUD_DEMO_FLEET=off: none).
+  const fleet = config.demoFleet ? startDemoFleet(localApiUrl(config.host, port), log) : undefined;
 
   const stop = async (signal: string) => {
     log.info('shutting down', { signal });
+    await fleet?.stop();
     server.close();
     await jobs.stop();
     await db.close();
