@@ -99,4 +99,16 @@ describe('loadTerminalConfig', () => {
       '  VMCLOUD_SERIAL_BAUD: must be a positive integer',
     ]);
   });
+
+  it('takes only https:// in production, but for the machine itself', () => {
+    expect(() => loadTerminalConfig({ NODE_ENV: 'production', VMCLOUD_API_URL: 'http://cloud.example.com' })).toThrow(
+      'VMCLOUD_API_URL: must be an https:// URL in production',
+    );
+    expect(loadTerminalConfig({ NODE_ENV: 'production', VMCLOUD_API_URL: 'https://cloud.example.com' }).apiUrl).toBe(
+      'https://cloud.example.com',
+    );
+    expect(loadTerminalConfig({ NODE_ENV: 'production', VMCLOUD_API_URL: 'http://127.0.0.1:3000' }).apiUrl).toBe(
+      'http://127.0.0.1:3000',
+    );
+  });
 });

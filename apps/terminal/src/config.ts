@@ -77,6 +77,13 @@ export function loadTerminalConfig(env: Readonly<Record<string, string | undefin
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(['Invalid terminal configuration:', ...problems].join('\n'));
   }
+  // In production the terminal talks only HTTPS: on plain HTTP anyone on the way could
+  // read and replay what it sends, and it would activate against whoever answers.
+  const api = new URL(result.data.VMCLOUD_API_URL);
+  const loopback = api.hostname === '127.0.0.1' || api.hostname === 'localhost' || api.hostname === '[::1]';
+  if (env.NODE_ENV === 'production' && api.protocol !== 'https:' && !loopback) {
+    throw new Error('Invalid terminal configuration:\n  VMCLOUD_API_URL: must be an https:// URL in production');
+  }
   if (result.data.VMCLOUD_OUTBOX_RETRY_MAX_MS < result.data.VMCLOUD_OUTBOX_RETRY_MS) {
     throw new Error(
       'Invalid terminal configuration:\n  VMCLOUD_OUTBOX_RETRY_MAX_MS: must not be less than VMCLOUD_OUTBOX_RETRY_MS',
