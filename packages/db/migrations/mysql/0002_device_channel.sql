@@ -85,11 +85,11 @@ UPDATE `payments` SET `provider` = 'sandbox' WHERE `provider` = 'mock';
 --> statement-breakpoint
 UPDATE `payment_accounts` SET `provider` = 'sandbox' WHERE `provider` = 'mock';
 --> statement-breakpoint
-ALTER TABLE `machine_types` ADD `trays` int DEFAULT 1 NOT NULL;
+ALTER TABLE `machine_types` ADD `trays` int DEFAULT 1 NOT NULL AFTER `channel_capacity`;
 --> statement-breakpoint
-ALTER TABLE `machine_types` ADD `slots_per_tray` int DEFAULT 1 NOT NULL;
+ALTER TABLE `machine_types` ADD `slots_per_tray` int DEFAULT 1 NOT NULL AFTER `trays`;
 --> statement-breakpoint
-ALTER TABLE `machine_types` ADD `default_capacity` int DEFAULT 1 NOT NULL;
+ALTER TABLE `machine_types` ADD `default_capacity` int DEFAULT 1 NOT NULL AFTER `slots_per_tray`;
 --> statement-breakpoint
 UPDATE `machine_types` SET `trays` = 1, `slots_per_tray` = `channel_count`, `default_capacity` = `channel_capacity`;
 --> statement-breakpoint
@@ -101,29 +101,29 @@ ALTER TABLE `machines` ADD `config_version` int DEFAULT 1 NOT NULL;
 --> statement-breakpoint
 ALTER TABLE `machines` ADD `event_seq` int DEFAULT 0 NOT NULL;
 --> statement-breakpoint
-ALTER TABLE `gift_code_rules` ADD `channel_group_name` varchar(32);
+ALTER TABLE `gift_code_rules` ADD `channel_group_name` varchar(32) AFTER `threshold`;
 --> statement-breakpoint
-ALTER TABLE `gift_code_rules` ADD `counter` int DEFAULT 0 NOT NULL;
+ALTER TABLE `gift_code_rules` ADD `counter` int DEFAULT 0 NOT NULL AFTER `channel_group_name`;
 --> statement-breakpoint
-ALTER TABLE `orders` ADD `sale_id` varchar(36);
+ALTER TABLE `orders` ADD `sale_id` varchar(36) AFTER `vend_id`;
 --> statement-breakpoint
-ALTER TABLE `orders` ADD `price_mismatch` boolean DEFAULT false NOT NULL;
+ALTER TABLE `orders` ADD `price_mismatch` boolean DEFAULT false NOT NULL AFTER `sale_id`;
 --> statement-breakpoint
-ALTER TABLE `orders` ADD `list_price` bigint;
+ALTER TABLE `orders` ADD `list_price` bigint AFTER `price_mismatch`;
 --> statement-breakpoint
-ALTER TABLE `orders` ADD `after_settlement` boolean DEFAULT false NOT NULL;
+ALTER TABLE `orders` ADD `after_settlement` boolean DEFAULT false NOT NULL AFTER `list_price`;
 --> statement-breakpoint
-ALTER TABLE `orders` ADD `time_corrected` boolean DEFAULT false NOT NULL;
+ALTER TABLE `orders` ADD `time_corrected` boolean DEFAULT false NOT NULL AFTER `after_settlement`;
 --> statement-breakpoint
-ALTER TABLE `alarms` ADD `channel_number` int;
+ALTER TABLE `alarms` ADD `channel_number` int AFTER `kind`;
 --> statement-breakpoint
-ALTER TABLE `device_credentials` ADD `board_id` varchar(32) NOT NULL;
+ALTER TABLE `device_credentials` ADD `board_id` varchar(32) NOT NULL AFTER `public_key`;
 --> statement-breakpoint
-ALTER TABLE `device_credentials` ADD `signing_key` text NOT NULL;
+ALTER TABLE `device_credentials` ADD `signing_key` text NOT NULL AFTER `board_id`;
 --> statement-breakpoint
-ALTER TABLE `device_credentials` ADD `sealing_key` text NOT NULL;
+ALTER TABLE `device_credentials` ADD `sealing_key` text NOT NULL AFTER `signing_key`;
 --> statement-breakpoint
-ALTER TABLE `device_credentials` ADD `revoked_by` varchar(36);
+ALTER TABLE `device_credentials` ADD `revoked_by` varchar(36) AFTER `revoked_at`;
 --> statement-breakpoint
 ALTER TABLE `machine_status` ADD `vmc_link_up` boolean DEFAULT false NOT NULL;
 --> statement-breakpoint
