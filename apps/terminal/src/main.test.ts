@@ -287,9 +287,11 @@ describe('a terminal activated and selling', () => {
 
       sim.customer.pressButton(4);
       await terminal.line((line) => line.type === 'qr_unavailable_offline', 'QR refused offline');
-      expect(terminal.lines.find((line) => line.type === 'selection_refused' && line.channel === 4)).toMatchObject({
-        reason: 'offline',
-      });
+      const refused = await terminal.line(
+        (line) => line.type === 'selection_refused' && line.channel === 4,
+        'the selection refused',
+      );
+      expect(refused).toMatchObject({ reason: 'offline' });
 
       const from = terminal.lines.length;
       for (const coin of [100, 100, 100, 100]) sim.customer.insertCoin(coin);
