@@ -22,7 +22,7 @@
  * The terminals' machines are the demo operator's, built of the demo's first machine type
  * with their channels laid out, and their credentials are written straight into
  * `device_credentials` (each its own Ed25519 key; one RSA sealing key shared by all).
- * 1,000 streams need 1,000 sockets on each side: check `ulimit -n` (2,100 or more).
+ * 1,000 streams need 1,000 sockets on each side: `ulimit -n` must be 1,500 or more.
  *
  *   npm run bench -w @vmcloud/api      (after a build; `npm run bench` at the root builds)
  *   BENCH_SECONDS=6 BENCH_TERMINALS=1000 BENCH_SSE_SECONDS=60 BENCH_PUSH_RATE=50 BENCH_SALES=300
@@ -45,7 +45,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Sqlite from 'better-sqlite3';
-import { and, createDb, eq, openKeyring } from '@vmcloud/db';
+import { and, createDb, eq, newId, openKeyring } from '@vmcloud/db';
 import {
   canonicalRequest,
   keyIdOf,
@@ -718,7 +718,7 @@ function signedHeartbeatFloor(
         let key = keys.get(row.key_id);
         if (!key) keys.set(row.key_id, (key = createPublicKey(row.signing_key)));
         if (!verifySignature(r.text, r.signature, key)) throw new Error('the floor signature does not verify');
-        insertNonce.run({ ...nonce, id: randomUUID(), nonce: newNonce(), key_id: r.t.keyId });
+        insertNonce.run({ ...nonce, id: newId(), nonce: newNonce(), key_id: r.t.keyId });
       }
       client.exec('BEGIN IMMEDIATE');
       for (let i = 0; i < batch; i++, done++) {
@@ -743,7 +743,8 @@ function signedHeartbeatFloor(
  * The floor under `device.recordSales` with one sale: its statements (the sale id lookup,
  * the machine, the channel, the product, the order, the audit row, the channel's stock)
  * through better-sqlite3 directly, prepared once, 16 sales to a COMMIT. The rows written
- * are copies of an order the device channel recorded and its audit row.
+ * are copies of an order the device channel recorded and its audit row, with time-ordered
+ * ids as the API makes them and a random sale id as a terminal makes it.
  */
 function saleFloor(file: string, seconds: number): number {
   const client = sqlite(file);
@@ -783,10 +784,10 @@ function saleFloor(file: string, seconds: number): number {
         machine.get(tenant, order.machine_id);
         channelByNumber.get(tenant, order.machine_id, order.channel_number);
         product.get(tenant, order.product_id);
-        const id = randomUUID();
+        const id = newId();
         insertOrder.run({ ...order, id, order_no: `F${id.replace(/-/g, '').slice(-20)}`, sale_id: saleId });
         takeStock.run(Date.now(), tenant, order.channel_id);
-        insertAudit.run({ ...audit, id: randomUUID(), entity_id: id });
+        insertAudit.run({ ...audit, id: newId(), entity_id: id });
         client.exec('RELEASE tx');
       }
       client.exec('COMMIT');
