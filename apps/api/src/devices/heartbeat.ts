@@ -5,7 +5,7 @@
  * heartbeats that arrive together share one transaction (docs/PERFORMANCE-NOTES.md).
  * A job marks a machine offline after 3 missed heartbeats.
  */
-import { and, eq, lt, type Database, type DbHandle, type TenantScope } from '@vmcloud/db';
+import { and, eq, lt, type Database, type DbHandle, type PlatformScope, type TenantScope } from '@vmcloud/db';
 import { StatusErrorBit } from '@vmcloud/protocol';
 import type { HeartbeatResponse } from '@vmcloud/protocol/device';
 import { z } from 'zod';
@@ -160,6 +160,8 @@ interface Pending {
   tenantId: string;
   machineId: string;
   heartbeat: HeartbeatInput;
+  /** Claims the signed call's nonce in the batch's transaction. */
+  claim?: (platform: PlatformScope) => Promise<void>;
   resolve(value: HeartbeatResponse): void;
   reject(error: unknown): void;
 }
@@ -180,9 +182,14 @@ export class HeartbeatBatcher {
     private readonly maxBatch = 500,
   ) {}
 
-  submit(tenantId: string, machineId: string, heartbeat: HeartbeatInput): Promise<HeartbeatResponse> {
+  submit(
+    tenantId: string,
+    machineId: string,
+    heartbeat: HeartbeatInput,
+    claim?: (platform: PlatformScope) => Promise<void>,
+  ): Promise<HeartbeatResponse> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ tenantId, machineId, heartbeat, resolve, reject });
+      this.#pending.push({ tenantId, machineId, heartbeat, claim, resolve, reject });
       if (this.#pending.length >= this.maxBatch) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.windowMs);
     });
@@ -201,7 +208,10 @@ export class HeartbeatBatcher {
     try {
       const answers = await this.db.transaction(async (tx) => {
         const out: HeartbeatResponse[] = [];
-        for (const p of batch) out.push(await recordHeartbeat(tx, p.tenantId, p.machineId, p.heartbeat, now));
+        for (const p of batch) {
+          await p.claim?.(tx.platform);
+          out.push(await recordHeartbeat(tx, p.tenantId, p.machineId, p.heartbeat, now));
+        }
         return out;
       });
       batch.forEach((p, i) => p.resolve(answers[i] as HeartbeatResponse));
@@ -212,7 +222,10 @@ export class HeartbeatBatcher {
       }
       for (const p of batch) {
         await this.db
-          .transaction((tx) => recordHeartbeat(tx, p.tenantId, p.machineId, p.heartbeat, now))
+          .transaction(async (tx) => {
+            await p.claim?.(tx.platform);
+            return recordHeartbeat(tx, p.tenantId, p.machineId, p.heartbeat, now);
+          })
           .then(p.resolve, p.reject);
       }
     }

@@ -8,7 +8,7 @@
  *   nonces are in the database).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { eq, lt, type DbHandle } from '@vmcloud/db';
+import { eq, lt, type DbHandle, type PlatformScope } from '@vmcloud/db';
 import { canonicalRequest, SIGNATURE_WINDOW_MS, verifySignature } from '@vmcloud/protocol/device';
 import { isUniqueViolation, unauthorized } from '../shared/errors.js';
 
@@ -58,11 +58,18 @@ function publicKeyOf(keyId: string, pem: string): KeyObject {
   return key;
 }
 
+/**
+ * Checks a signed call and claims its nonce. With `claim: 'deferred'` the nonce is not
+ * claimed here: the caller claims it (`claimNonce`) in the transaction that does the
+ * call's work, so that the call pays one COMMIT, not two, and a replay that races the
+ * original still finds the nonce taken (the second insert fails and its work rolls back).
+ */
 export async function authenticateDevice(
   db: DbHandle,
   signed: SignedRequest | null,
   now: Date,
-): Promise<DeviceIdentity> {
+  options: { claim?: 'now' | 'deferred' } = {},
+): Promise<DeviceIdentity & { claimNonce(platform: PlatformScope): Promise<void> }> {
   if (!signed)
     throw unauthorized(
       'This call must be signed by a terminal (x-vmc-key-id, x-vmc-timestamp, x-vmc-nonce, x-vmc-signature)',
@@ -89,18 +96,27 @@ export async function authenticateDevice(
   if (!verifySignature(text, signed.signature, publicKeyOf(credential.keyId, credential.signingKey))) {
     throw unauthorized('x-vmc-signature: does not verify for this request');
   }
-  try {
-    await db.platform.deviceNonces.insert({
-      keyId: signed.keyId,
-      nonce: signed.nonce,
-      // Kept while a request with this timestamp would still be accepted.
-      expiresAt: new Date(timestamp + SIGNATURE_WINDOW_MS),
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw unauthorized('x-vmc-nonce: this request was seen before');
-    throw error;
+  const claimNonce = async (platform: PlatformScope): Promise<void> => {
+    try {
+      await platform.deviceNonces.insert({
+        keyId: signed.keyId,
+        nonce: signed.nonce,
+        // Kept while a request with this timestamp would still be accepted.
+        expiresAt: new Date(timestamp + SIGNATURE_WINDOW_MS),
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw unauthorized('x-vmc-nonce: this request was seen before');
+      throw error;
+    }
+  };
+  if (options.claim !== 'deferred') {
+    await claimNonce(db.platform);
+  } else if (await db.platform.deviceNonces.findOneBy({ keyId: signed.keyId, nonce: signed.nonce })) {
+    // Refused before any work: a replay of a call that has been done.
+    throw unauthorized('x-vmc-nonce: this request was seen before');
   }
   return {
+    claimNonce,
     machineId: credential.machineId,
     tenantId: credential.tenantId,
     keyId: credential.keyId,

@@ -162,6 +162,34 @@ describe('signed calls', () => {
     expect((await status())?.uptimeSeconds).toBe(1);
   });
 
+  it('a replay racing its original: one of the two is done, the other refused', async () => {
+    const { terminal } = await activated(17);
+    const body = JSON.stringify({ ...heartbeat, uptimeSeconds: 77 });
+    const headers = terminal.sign('POST', '/trpc/device.heartbeat', body);
+    const both = await Promise.all([
+      terminal.post('/trpc/device.heartbeat', JSON.parse(body), headers),
+      terminal.post('/trpc/device.heartbeat', JSON.parse(body), headers),
+    ]);
+    expect(both.map((a) => a.status).sort()).toEqual([200, 401]);
+    const sale = {
+      saleId: randomUUID(),
+      channel: 1,
+      vendId: 5,
+      price: 300,
+      paymentMethod: 'cash',
+      result: 'ok',
+      dispensed: true,
+      soldAt: new Date().toISOString(),
+    };
+    const saleBody = JSON.stringify({ sales: [sale] });
+    const saleHeaders = terminal.sign('POST', '/trpc/device.recordSales', saleBody);
+    const sales = await Promise.all([
+      terminal.post('/trpc/device.recordSales', JSON.parse(saleBody), saleHeaders),
+      terminal.post('/trpc/device.recordSales', JSON.parse(saleBody), saleHeaders),
+    ]);
+    expect(sales.map((a) => a.status).sort()).toEqual([200, 401]);
+  });
+
   it('answers are signed for this machine only: another machine, a forged signature or an expired answer is refused', async () => {
     const { terminal } = await activated(3);
     const answer = await terminal.mutation('device.heartbeat', heartbeat);

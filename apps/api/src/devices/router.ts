@@ -90,7 +90,13 @@ export const deviceRouter = router({
 
   /** The machine's state; answers the config version to compare with the terminal's. */
   heartbeat: deviceProcedure.input(HeartbeatInput).mutation(async ({ ctx, input }) => {
-    const answer = await ctx.devices.heartbeats.submit(ctx.device.tenantId, ctx.device.machineId, input);
+    const answer = await ctx.devices.heartbeats.submit(
+      ctx.device.tenantId,
+      ctx.device.machineId,
+      input,
+      ctx.claimNonce,
+    );
+    ctx.nonceClaimed();
     return signed(ctx, 'device.heartbeat', answer);
   }),
 

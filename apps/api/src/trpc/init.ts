@@ -20,7 +20,7 @@ import {
   TRPC_ERROR_CODES_BY_KEY,
 } from '@trpc/server/unstable-core-do-not-import';
 import { z } from 'zod';
-import type { Database, TenantScope } from '@vmcloud/db';
+import type { Database, PlatformScope, TenantScope } from '@vmcloud/db';
 import { PERMISSIONS, type PermissionCode, type PermissionEntry } from '../access/catalog.js';
 import type { Principal } from '../auth/principal.js';
 import type { Context } from './context.js';
@@ -269,24 +269,53 @@ export const selfProcedure = t.procedure
  * machine, and no database handle. A call that is not signed, is signed by an unknown or
  * revoked key, is stale or replayed is refused before it does anything.
  */
-export const deviceProcedure = t.procedure.meta({ access: 'device' }).use(async ({ ctx, path, getRawInput, next }) => {
-  const device = await authenticateDevice(ctx.db, ctx.request.signed, ctx.now());
-  return next({
-    ctx: {
-      db: undefined as never,
-      device,
-      scope: ctx.db.forTenant(device.tenantId),
-      platform: ctx.db.platform,
-      /** Payments: the provider is asked outside the sale's transactions. */
-      checkout: {
-        db: ctx.db,
-        providers: ctx.devices.providers,
-        hub: ctx.devices.hub,
-        settings: ctx.devices.settings,
-        now: ctx.now,
-      } satisfies CheckoutDeps,
-      write: writerOf(writeContext(ctx), device.tenantId, null, path) as Write,
-    },
-    ...noInputAsEmpty(getRawInput),
+export const deviceProcedure = t.procedure
+  .meta({ access: 'device' })
+  .use(async ({ ctx, path, type, getRawInput, next }) => {
+    // A mutation claims its nonce in the transaction of its work (one COMMIT); a query, or a
+    // mutation that wrote nothing, claims it on its own.
+    const deferred = type === 'mutation';
+    const { claimNonce, ...device } = await authenticateDevice(ctx.db, ctx.request.signed, ctx.now(), {
+      claim: deferred ? 'deferred' : 'now',
+    });
+    let claimed = !deferred;
+    const base = writerOf(writeContext(ctx), device.tenantId, null, path);
+    const write: Write = async (fn) => {
+      if (claimed) return base(fn);
+      const result = await base(async (w) => {
+        await claimNonce(w.platform);
+        return fn(w);
+      });
+      claimed = true;
+      return result;
+    };
+    /** Claims the nonce inside a transaction the procedure opens itself (the heartbeat batch). */
+    const claimIn = async (platform: PlatformScope) => {
+      if (claimed) return;
+      await claimNonce(platform);
+    };
+    const result = await next({
+      ctx: {
+        db: undefined as never,
+        device,
+        scope: ctx.db.forTenant(device.tenantId),
+        platform: ctx.db.platform,
+        /** Payments: the provider is asked outside the sale's transactions. */
+        checkout: {
+          db: ctx.db,
+          providers: ctx.devices.providers,
+          hub: ctx.devices.hub,
+          settings: ctx.devices.settings,
+          now: ctx.now,
+        } satisfies CheckoutDeps,
+        write,
+        claimNonce: claimIn,
+        nonceClaimed: () => {
+          claimed = true;
+        },
+      },
+      ...noInputAsEmpty(getRawInput),
+    });
+    if (!claimed) await claimNonce(ctx.db.platform);
+    return result;
   });
-});
