@@ -18,7 +18,7 @@ import { orderNumber, refundNumber } from '../shared/document-numbers.js';
 import { conflict, notFound, refused } from '../shared/errors.js';
 import type { Writer } from '../shared/writer.js';
 import { configChanged, queueEvent } from '../devices/events.js';
-import { raise, resolve } from '../devices/conditions.js';
+import { raise } from '../devices/conditions.js';
 import { issueOnCompletion, type WonGiftCode } from '../gift-codes/triggers.js';
 import { FUTURE_TOLERANCE_MS } from './record.js';
 
@@ -373,11 +373,6 @@ async function channelTrouble(
   }
 }
 
-/** A vend that dropped its product: the channel's empty/jam alarms are over. */
-async function channelWorks(w: Writer, machineId: string, channelNumber: number, now: Date) {
-  await resolve(w.scope, machineId, 'channel_empty', now, channelNumber);
-}
-
 /**
  * The end of the vend of an order the platform created (QR, gift code, remote vend): a
  * product dropped completes it (stock down by one, a gift code won when a rule says so);
@@ -403,7 +398,6 @@ export async function finishVend(
     const at = report.at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS ? now : report.at;
     const completed = await setStatus(w, order, { status: 'completed', vendedAt: at, completedAt: now });
     await takeFromStock(w, channel, at, order.quantity);
-    await channelWorks(w, machineId, order.channelNumber, now);
     const giftCode = await issueOnCompletion(w, completed, channel ?? null, now);
     return { order: completed, refund: null, giftCode };
   }
@@ -434,6 +428,8 @@ export interface RecordedMachineSale {
 export const PLAUSIBLE_PAST_MS = 400 * 86_400_000;
 
 async function inSettledPeriod(w: Writer, at: Date, calendar: BusinessCalendar): Promise<boolean> {
+  // A prepared lookup first: most sales meet no final settlement at all.
+  if (!(await w.scope.settlements.findOneBy({ status: 'final' }))) return false;
   const day = calendar.dayOf(at);
   const settled = await w.scope.settlements.findOne((s) =>
     and(eq(s.status, 'final'), lte(s.periodStart, day), gte(s.periodEnd, day)),
@@ -507,7 +503,6 @@ export async function recordMachineSale(
   });
   await w.audit({ entity: 'orders', entityId: order.id, after: order });
   await takeFromStock(w, channel, at, 1);
-  await channelWorks(w, machineId, channel.number, now);
   const giftCode = await issueOnCompletion(w, order, channel, now);
   return { saleId: sale.saleId, order, flags: flagsOf(order), giftCode };
 }

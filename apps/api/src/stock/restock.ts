@@ -5,6 +5,7 @@
  * restock list of one of their machines, and their own restocks.
  */
 import { configChanged } from '../devices/events.js';
+import { resolve } from '../devices/conditions.js';
 import { and, desc, eq, gt, gte, lt, lte, sql, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
@@ -103,6 +104,8 @@ export async function restock(w: Writer, by: Actor, input: RestockInput, now: Da
   });
   await w.audit({ entity: 'restocks', entityId: row.id, after: { ...row, held } });
   await configChanged(w, [machine.id], now);
+  // Restocked: the channel is not empty any more.
+  await resolve(w.scope, machine.id, 'channel_empty', now, channel.number);
   return {
     restock: plain(row),
     channel: { id: channel.id, number: channel.number, capacity: after.capacity, stock: after.stock },
