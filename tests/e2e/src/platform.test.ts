@@ -5,6 +5,7 @@
  * redeemed at the other, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '@vmcloud/protocol/testing';
 import { expectBooksBalance } from './books.js';
 import { HEARTBEAT_SECONDS, at, mutate, query, runTerminal, simulate, startWorld, type World } from './world.js';
 
@@ -77,20 +78,20 @@ describe('the platform and its terminals', () => {
     two.terminal.proc.pause();
     const paused = Date.now();
     try {
-      const deadline = paused + (3 * HEARTBEAT_SECONDS + 3) * 1000;
-      while ((await alarms('open')).items.length === 0) {
-        if (Date.now() > deadline) throw new Error('no offline alarm within 3 intervals (and the job’s period)');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await until(async () => (await alarms('open')).items.length > 0, {
+        timeoutMs: (3 * HEARTBEAT_SECONDS + 3) * 1000,
+        what: 'an offline alarm within 3 intervals (and the job’s period)',
+        intervalMs: 200,
+      });
       expect(Date.now() - paused).toBeGreaterThanOrEqual(2 * HEARTBEAT_SECONDS * 1000);
     } finally {
       two.terminal.proc.resume();
     }
-    const back = Date.now() + 10_000;
-    while ((await alarms('open')).items.length > 0) {
-      if (Date.now() > back) throw new Error('still offline after heartbeats resumed');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await until(async () => (await alarms('open')).items.length === 0, {
+      timeoutMs: 10_000,
+      what: 'the machine online again after heartbeats resumed',
+      intervalMs: 200,
+    });
     expect((await alarms('resolved')).items).toHaveLength(1);
   });
 
@@ -119,9 +120,11 @@ describe('the platform and its terminals', () => {
     const codes = async () =>
       (await query<{ items: { code: string; status: string }[] }>(world.admin, 'giftCodes.list', {})).items;
     let won: { code: string; status: string } | undefined;
-    for (const end = Date.now() + 10_000; !won && Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      won = (await codes()).find((c) => c.status === 'active' && !c.code.startsWith('GIFT'));
-    }
+    await until(
+      async () =>
+        (won = (await codes()).find((c) => c.status === 'active' && !c.code.startsWith('GIFT'))) !== undefined,
+      { timeoutMs: 10_000, what: 'a gift code issued for the second order', intervalMs: 200 },
+    );
     if (!won) throw new Error('no gift code was issued for the second order');
 
     const channel = at(two.channels, 2);

@@ -39,6 +39,12 @@ const CONTROLLER_FAULTS =
 const PAYMENT_DEVICE_FAULTS =
   bit(StatusErrorBit.COIN_CHANGER) | bit(StatusErrorBit.BILL_VALIDATOR) | bit(StatusErrorBit.CASHLESS_READER);
 
+/** Which STATUS error bits raise which alarm. */
+const FAULT_ALARMS = [
+  { kind: 'vmc_fault', severity: 'critical', mask: CONTROLLER_FAULTS, label: 'Controller fault' },
+  { kind: 'payment_device', severity: 'warning', mask: PAYMENT_DEVICE_FAULTS, label: 'Payment device fault' },
+] as const;
+
 function faultNames(errors: number): string {
   return Object.entries(StatusErrorBit)
     .filter(([, b]) => (errors & bit(b)) !== 0)
@@ -104,27 +110,15 @@ export async function recordHeartbeat(
     );
   }
   if (!before || before.errors !== hb.errors) {
-    const controller = hb.errors & CONTROLLER_FAULTS;
-    const payment = hb.errors & PAYMENT_DEVICE_FAULTS;
-    if (((before?.errors ?? 0) & CONTROLLER_FAULTS) !== controller) {
-      await resolve(scope, machineId, 'vmc_fault', now);
-      if (controller)
-        await raise(
-          scope,
-          machineId,
-          { kind: 'vmc_fault', severity: 'critical', message: `Controller fault: ${faultNames(controller)}` },
-          now,
-        );
-    }
-    if (((before?.errors ?? 0) & PAYMENT_DEVICE_FAULTS) !== payment) {
-      await resolve(scope, machineId, 'payment_device', now);
-      if (payment)
-        await raise(
-          scope,
-          machineId,
-          { kind: 'payment_device', severity: 'warning', message: `Payment device fault: ${faultNames(payment)}` },
-          now,
-        );
+    for (const fault of FAULT_ALARMS) {
+      const bits = hb.errors & fault.mask;
+      if (((before?.errors ?? 0) & fault.mask) === bits) continue;
+      // The faults changed: the alarm that named the old ones ends, one naming the new ones starts.
+      await resolve(scope, machineId, fault.kind, now);
+      if (bits) {
+        const message = `${fault.label}: ${faultNames(bits)}`;
+        await raise(scope, machineId, { kind: fault.kind, severity: fault.severity, message }, now);
+      }
     }
   }
   if (!before || before.temperature !== hb.temperature) {

@@ -8,7 +8,7 @@
  *   nonces are in the database).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { eq, lt, type DbHandle, type PlatformScope } from '@vmcloud/db';
+import { lt, type DbHandle, type PlatformScope } from '@vmcloud/db';
 import { canonicalRequest, SIGNATURE_WINDOW_MS, verifySignature } from '@vmcloud/protocol/device';
 import { isUniqueViolation, unauthorized } from '../shared/errors.js';
 
@@ -60,9 +60,9 @@ function publicKeyOf(keyId: string, pem: string): KeyObject {
 
 /**
  * Checks a signed call and claims its nonce. With `claim: 'deferred'` the nonce is not
- * claimed here: the caller claims it (`claimNonce`) in the transaction that does the
- * call's work, so that the call pays one COMMIT, not two, and a replay that races the
- * original still finds the nonce taken (the second insert fails and its work rolls back).
+ * claimed here: the caller claims it (`claimNonce`) first in the transaction that does the
+ * call's work, so that the call pays one COMMIT, not two; a replay finds the nonce taken
+ * and its work rolls back.
  */
 export async function authenticateDevice(
   db: DbHandle,
@@ -109,12 +109,7 @@ export async function authenticateDevice(
       throw error;
     }
   };
-  if (options.claim !== 'deferred') {
-    await claimNonce(db.platform);
-  } else if (await db.platform.deviceNonces.findOneBy({ keyId: signed.keyId, nonce: signed.nonce })) {
-    // Refused before any work: a replay of a call that has been done.
-    throw unauthorized('x-vmc-nonce: this request was seen before');
-  }
+  if (options.claim !== 'deferred') await claimNonce(db.platform);
   return {
     claimNonce,
     machineId: credential.machineId,
@@ -130,10 +125,4 @@ export async function authenticateDevice(
 /** Forgets nonces whose requests could no longer be accepted anyway. */
 export async function forgetExpiredNonces(db: DbHandle, now: Date): Promise<number> {
   return db.platform.deviceNonces.deleteWhere((n) => lt(n.expiresAt, now));
-}
-
-/** The active credential of a machine, if it has one. */
-export async function activeCredential(db: DbHandle, machineId: string) {
-  const rows = await db.platform.deviceCredentials.find({ where: (c) => eq(c.machineId, machineId) });
-  return rows.find((r) => !r.revokedAt);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { until } from '@vmcloud/protocol/testing';
 import { and, eq, isNull } from '@vmcloud/db';
 import { openSealed, type DeviceConfig, type DeviceOrder, type HeartbeatResponse } from '@vmcloud/protocol/device';
 import { randomUUID, generateKeyPairSync } from 'node:crypto';
@@ -233,16 +234,6 @@ async function payOnPage(qr: string, action: 'pay' | 'decline' | 'pay_without_no
   expect(answer.status).toBe(303);
 }
 
-async function until<T>(check: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('a QR sale', () => {
   it('is created at the platform’s price, paid on the sandbox page, vended, and takes one from stock', async () => {
     const { terminal, channel, scope } = await activated(5);
@@ -262,10 +253,10 @@ describe('a QR sale', () => {
     expect(same.orderId).toBe(order.orderId);
 
     await payOnPage(order.qr?.content as string, 'pay');
-    const paid = await until(async () => {
-      const o = await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId });
-      return o.status === 'paid' ? o : undefined;
-    });
+    // The sandbox notifies the platform on its own, right after the payment.
+    const status = () => terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId });
+    await until(async () => (await status()).status === 'paid', { what: 'the order paid', intervalMs: 20 });
+    const paid = await status();
     expect(paid.vendId).toBe(order.vendId);
     const machineId = terminal.machineId;
     const events = await scope.deviceEvents.find({ where: (e) => eq(e.machineId, machineId) });
@@ -311,6 +302,7 @@ describe('a QR sale', () => {
     await payOnPage(order.qr?.content as string, 'pay');
     await until(
       async () => (await terminal.body<DeviceOrder>('query', 'device.orderStatus', { saleId })).status === 'paid',
+      { what: 'the order paid', intervalMs: 20 },
     );
     const failed = await terminal.body<DeviceOrder>('mutation', 'device.reportVend', {
       saleId,

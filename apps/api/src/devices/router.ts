@@ -5,7 +5,7 @@
  */
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import type { DeviceEvent, Envelope, PlatformMessage } from '@vmcloud/protocol/device';
+import { DEVICE_VEND_RESULTS, type DeviceEvent, type Envelope, type PlatformMessage } from '@vmcloud/protocol/device';
 import { deviceProcedure, publicProcedure, router } from '../trpc/init.js';
 import type { Context } from '../trpc/context.js';
 import type { DeviceIdentity } from './identity.js';
@@ -15,7 +15,6 @@ import { deviceConfig } from './config.js';
 import { eventsAfter, firstEventFor } from './events.js';
 import { storeLogs, UploadLogsInput } from './logs.js';
 import { sendRefund, startQrSale } from '../payments/checkout.js';
-import type { PlatformScope } from '@vmcloud/db';
 import {
   deviceOrder,
   finishVend,
@@ -25,7 +24,7 @@ import {
   redeemGiftCode,
   startVend,
 } from '../sales/lifecycle.js';
-import { calendarOf } from '../shared/business-day.js';
+import { tenantCalendar } from '../shared/business-day.js';
 import { notFound } from '../shared/errors.js';
 
 /** How long a terminal may act on an answer. */
@@ -46,24 +45,10 @@ function signed<T>(ctx: DeviceContext, type: string, body: T, id = ctx.device.no
   return ctx.devices.signer.sign(envelope);
 }
 
-async function calendarFor(ctx: { platform: PlatformScope }, tenantId: string) {
-  return calendarOf((await ctx.platform.tenants.get(tenantId))?.timeZone);
-}
-
 const SaleId = z.uuid({ error: 'must be a UUID, the terminal’s id for the sale' });
 const ChannelNumber = z.number().int('must be a whole number').min(1, 'must be at least 1').max(999, 'is too large');
 const VendId = z.number().int('must be a whole number').min(0).max(0xffffffff, 'must fit 32 bits');
-const VendResult = z.enum([
-  'ok',
-  'jam',
-  'empty',
-  'invalid_channel',
-  'insufficient_credit',
-  'card_denied',
-  'door_open',
-  'busy',
-  'id_conflict',
-]);
+const VendResult = z.enum(DEVICE_VEND_RESULTS);
 const When = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time' });
 
 const MachineSaleInput = z.object({
@@ -140,7 +125,7 @@ export const deviceRouter = router({
   reportVend: deviceProcedure
     .input(z.object({ saleId: SaleId, vendId: VendId, result: VendResult, dispensed: z.boolean(), at: When }))
     .mutation(async ({ ctx, input }) => {
-      const calendar = await calendarFor(ctx, ctx.device.tenantId);
+      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
       const end = await ctx.write((w) =>
         finishVend(w, ctx.device.machineId, { ...input, at: new Date(input.at) }, ctx.now(), calendar),
       );
@@ -160,7 +145,7 @@ export const deviceRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const calendar = await calendarFor(ctx, ctx.device.tenantId);
+      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
       const recorded = await ctx.write(async (w) => {
         const out = [];
         for (const sale of input.sales)
@@ -188,7 +173,7 @@ export const deviceRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const calendar = await calendarFor(ctx, ctx.device.tenantId);
+      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
       const order = await ctx.write((w) => redeemGiftCode(w, ctx.device.machineId, input, ctx.now(), calendar));
       return signed(ctx, 'device.redeemGiftCode', deviceOrder(order));
     }),

@@ -12,7 +12,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { and, asc, eq, lte, type Database } from '@vmcloud/db';
 import type { DeviceOrder } from '@vmcloud/protocol/device';
-import { calendarOf, type BusinessCalendar } from '../shared/business-day.js';
+import { tenantCalendar } from '../shared/business-day.js';
 import { notFound, refused } from '../shared/errors.js';
 import { writerOf, type Write } from '../shared/writer.js';
 import type { DeviceSettings } from '../devices/services.js';
@@ -47,11 +47,6 @@ function providerOf(deps: CheckoutDeps, name: ProviderName): PaymentProvider {
 const systemWrite = (deps: CheckoutDeps, tenantId: string, action: string, requestId: string | null = null): Write =>
   writerOf({ db: deps.db, hub: deps.hub, requestId, ip: null }, tenantId, null, action);
 
-async function calendarFor(deps: CheckoutDeps, tenantId: string): Promise<BusinessCalendar> {
-  const tenant = await deps.db.platform.tenants.get(tenantId);
-  return calendarOf(tenant?.timeZone);
-}
-
 /**
  * A QR sale: the order and its pending payment, then the provider's QR for it. Called again
  * with the same sale id (the terminal retrying), it answers the same order and QR.
@@ -64,7 +59,7 @@ export async function startQrSale(
   input: { saleId: string; channel: number },
 ): Promise<DeviceOrder> {
   const now = deps.now();
-  const calendar = await calendarFor(deps, tenantId);
+  const calendar = await tenantCalendar(deps.db.platform, tenantId);
   const provider = providerOf(deps, QR_PROVIDER);
   const expiresAt = new Date(now.getTime() + deps.settings.qrExpirySeconds * 1000);
   const { order, payment } = await write((w) =>
@@ -123,7 +118,7 @@ async function settlePayment(
   reported: ProviderPayment & { raw?: Record<string, unknown> },
   action: string,
 ): Promise<void> {
-  const calendar = await calendarFor(deps, tenantId);
+  const calendar = await tenantCalendar(deps.db.platform, tenantId);
   const result = await systemWrite(deps, tenantId, action)((w) => confirmPayment(w, reported, deps.now(), calendar));
   if (result.outcome === 'late') await sendRefund(deps, tenantId, result.refund);
 }

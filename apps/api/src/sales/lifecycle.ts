@@ -10,7 +10,7 @@
  * writes its audit row. Money moves with the payment provider outside the transaction
  * (payments/checkout.ts); these rules record what was decided.
  */
-import { adjust, and, eq, gt, gte, lte, newId, type Row, type Tables } from '@vmcloud/db';
+import { adjust, and, eq, gt, gte, lte, newId, type NewRow, type Row, type Tables } from '@vmcloud/db';
 import { vendIdForSale, type DeviceOrder, type DeviceVendResult, type MachineSale } from '@vmcloud/protocol/device';
 import type { ProviderName, ProviderPayment } from '../payments/provider.js';
 import type { BusinessCalendar } from '../shared/business-day.js';
@@ -45,6 +45,34 @@ export function deviceOrder(
     qr: qr?.qrContent && qr.expiresAt ? { content: qr.qrContent, expiresAt: qr.expiresAt.toISOString() } : null,
     giftCode: extra.giftCode ?? null,
   };
+}
+
+/**
+ * Inserts a machine's order for `channel`'s product, numbered with the sale's local time
+ * (`orderNumber`); `fields` give the rest (payment, status, times, flags).
+ */
+async function insertOrder(
+  w: Writer,
+  calendar: BusinessCalendar,
+  at: Date,
+  sold: { machineId: string; channel: Channel; product: { id: string; cost: number }; price: number },
+  fields: Omit<
+    NewRow<Tables['orders']>,
+    'orderNo' | 'machineId' | 'channelId' | 'channelNumber' | 'productId' | 'price' | 'cost'
+  >,
+): Promise<Order> {
+  const id = newId();
+  return w.scope.orders.insert({
+    id,
+    orderNo: orderNumber(calendar, at, id),
+    machineId: sold.machineId,
+    channelId: sold.channel.id,
+    channelNumber: sold.channel.number,
+    productId: sold.product.id,
+    price: sold.price,
+    cost: sold.product.cost,
+    ...fields,
+  });
 }
 
 async function loadChannel(w: Writer, machineId: string, number: number): Promise<Channel> {
@@ -116,24 +144,27 @@ export async function openQrOrder(
   }
   const channel = await loadChannel(w, machineId, input.channel);
   const { product, price } = await sellable(w, channel);
-  const orderId = newId();
-  const order = await w.scope.orders.insert({
-    id: orderId,
-    orderNo: orderNumber(calendar, now, orderId),
-    machineId,
-    channelId: channel.id,
-    channelNumber: channel.number,
-    productId: product.id,
-    price,
-    amount: price,
-    cost: product.cost,
-    paymentMethod: 'qr',
+  const order = await insertOrder(
+    w,
+    calendar,
+    now,
+    { machineId, channel, product, price },
+    {
+      amount: price,
+      paymentMethod: 'qr',
+      provider,
+      vendId: vendIdForSale(input.saleId),
+      saleId: input.saleId,
+      status: 'created',
+    },
+  );
+  const payment = await w.scope.payments.insert({
+    orderId: order.id,
     provider,
-    vendId: vendIdForSale(input.saleId),
-    saleId: input.saleId,
-    status: 'created',
+    amount: price,
+    status: 'pending',
+    expiresAt,
   });
-  const payment = await w.scope.payments.insert({ orderId, provider, amount: price, status: 'pending', expiresAt });
   await w.audit({ entity: 'orders', entityId: order.id, after: order });
   return { order, payment, created: true };
 }
@@ -476,31 +507,28 @@ export async function recordMachineSale(
   const price = sale.paymentMethod === 'free' ? 0 : sale.price;
   const priceMismatch = sale.paymentMethod !== 'free' && price !== listPrice;
   const afterSettlement = await inSettledPeriod(w, at, calendar);
-  const orderId = newId();
-  const order = await w.scope.orders.insert({
-    id: orderId,
-    orderNo: orderNumber(calendar, at, orderId),
-    machineId,
-    channelId: channel.id,
-    channelNumber: channel.number,
-    productId: product.id,
-    price,
-    amount: price,
-    cost: product.cost,
-    paymentMethod: sale.paymentMethod,
-    vendId: sale.vendId,
-    saleId: sale.saleId,
-    status: 'completed',
-    paidAt: at,
-    vendedAt: at,
-    completedAt: at,
-    offline: at.getTime() < now.getTime() - 60_000,
-    priceMismatch,
-    listPrice: priceMismatch ? listPrice : null,
-    afterSettlement,
-    timeCorrected: implausible,
-    createdAt: at,
-  });
+  const order = await insertOrder(
+    w,
+    calendar,
+    at,
+    { machineId, channel, product, price },
+    {
+      amount: price,
+      paymentMethod: sale.paymentMethod,
+      vendId: sale.vendId,
+      saleId: sale.saleId,
+      status: 'completed',
+      paidAt: at,
+      vendedAt: at,
+      completedAt: at,
+      offline: at.getTime() < now.getTime() - 60_000,
+      priceMismatch,
+      listPrice: priceMismatch ? listPrice : null,
+      afterSettlement,
+      timeCorrected: implausible,
+      createdAt: at,
+    },
+  );
   await w.audit({ entity: 'orders', entityId: order.id, after: order });
   await takeFromStock(w, channel, at, 1);
   const giftCode = await issueOnCompletion(w, order, channel, now);
@@ -545,23 +573,20 @@ export async function redeemGiftCode(
     { quantity: adjust(-1) },
   );
   if (taken === 0) throw refused('code', 'has been used');
-  const orderId = newId();
-  const order = await w.scope.orders.insert({
-    id: orderId,
-    orderNo: orderNumber(calendar, now, orderId),
-    machineId,
-    channelId: channel.id,
-    channelNumber: channel.number,
-    productId: product.id,
-    price,
-    amount: 0,
-    cost: product.cost,
-    paymentMethod: 'gift_code',
-    vendId: vendIdForSale(input.saleId),
-    saleId: input.saleId,
-    status: 'paid',
-    paidAt: now,
-  });
+  const order = await insertOrder(
+    w,
+    calendar,
+    now,
+    { machineId, channel, product, price },
+    {
+      amount: 0,
+      paymentMethod: 'gift_code',
+      vendId: vendIdForSale(input.saleId),
+      saleId: input.saleId,
+      status: 'paid',
+      paidAt: now,
+    },
+  );
   const left = await w.scope.giftCodes.get(gift.id);
   if (left && left.quantity === 0) {
     await w.scope.giftCodes.update(gift.id, { status: 'redeemed', redeemedByOrderId: order.id });

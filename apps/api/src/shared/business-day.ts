@@ -4,6 +4,7 @@
  * window, settlement, statistic and document number cuts days here, so that a sale at
  * 23:30 local time belongs to the same day everywhere, across daylight-saving changes too.
  */
+import type { PlatformScope } from '@vmcloud/db';
 import { z } from 'zod';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -173,4 +174,9 @@ export function calendarOf(timeZone: string | null | undefined): BusinessCalenda
   let calendar = calendars.get(zone);
   if (!calendar) calendars.set(zone, (calendar = new BusinessCalendar(zone)));
   return calendar;
+}
+
+/** The calendar of a tenant, by its id (the default zone for a tenant not found). */
+export async function tenantCalendar(platform: PlatformScope, tenantId: string): Promise<BusinessCalendar> {
+  return calendarOf((await platform.tenants.get(tenantId))?.timeZone);
 }

@@ -4,7 +4,7 @@
  * faults through this interface. `SerialProtocolDriver` (docs/serial-protocol.md) is the
  * first implementation.
  */
-import { createHash } from 'node:crypto';
+import { vendIdForSale, type DeviceVendResult } from '@vmcloud/protocol/device';
 
 /** Who the machine's controller says it is, as it boots. */
 export interface MachineInfo {
@@ -50,24 +50,8 @@ export interface MachineStatus {
  */
 export type PaymentMethod = 'host_paid' | 'cash' | 'card' | 'free';
 
-/**
- * How a vend ended:
- * - `ok`: the product dropped (the only result in which something was dispensed);
- * - `jam`: the motor stalled; `empty`: the motor turned and nothing dropped;
- * - `invalid_channel`, `insufficient_credit`, `door_open`, `busy`: nothing moved;
- * - `card_denied`: the card reader refused the card (VEND_RESULT CASHLESS_DENIED); nothing moved;
- * - `id_conflict`: this vendId was used before for another channel, price or method; nothing moved.
- */
-export type VendResultKind =
-  | 'ok'
-  | 'jam'
-  | 'empty'
-  | 'invalid_channel'
-  | 'insufficient_credit'
-  | 'card_denied'
-  | 'door_open'
-  | 'busy'
-  | 'id_conflict';
+/** How a vend ended: the device API's words (`DeviceVendResult`), one list for both. */
+export type VendResultKind = DeviceVendResult;
 
 /** A vend the sale logic asks for. Money in fen. */
 export interface VendRequest {
@@ -214,9 +198,6 @@ export class MachineUnavailableError extends Error {
 /**
  * A vendId for a sale, derived from the sale's own identity (an order id, a cash sale's
  * id): the same sale always gives the same vendId, so a retry after a crash asks for the
- * same vend. 32 bits of SHA-256 of the id.
+ * same vend. The platform derives it the same way (`@vmcloud/protocol/device`).
  */
-export function vendIdForSale(saleId: string): number {
-  if (saleId.length === 0) throw new RangeError('a sale id is needed to derive a vendId');
-  return createHash('sha256').update(saleId, 'utf8').digest().readUInt32BE(0);
-}
+export { vendIdForSale };

@@ -124,17 +124,26 @@ export interface OrderStatusRequest {
   saleId: string;
 }
 
-/** How a vend ended, in the words of the terminal's machine driver. */
-export type DeviceVendResult =
-  | 'ok'
-  | 'jam'
-  | 'empty'
-  | 'invalid_channel'
-  | 'insufficient_credit'
-  | 'card_denied'
-  | 'door_open'
-  | 'busy'
-  | 'id_conflict';
+/**
+ * How a vend ended (the terminal's machine driver says it in the same words):
+ * - `ok`: the product dropped (the only result in which something was dispensed);
+ * - `jam`: the motor stalled; `empty`: the motor turned and nothing dropped;
+ * - `invalid_channel`, `insufficient_credit`, `door_open`, `busy`: nothing moved;
+ * - `card_denied`: the card reader refused the card (VEND_RESULT CASHLESS_DENIED); nothing moved;
+ * - `id_conflict`: this vendId was used before for another channel, price or method; nothing moved.
+ */
+export const DEVICE_VEND_RESULTS = [
+  'ok',
+  'jam',
+  'empty',
+  'invalid_channel',
+  'insufficient_credit',
+  'card_denied',
+  'door_open',
+  'busy',
+  'id_conflict',
+] as const;
+export type DeviceVendResult = (typeof DEVICE_VEND_RESULTS)[number];
 
 /** `device.vendStarted`: a paid order is being vended. */
 export interface VendStartedRequest {

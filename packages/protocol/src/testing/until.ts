@@ -9,16 +9,16 @@ export interface UntilOptions {
 }
 
 /**
- * Waits until `condition()` holds: checks it at once, then every `intervalMs` on the real
+ * Waits until `condition()` holds (or resolves true: a check may ask a server): checks it at once, then every `intervalMs` on the real
  * timers, so that each check comes after the timers, I/O and promise callbacks that were due
  * before it. Rejects with an Error naming `what` when `timeoutMs` pass first.
  *
  * For tests on real timers; under fake timers, move the clock instead.
  */
-export async function until(condition: () => boolean, options: UntilOptions = {}): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, options: UntilOptions = {}): Promise<void> {
   const { timeoutMs = 5000, what = 'a condition', intervalMs = 1 } = options;
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
   }
