@@ -56,7 +56,8 @@ async function run(command: string): Promise<void> {
       path: config.signingKey.path,
     });
   }
-  const adminDir = fileURLToPath(new URL('../../admin/dist', import.meta.url));
+  // The built console: apps/admin/dist, or VMCLOUD_ADMIN_DIR (a build kept elsewhere, as the browser tests do).
+  const adminDir = process.env.VMCLOUD_ADMIN_DIR ?? fileURLToPath(new URL('../../admin/dist', import.meta.url));
   const now = () => new Date();
   const devices = createDeviceServices({
     db,
