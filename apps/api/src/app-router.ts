@@ -37,6 +37,7 @@ import { leaseOrdersRouter } from './tenants/lease-orders-router.js';
 import { auditLogRouter } from './audit/router.js';
 import { deviceRouter } from './devices/router.js';
 import { terminalsRouter } from './devices/terminals-router.js';
+import { dashboardRouter } from './sales/dashboard-router.js';
 export const appRouter = router({
   auth: authRouter,
   device: deviceRouter,
@@ -49,6 +50,7 @@ export const appRouter = router({
   channelGroups: channelGroupsRouter,
   ads: adsRouter,
   alarms: alarmsRouter,
+  dashboard: dashboardRouter,
   orders: mergeRouters(ordersRouter, router({ record: recordOrder })),
   finance: financeRouter,
   turnovers: turnoversRouter,
