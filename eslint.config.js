@@ -36,6 +36,22 @@ export default defineConfig(
     },
   },
   {
+    // apps/admin: every visible string goes through vue-i18n (`t('domain.key')`, src/locales).
+    name: 'vmcloud/admin/i18n',
+    files: ['apps/admin/src/**/*.vue'],
+    rules: {
+      'vue/no-bare-strings-in-template': 'error',
+    },
+  },
+  {
+    // Pages are mounted by the router, never written as tags: `dashboard.vue` is a fine name.
+    name: 'vmcloud/admin/pages',
+    files: ['apps/admin/src/views/**/*.vue'],
+    rules: {
+      'vue/multi-word-component-names': 'off',
+    },
+  },
+  {
     name: 'vmcloud/rules',
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'error',

@@ -46,3 +46,13 @@ export function fieldErrorsOf(error: unknown): Record<string, string[]> {
   const data = error.data as { fieldErrors?: Record<string, string[]> } | undefined;
   return data?.fieldErrors ?? {};
 }
+
+/**
+ * The tRPC code of a refusal (`UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `BAD_REQUEST`,
+ * `CONFLICT`, ...), or undefined when the API was not reached.
+ */
+export function failureCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data = error.data as { code?: string } | undefined;
+  return data?.code;
+}

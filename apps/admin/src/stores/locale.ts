@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ELEMENT_LOCALES, MESSAGES, pickLocale, type Locale } from '../locales';
+import { ELEMENT_LOCALES, i18n, pickLocale, type Locale } from '../locales';
 
 const STORAGE_KEY = 'vmcloud.locale';
 
@@ -20,15 +20,17 @@ function storeLocale(locale: Locale): void {
   }
 }
 
+/** The console's language: the user's choice, kept in the browser; vue-i18n and Element Plus follow it. */
 export const useLocaleStore = defineStore('locale', () => {
   const locale = ref<Locale>(pickLocale(readStoredLocale(), navigator.languages));
-  const messages = computed(() => MESSAGES[locale.value]);
   const elementLocale = computed(() => ELEMENT_LOCALES[locale.value]);
+  i18n.global.locale.value = locale.value;
 
   function setLocale(next: Locale): void {
     locale.value = next;
+    i18n.global.locale.value = next;
     storeLocale(next);
   }
 
-  return { locale, messages, elementLocale, setLocale };
+  return { locale, elementLocale, setLocale };
 });

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import en from '../../locales/en';
-import zhCN from '../../locales/zh-CN';
-import { checkSignInField, createSignInRules, signInValidator, toLoginInput, type SignInField } from './rules';
+import en from '../../locales/en/auth';
+import zhCN from '../../locales/zh-CN/auth';
+import {
+  checkSignInField,
+  createSignInRules,
+  signInValidator,
+  toLoginInput,
+  type ProblemText,
+  type SignInField,
+} from './rules';
+
+const english: ProblemText = (problem) => en.signIn.errors[problem];
+const chinese: ProblemText = (problem) => zhCN.signIn.errors[problem];
 
 /** Runs a validator and returns the message it reported, or null when it accepted the value. */
-function validate(field: SignInField, value: unknown, errors = en.signIn.errors): string | null {
+function validate(field: SignInField, value: unknown, text = english): string | null {
   let reported: string | null | undefined;
-  signInValidator(field, errors)(undefined, value, (error) => {
+  signInValidator(field, text)(undefined, value, (error) => {
     reported = error ? error.message : null;
   });
   if (reported === undefined) throw new Error('the validator did not call back');
@@ -45,10 +55,10 @@ describe('checkSignInField', () => {
 
 describe('signInValidator', () => {
   it('reports the problem in the given language', () => {
-    expect(validate('tenantCode', '12', en.signIn.errors)).toBe('The tenant code is 6 digits');
-    expect(validate('tenantCode', '12', zhCN.signIn.errors)).toBe('租户编号为 6 位数字');
-    expect(validate('username', '', en.signIn.errors)).toBe('Enter your username');
-    expect(validate('password', '', zhCN.signIn.errors)).toBe('请输入密码');
+    expect(validate('tenantCode', '12', english)).toBe('The tenant code is 6 digits');
+    expect(validate('tenantCode', '12', chinese)).toBe('租户编号为 6 位数字');
+    expect(validate('username', '', english)).toBe('Enter your username');
+    expect(validate('password', '', chinese)).toBe('请输入密码');
   });
 
   it('accepts good values', () => {
@@ -65,7 +75,7 @@ describe('signInValidator', () => {
 
 describe('createSignInRules', () => {
   it('has one required rule, checked on blur, for every field', () => {
-    const rules = createSignInRules(en.signIn.errors);
+    const rules = createSignInRules(english);
     expect(Object.keys(rules)).toEqual(['tenantCode', 'username', 'password']);
     for (const fieldRules of Object.values(rules)) {
       expect(fieldRules).toEqual([expect.objectContaining({ required: true, trigger: 'blur' })]);

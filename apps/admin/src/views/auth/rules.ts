@@ -1,5 +1,4 @@
 import type { FormItemRule, FormRules } from 'element-plus';
-import type { Messages } from '../../locales';
 
 /** The sign-in form's fields. */
 export interface SignInForm {
@@ -10,8 +9,11 @@ export interface SignInForm {
 
 export type SignInField = keyof SignInForm;
 
-/** What can be wrong with a field, named as its message in the locale files. */
-export type SignInProblem = keyof Messages['signIn']['errors'];
+/** What can be wrong with a field, named as its message in the locale files (`auth.signIn.errors.<problem>`). */
+export type SignInProblem = 'tenantCodeRequired' | 'tenantCodeFormat' | 'usernameRequired' | 'passwordRequired';
+
+/** Says a problem in the user's language. */
+export type ProblemText = (problem: SignInProblem) => string;
 
 export const TENANT_CODE_PATTERN = /^[0-9]{6}$/;
 
@@ -33,25 +35,25 @@ export function checkSignInField(field: SignInField, value: string): SignInProbl
 /** An Element Plus form-item validator for one field, reporting problems in the given language. */
 export function signInValidator(
   field: SignInField,
-  errors: Messages['signIn']['errors'],
+  text: ProblemText,
 ): (rule: unknown, value: unknown, callback: (error?: Error) => void) => void {
   return (_rule, value, callback) => {
     const problem = checkSignInField(field, typeof value === 'string' ? value : '');
     if (problem === null) callback();
-    else callback(new Error(errors[problem]));
+    else callback(new Error(text(problem)));
   };
 }
 
-function fieldRule(field: SignInField, errors: Messages['signIn']['errors']): FormItemRule {
-  return { required: true, trigger: 'blur', validator: signInValidator(field, errors) };
+function fieldRule(field: SignInField, text: ProblemText): FormItemRule {
+  return { required: true, trigger: 'blur', validator: signInValidator(field, text) };
 }
 
 /** The sign-in form's rules, with messages in the given language. */
-export function createSignInRules(errors: Messages['signIn']['errors']): FormRules<SignInForm> {
+export function createSignInRules(text: ProblemText): FormRules<SignInForm> {
   return {
-    tenantCode: [fieldRule('tenantCode', errors)],
-    username: [fieldRule('username', errors)],
-    password: [fieldRule('password', errors)],
+    tenantCode: [fieldRule('tenantCode', text)],
+    username: [fieldRule('username', text)],
+    password: [fieldRule('password', text)],
   };
 }
 
