@@ -1,3 +1,13 @@
+import vue from '@vitejs/plugin-vue';
 import { packageTestConfig } from '../../vitest.base.ts';
+import { I18N_FLAGS } from './vite.config.ts';
 
-export default packageTestConfig();
+const base = packageTestConfig();
+
+/** Component tests render .vue files in happy-dom; pure modules' tests run there too. */
+export default {
+  ...base,
+  plugins: [vue()],
+  define: I18N_FLAGS,
+  test: { ...base.test, environment: 'happy-dom' },
+};

@@ -90,14 +90,15 @@ export function usePagedQuery<Row, Filter extends object = Record<string, never>
   /** Keyset lists: the cursor each page starts at (index 0 = page 1). */
   let cursors: (string | null)[] = [null];
   let request = 0;
-  /** Set while search() or reset() moves `page`, so the watcher does not load it twice. */
-  let moving = false;
+  /** The page the last load asked for: the watcher loads `page` only when it moves elsewhere. */
+  let requested = 0;
 
   async function load(): Promise<void> {
     const mine = ++request;
+    const target = page.value;
+    requested = target;
     loading.value = true;
     try {
-      const target = page.value;
       const cursor = keyset.value ? (cursors[target - 1] ?? null) : null;
       const response = await fetchPage({
         limit: pageSize.value,
@@ -130,9 +131,7 @@ export function usePagedQuery<Row, Filter extends object = Record<string, never>
 
   async function search(): Promise<void> {
     cursors = [null];
-    moving = true;
     page.value = 1;
-    moving = false;
     await load();
   }
 
@@ -146,7 +145,7 @@ export function usePagedQuery<Row, Filter extends object = Record<string, never>
   }
 
   watch(page, (next, previous) => {
-    if (moving) return;
+    if (next === requested) return;
     // A keyset list can only step to a page whose cursor is known.
     if (keyset.value && next > cursors.length) {
       page.value = previous;
