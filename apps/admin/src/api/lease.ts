@@ -1,0 +1,42 @@
+/**
+ * The operator's lease: its state and orders, what renewing costs (the API's quote),
+ * renewing, and what other terms would cost (the platform's public quote), so that a
+ * change of modules or machine count shows its fee difference. Fees are the API's.
+ */
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@vmcloud/api';
+import { api, type ApiClient } from './client';
+
+type Outputs = inferRouterOutputs<AppRouter>;
+type Inputs = inferRouterInputs<AppRouter>;
+
+export type LeaseStatus = Outputs['lease']['status'];
+export type LeaseOrder = LeaseStatus['orders'][number];
+export type RenewalQuote = Outputs['lease']['quote'];
+export type LeaseMonths = Inputs['lease']['quote']['months'];
+export type Offer = Outputs['platform']['offer'];
+export type TermsQuote = Outputs['platform']['quote'];
+export type TermsInput = Inputs['platform']['quote'];
+
+/** The periods a lease is renewed for, in months (the API's LEASE_MONTHS). */
+export const LEASE_MONTHS: readonly LeaseMonths[] = [1, 3, 6, 12, 24, 36];
+
+export function leaseStatus(client: ApiClient = api): Promise<LeaseStatus> {
+  return client.lease.status.query();
+}
+
+export function renewalQuote(months: LeaseMonths, client: ApiClient = api): Promise<RenewalQuote> {
+  return client.lease.quote.query({ months });
+}
+
+export function renewLease(months: LeaseMonths, client: ApiClient = api) {
+  return client.lease.renew.mutate({ months });
+}
+
+export function leaseOffer(client: ApiClient = api): Promise<Offer> {
+  return client.platform.offer.query();
+}
+
+export function quoteTerms(input: TermsInput, client: ApiClient = api): Promise<TermsQuote> {
+  return client.platform.quote.query(input);
+}
