@@ -44,6 +44,8 @@ export interface QueryRunner {
     build: (q: QueryDb) => Preparable,
     params: Record<string, unknown>,
   ): Promise<T | undefined>;
+  /** The same for every row of a SELECT. */
+  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]>;
   /** Runs `fn` in a transaction (a savepoint when already inside one). */
   transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T>;
 }
@@ -187,6 +189,11 @@ export class SqliteRunner implements QueryRunner {
   ): Promise<T | undefined> {
     const statement = this.statement(key, build);
     return this.run(() => Promise.resolve(statement.get(params) as T | undefined));
+  }
+
+  preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
+    const statement = this.statement(key, build);
+    return this.run(() => Promise.resolve(statement.all(params) as T[]));
   }
 
   async transaction<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
@@ -349,6 +356,10 @@ export class MysqlRunner implements QueryRunner {
   ): Promise<T | undefined> {
     const rows = (await this.statement(key, build).execute(params)) as T[];
     return rows[0];
+  }
+
+  async preparedRows<T>(key: string, build: (q: QueryDb) => Preparable, params: Record<string, unknown>): Promise<T[]> {
+    return (await this.statement(key, build).execute(params)) as T[];
   }
 
   async preparedCount(

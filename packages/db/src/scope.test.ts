@@ -145,6 +145,38 @@ for (const { dialect, skip } of testDialects()) {
       ).rejects.toThrow('no column tenantId');
     });
 
+    it('finds every row by equal columns, of the scope only, with one statement per set of columns', async () => {
+      const mine = t.db.forTenant(tenantA);
+      const a = await mine.products.insert({ code: 'ALL-1', name: 'All of them', price: 100 });
+      const b = await mine.products.insert({ code: 'ALL-2', name: 'All of them', price: 200 });
+      await mine.products.insert({ code: 'ALL-3', name: 'Another', price: 100 });
+      const theirs = t.db.forTenant(tenantB);
+      const their = await theirs.products.insert({ code: 'ALL-1', name: 'All of them', price: 100 });
+      const byId = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
+      expect(byId(await mine.products.findAllBy({ name: 'All of them' }))).toEqual([a.id, b.id].sort());
+      expect(await mine.products.findAllBy({ name: 'All of them', price: 200 })).toEqual([b]);
+      expect(await mine.products.findAllBy({ name: 'All of them', price: 300 })).toEqual([]);
+      expect(await theirs.products.findAllBy({ name: 'All of them' })).toEqual([their]);
+      // Values the driver takes in another form (a boolean, a time) match as they are stored.
+      const rule = await mine.giftCodeRules.insert({
+        name: 'Every 3rd',
+        trigger: 'every_nth_order',
+        threshold: 3,
+        value: 300,
+        validDays: 30,
+        enabled: true,
+      });
+      expect(await mine.giftCodeRules.findAllBy({ enabled: true })).toEqual([rule]);
+      expect(await mine.giftCodeRules.findAllBy({ enabled: false })).toEqual([]);
+      expect(await mine.giftCodeRules.findOneBy({ createdAt: rule.createdAt })).toEqual(rule);
+      await mine.giftCodeRules.delete(rule.id);
+      // Leaves the other tests' tenants as they were.
+      for (const row of [a, b]) await mine.products.delete(row.id);
+      await theirs.products.delete(their.id);
+      await mine.products.deleteWhere((p) => eq(p.code, 'ALL-3'));
+      await expect(mine.products.findAllBy({})).rejects.toThrow('at least one column');
+    });
+
     it('adjusts a number in the database, kept at a minimum, by id and by a filter', async () => {
       const scope = t.db.forTenant(tenantA);
       const product = await scope.products.insert({ code: 'ADJ-1', name: 'Adjust me', price: 300, cost: 10 });

@@ -82,6 +82,8 @@ export interface TableAccess<D extends AnyTableDef> {
    * columns: the lookup for hot paths, where building the query would cost more than running it.
    */
   findOneBy(match: Match<D>): Promise<Row<D> | undefined>;
+  /** Every row whose columns equal `match`, in no particular order, by a statement prepared once as `findOneBy`'s. */
+  findAllBy(match: Match<D>): Promise<Row<D>[]>;
   /** One page of the rows that match, and how many match in all. */
   page(options: FindOptions<D> & { limit: number }): Promise<{ rows: Row<D>[]; total: number }>;
   count(where?: Where<D>): Promise<number>;
@@ -228,36 +230,49 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
     return rows[0];
   }
 
-  async findOneBy(match: Match<D>): Promise<Row<D> | undefined> {
+  /** The scope's filter and parameters for `match`, and the statement's shape for its key. */
+  private matching(match: Match<D>, what: string): { where: SQL | undefined; params: Record<string, unknown>; shape: string } {
     const keys = Object.keys(match)
       .filter((k) => (match as Record<string, unknown>)[k] !== undefined)
       .sort();
-    if (keys.length === 0) throw new Error('findOneBy: match at least one column');
+    if (keys.length === 0) throw new Error(`${what}: match at least one column`);
     const params: Record<string, unknown> = this.tenantId === null ? {} : { tenantId: this.tenantId };
     const parts: SQL[] = this.tenantId === null ? [] : [eq(this.t.tenantId, sql.placeholder('tenantId'))];
     const shape: string[] = [];
     for (const k of keys) {
-      if (!(k in this.def.columns) || k === 'tenantId') throw new Error(`findOneBy: no column ${k}`);
+      if (!(k in this.def.columns) || k === 'tenantId') throw new Error(`${what}: no column ${k}`);
       const value = (match as Record<string, unknown>)[k];
       if (value === null) {
         parts.push(isNull(this.t[k]));
         shape.push(`${k}=null`);
       } else {
         parts.push(eq(this.t[k], sql.placeholder(`m_${k}`)));
-        params[`m_${k}`] = value;
+        // A placeholder is bound as given: the column turns the value into the driver's (a boolean, a time).
+        params[`m_${k}`] = this.t[k].mapToDriverValue(value);
         shape.push(k);
       }
     }
+    return { where: and(...parts), params, shape: shape.join(',') };
+  }
+
+  async findOneBy(match: Match<D>): Promise<Row<D> | undefined> {
+    const { where, params, shape } = this.matching(match, 'findOneBy');
     const mysql = this.runner.dialect === 'mysql';
     return this.runner.preparedRow<Row<D>>(
-      `${this.def.name}:by:${this.kind}:${shape.join(',')}`,
+      `${this.def.name}:by:${this.kind}:${shape}`,
       (q) => {
-        const query = q
-          .select()
-          .from(this.t)
-          .where(and(...parts));
+        const query = q.select().from(this.t).where(where);
         return mysql ? query.limit(1) : query;
       },
+      params,
+    );
+  }
+
+  async findAllBy(match: Match<D>): Promise<Row<D>[]> {
+    const { where, params, shape } = this.matching(match, 'findAllBy');
+    return this.runner.preparedRows<Row<D>>(
+      `${this.def.name}:all-by:${this.kind}:${shape}`,
+      (q) => q.select().from(this.t).where(where),
       params,
     );
   }

@@ -9,6 +9,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { lt, type DbHandle, type PlatformScope } from '@vmcloud/db';
+import { calendarOf, type BusinessCalendar } from '../shared/business-day.js';
 import { canonicalRequest, SIGNATURE_WINDOW_MS, verifySignature } from '@vmcloud/protocol/device';
 import { isUniqueViolation, unauthorized } from '../shared/errors.js';
 
@@ -37,7 +38,73 @@ export interface DeviceIdentity {
   nonce: string;
   /** When this key was registered. */
   activatedAt: Date;
+  /** The business calendar of the machine's tenant (its time zone). */
+  calendar: BusinessCalendar;
 }
+
+/** A registered key as the cache holds it, with its tenant's calendar. */
+interface KnownKey {
+  credentialId: string;
+  machineId: string;
+  tenantId: string;
+  keyId: string;
+  signingKey: string;
+  sealingKey: string;
+  activatedAt: Date;
+  revoked: boolean;
+  calendar: BusinessCalendar;
+}
+
+/**
+ * Registered keys as recently read, for `ttlMs` (5 s): a signed call then reads nothing
+ * before the transaction of its work, so calls that arrive together share one COMMIT. A
+ * key revoked on this instance is forgotten at once (`forgetMachine`); on another
+ * instance within `ttlMs`, as sessions are (PrincipalCache). A tenant's time-zone change
+ * reaches its terminals' calls within the same time.
+ */
+export class DeviceKeyCache {
+  private readonly entries = new Map<string, { key: KnownKey; until: number }>();
+
+  constructor(
+    private readonly ttlMs = 5_000,
+    private readonly maxEntries = 20_000,
+  ) {}
+
+  async resolve(db: DbHandle, keyId: string, now: Date): Promise<KnownKey | undefined> {
+    const hit = this.entries.get(keyId);
+    if (hit && hit.until > now.getTime()) return hit.key;
+    const credential = await db.platform.deviceCredentials.findOneBy({ keyId });
+    if (!credential) {
+      this.entries.delete(keyId);
+      return undefined;
+    }
+    const tenant = await db.platform.tenants.get(credential.tenantId);
+    const key: KnownKey = {
+      credentialId: credential.id,
+      machineId: credential.machineId,
+      tenantId: credential.tenantId,
+      keyId: credential.keyId,
+      signingKey: credential.signingKey,
+      sealingKey: credential.sealingKey,
+      activatedAt: credential.activatedAt,
+      revoked: credential.revokedAt !== null,
+      calendar: calendarOf(tenant?.timeZone),
+    };
+    if (this.ttlMs > 0) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(keyId, { key, until: now.getTime() + this.ttlMs });
+    }
+    return key;
+  }
+
+  /** Forgets the keys of a machine (revoked, or replaced by an activation). */
+  forgetMachine(machineId: string): void {
+    for (const [keyId, { key }] of this.entries) if (key.machineId === machineId) this.entries.delete(keyId);
+  }
+}
+
+/** Reads every key afresh: for callers without a cache (tests, tools). */
+const NO_CACHE = new DeviceKeyCache(0);
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const NONCE = /^[0-9a-f]{32}$/;
@@ -68,7 +135,7 @@ export async function authenticateDevice(
   db: DbHandle,
   signed: SignedRequest | null,
   now: Date,
-  options: { claim?: 'now' | 'deferred' } = {},
+  options: { claim?: 'now' | 'deferred'; keys?: DeviceKeyCache } = {},
 ): Promise<DeviceIdentity & { claimNonce(platform: PlatformScope): Promise<void> }> {
   if (!signed)
     throw unauthorized(
@@ -83,9 +150,9 @@ export async function authenticateDevice(
   if (Math.abs(timestamp - now.getTime()) > SIGNATURE_WINDOW_MS) {
     throw unauthorized('x-vmc-timestamp: more than 5 minutes from the platform’s clock');
   }
-  const credential = await db.platform.deviceCredentials.findOneBy({ keyId: signed.keyId });
+  const credential = await (options.keys ?? NO_CACHE).resolve(db, signed.keyId, now);
   if (!credential) throw unauthorized('x-vmc-key-id: no terminal has this key');
-  if (credential.revokedAt) throw unauthorized('x-vmc-key-id: this key was revoked; activate the terminal again');
+  if (credential.revoked) throw unauthorized('x-vmc-key-id: this key was revoked; activate the terminal again');
   const text = canonicalRequest({
     method: signed.method,
     target: signed.target,
@@ -115,10 +182,11 @@ export async function authenticateDevice(
     machineId: credential.machineId,
     tenantId: credential.tenantId,
     keyId: credential.keyId,
-    credentialId: credential.id,
+    credentialId: credential.credentialId,
     sealingKey: credential.sealingKey,
     nonce: signed.nonce,
     activatedAt: credential.activatedAt,
+    calendar: credential.calendar,
   };
 }
 

@@ -24,7 +24,6 @@ import {
   redeemGiftCode,
   startVend,
 } from '../sales/lifecycle.js';
-import { tenantCalendar } from '../shared/business-day.js';
 import { notFound } from '../shared/errors.js';
 
 /** How long a terminal may act on an answer. */
@@ -69,9 +68,19 @@ export const deviceRouter = router({
   /** A terminal registers its keys with a one-time activation code (not signed: the code is the credential). */
   activate: publicProcedure
     .input(ActivateInput)
-    .mutation(({ ctx, input }) =>
-      activate(ctx.db, ctx.keyring, input, ctx.now(), ctx.devices.signer.publicKeyPem, ctx.request.requestId),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      const activated = await activate(
+        ctx.db,
+        ctx.keyring,
+        input,
+        ctx.now(),
+        ctx.devices.signer.publicKeyPem,
+        ctx.request.requestId,
+      );
+      // The machine's earlier keys are revoked: none may pass on what this instance read before.
+      ctx.devices.keys.forgetMachine(activated.machineId);
+      return activated;
+    }),
 
   /** The machine's state; answers the config version to compare with the terminal's. */
   heartbeat: deviceProcedure.input(HeartbeatInput).mutation(async ({ ctx, input }) => {
@@ -125,7 +134,7 @@ export const deviceRouter = router({
   reportVend: deviceProcedure
     .input(z.object({ saleId: SaleId, vendId: VendId, result: VendResult, dispensed: z.boolean(), at: When }))
     .mutation(async ({ ctx, input }) => {
-      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
+      const calendar = ctx.device.calendar;
       const end = await ctx.write((w) =>
         finishVend(w, ctx.device.machineId, { ...input, at: new Date(input.at) }, ctx.now(), calendar),
       );
@@ -145,7 +154,7 @@ export const deviceRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
+      const calendar = ctx.device.calendar;
       const recorded = await ctx.write(async (w) => {
         const out = [];
         for (const sale of input.sales)
@@ -173,7 +182,7 @@ export const deviceRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const calendar = await tenantCalendar(ctx.platform, ctx.device.tenantId);
+      const calendar = ctx.device.calendar;
       const order = await ctx.write((w) => redeemGiftCode(w, ctx.device.machineId, input, ctx.now(), calendar));
       return signed(ctx, 'device.redeemGiftCode', deviceOrder(order));
     }),

@@ -9,6 +9,7 @@ import type { PaymentProviders } from '../payments/provider.js';
 import { SandboxProvider, sandboxSecret } from '../payments/sandbox.js';
 import { EventHub } from './hub.js';
 import { HeartbeatBatcher } from './heartbeat.js';
+import { DeviceKeyCache } from './identity.js';
 import { platformSigner, type PlatformSigner } from './platform-key.js';
 
 export interface DeviceSettings {
@@ -36,6 +37,8 @@ export interface DeviceServices {
   /** Writes heartbeats that arrive together in one transaction. */
   heartbeats: HeartbeatBatcher;
   hub: EventHub;
+  /** Terminals' registered keys as recently read. */
+  keys: DeviceKeyCache;
   providers: PaymentProviders;
   /** The built-in sandbox provider (also `providers.sandbox`): its pay page and notifications. */
   sandbox: SandboxProvider;
@@ -64,6 +67,7 @@ export function createDeviceServices(options: DeviceServicesOptions): DeviceServ
   return {
     signer,
     hub: new EventHub(),
+    keys: new DeviceKeyCache(),
     heartbeats: new HeartbeatBatcher(options.db, options.now),
     settings,
     sandbox,

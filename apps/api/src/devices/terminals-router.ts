@@ -37,8 +37,8 @@ export const terminalsRouter = router({
   /** Revokes the machine's terminal key; answers the key ids revoked. */
   revoke: operatorProcedure(P.machine)
     .input(MachineId)
-    .mutation(({ ctx, input }) =>
-      ctx.write(async (w) => {
+    .mutation(async ({ ctx, input }) => {
+      const revoked = await ctx.write(async (w) => {
         const machine = await w.scope.machines.get(input.machineId);
         if (!machine) throw notFound('Machine');
         const now = ctx.now();
@@ -52,8 +52,10 @@ export const terminalsRouter = router({
           after: { revokedKeys: active.map((c) => c.keyId) },
         });
         return { revoked: active.map((c) => c.keyId) };
-      }),
-    ),
+      });
+      ctx.devices.keys.forgetMachine(input.machineId);
+      return revoked;
+    }),
 
   /** The logs the machine's terminal uploaded, newest first, filtered by level and time. */
   logs: operatorProcedure(P.machine)

@@ -10,7 +10,7 @@
  * writes its audit row. Money moves with the payment provider outside the transaction
  * (payments/checkout.ts); these rules record what was decided.
  */
-import { adjust, and, eq, gt, gte, lte, newId, type NewRow, type Row, type Tables } from '@vmcloud/db';
+import { adjust, and, eq, gt, newId, type NewRow, type Row, type Tables } from '@vmcloud/db';
 import { vendIdForSale, type DeviceOrder, type DeviceVendResult, type MachineSale } from '@vmcloud/protocol/device';
 import type { ProviderName, ProviderPayment } from '../payments/provider.js';
 import type { BusinessCalendar } from '../shared/business-day.js';
@@ -459,13 +459,11 @@ export interface RecordedMachineSale {
 export const PLAUSIBLE_PAST_MS = 400 * 86_400_000;
 
 async function inSettledPeriod(w: Writer, at: Date, calendar: BusinessCalendar): Promise<boolean> {
-  // A prepared lookup first: most sales meet no final settlement at all.
-  if (!(await w.scope.settlements.findOneBy({ status: 'final' }))) return false;
+  // One prepared lookup: a tenant has a final settlement a period, a few a year.
+  const finals = await w.scope.settlements.findAllBy({ status: 'final' });
+  if (finals.length === 0) return false;
   const day = calendar.dayOf(at);
-  const settled = await w.scope.settlements.findOne((s) =>
-    and(eq(s.status, 'final'), lte(s.periodStart, day), gte(s.periodEnd, day)),
-  );
-  return settled !== undefined;
+  return finals.some((s) => s.periodStart <= day && s.periodEnd >= day);
 }
 
 /**

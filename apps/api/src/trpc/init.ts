@@ -277,6 +277,7 @@ export const deviceProcedure = t.procedure
     const deferred = type === 'mutation';
     const { claimNonce, ...device } = await authenticateDevice(ctx.db, ctx.request.signed, ctx.now(), {
       claim: deferred ? 'deferred' : 'now',
+      keys: ctx.devices.keys,
     });
     let claimed = !deferred;
     const base = writerOf(writeContext(ctx), device.tenantId, null, path);
