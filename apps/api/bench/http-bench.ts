@@ -25,8 +25,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import Sqlite from 'better-sqlite3';
-import { createDb, eq, newId, openKeyring, type NewRow, type Tables } from '@vmcloud/db';
-import { DEMO_OPERATOR, DEMO_PASSWORD, seed } from '../src/seed/index.js';
+import { createDb, eq, newId } from '@vmcloud/db';
+import { DEMO_OPERATOR, DEMO_PASSWORD } from '../src/seed/index.js';
+import { prepareOrdersDatabase } from '../src/seed/bulk-orders.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
@@ -39,52 +40,8 @@ const ms = (n: number) => `${n.toFixed(2)} ms`;
 /** A database with the platform, the demo operator and ORDERS orders over a year on its three machines. */
 async function prepare(dir: string): Promise<string> {
   const url = `file:${join(dir, 'bench.db')}`;
-  const db = await createDb(url);
-  const keyring = await openKeyring(db, Buffer.alloc(32, 7));
-  await seed(db, keyring, { passwordCost: { ln: 10, r: 8, p: 1 } });
-  const tenant = await db.platform.tenants.findOne((t) => eq(t.code, DEMO_OPERATOR.code));
-  if (!tenant) throw new Error('no demo operator');
-  const scope = db.forTenant(tenant.id);
-  const machines = await scope.machines.find();
-  const channels = await scope.channels.find();
-  const start = Date.now() - 365 * 86_400_000;
-  const step = (365 * 86_400_000) / ORDERS;
-  const started = performance.now();
-  for (let done = 0; done < ORDERS;) {
-    const rows: NewRow<Tables['orders']>[] = [];
-    for (let i = 0; i < 10_000 && done < ORDERS; i++, done++) {
-      const machine = machines[done % machines.length] as (typeof machines)[number];
-      const mine = channels.filter((c) => c.machineId === machine.id && c.productId);
-      const channel = mine[done % mine.length] as (typeof mine)[number];
-      const at = new Date(start + done * step);
-      const price = channel.price ?? 300;
-      rows.push({
-        id: newId(at.getTime()),
-        orderNo: `B${String(done).padStart(10, '0')}`,
-        machineId: machine.id,
-        channelId: channel.id,
-        channelNumber: channel.number,
-        productId: channel.productId as string,
-        price,
-        amount: price,
-        cost: Math.round(price * 0.6),
-        paymentMethod: done % 3 === 0 ? 'cash' : 'qr',
-        status: 'completed',
-        paidAt: at,
-        completedAt: at,
-        createdAt: at,
-        updatedAt: at,
-      });
-    }
-    await db.transaction((tx) =>
-      tx
-        .forTenant(tenant.id)
-        .orders.insertMany(rows)
-        .then(() => undefined),
-    );
-  }
-  console.log(`prepared ${fmt(ORDERS)} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await db.close();
+  const { insertMs } = await prepareOrdersDatabase(url, Buffer.alloc(32, 7), { orders: ORDERS });
+  console.log(`prepared ${fmt(ORDERS)} orders in ${(insertMs / 1000).toFixed(1)} s`);
   return url;
 }
 

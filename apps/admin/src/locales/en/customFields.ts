@@ -1,0 +1,46 @@
+/** The custom fields page. */
+export default {
+  title: 'Custom fields',
+  intro: 'Fields you add to machines, products and users; they show in each one’s form.',
+  entity: {
+    machine: 'Machines',
+    product: 'Products',
+    user: 'Users',
+  },
+  type: {
+    text: 'Text',
+    number: 'Number',
+    boolean: 'Yes / no',
+    date: 'Date',
+    select: 'Choice',
+  },
+  columns: {
+    key: 'Key',
+    label: 'Label',
+    type: 'Type',
+    options: 'Choices',
+    required: 'Required',
+    sortOrder: 'Order',
+  },
+  actions: {
+    create: 'New field',
+  },
+  form: {
+    createTitle: 'New field on {entity}',
+    editTitle: 'Edit field {key}',
+    entity: 'On',
+    key: 'Key',
+    keyHint: 'Lowercase letters, digits and underscores, starting with a letter; fixed once created',
+    label: 'Label',
+    type: 'Type',
+    typeFixed: 'The type is fixed once the field exists',
+    options: 'Choices',
+    optionsHint: 'Type a choice and press Enter',
+    required: 'Required',
+    sortOrder: 'Order',
+  },
+  saved: 'Field {key} saved',
+  deleted: 'Field {key} deleted',
+  confirmDelete: 'Delete field “{label}” ({key})? Every value of it is deleted too.',
+  empty: 'No custom field on {entity} yet',
+} as const;

@@ -1,0 +1,46 @@
+/** 自定义字段页。 */
+export default {
+  title: '自定义字段',
+  intro: '为机器、商品和用户添加的字段，会显示在各自的表单中。',
+  entity: {
+    machine: '机器',
+    product: '商品',
+    user: '用户',
+  },
+  type: {
+    text: '文本',
+    number: '数字',
+    boolean: '是/否',
+    date: '日期',
+    select: '选项',
+  },
+  columns: {
+    key: '键',
+    label: '名称',
+    type: '类型',
+    options: '可选项',
+    required: '必填',
+    sortOrder: '排序',
+  },
+  actions: {
+    create: '新增字段',
+  },
+  form: {
+    createTitle: '为{entity}新增字段',
+    editTitle: '编辑字段 {key}',
+    entity: '适用于',
+    key: '键',
+    keyHint: '小写字母、数字和下划线，以字母开头；创建后不可修改',
+    label: '名称',
+    type: '类型',
+    typeFixed: '字段创建后类型不可修改',
+    options: '可选项',
+    optionsHint: '输入选项后按回车',
+    required: '必填',
+    sortOrder: '排序',
+  },
+  saved: '字段 {key} 已保存',
+  deleted: '字段 {key} 已删除',
+  confirmDelete: '删除字段“{label}”（{key}）？该字段的所有值也会删除。',
+  empty: '{entity}还没有自定义字段',
+} as const;
