@@ -9,10 +9,11 @@ import {
   splitLink,
   TRPCClientError,
 } from '@trpc/client';
-import { TRPCError } from '@trpc/server';
+import { tracked, TRPCError } from '@trpc/server';
 import { EventSource } from 'eventsource';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '@vmcloud/protocol/testing';
 import { z } from 'zod';
 import { PrincipalCache } from '../auth/principal.js';
 import { createLogger } from '../log.js';
@@ -21,6 +22,7 @@ import { publicProcedure, router } from '../trpc/init.js';
 import { createTrpcHandler } from './trpc-handler.js';
 
 let counter = 0;
+let foreverEnded = 0;
 const testRouter = router({
   echo: publicProcedure
     .input(z.object({ text: z.string().max(5, 'must be at most 5 characters') }))
@@ -43,6 +45,31 @@ const testRouter = router({
   nested: router({ deep: publicProcedure.input(z.number().int()).query(({ input }) => input * 2) }),
   ticks: publicProcedure.input(z.object({ n: z.number().int().max(5) })).subscription(async function* ({ input }) {
     for (let i = 1; i <= input.n; i++) yield i;
+  }),
+  numbered: publicProcedure
+    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .subscription(async function* ({ input }) {
+      const from = Number(input?.lastEventId ?? 0);
+      for (let i = from + 1; i <= from + 2; i++) yield tracked(String(i), { n: i });
+    }),
+  plain: publicProcedure.subscription(async function* () {
+    yield 'x';
+  }),
+  breaks: publicProcedure.subscription(async function* () {
+    yield 1;
+    throw new Error('database password is hunter2');
+  }),
+  forever: publicProcedure.subscription(async function* ({ signal }) {
+    try {
+      yield 'first';
+      await new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      foreverEnded += 1;
+    }
+  }),
+  streamCookie: publicProcedure.subscription(async function* ({ ctx }) {
+    ctx.cookies.push({ name: 'vmcloud_session', value: 'abc', maxAge: 60 });
+    yield 'set';
   }),
 });
 
@@ -133,6 +160,51 @@ describe('the tRPC HTTP handler', () => {
     ],
     ['batch mutation', '/trpc/cookie,cookie?batch=1', { method: 'POST', body: '{}' }],
   ];
+
+  const stream = { headers: { accept: 'text/event-stream' } };
+  const subscriptions: [string, string, RequestInit?][] = [
+    ['a subscription', `/trpc/ticks?input=${encodeURIComponent('{"n":3}')}`, stream],
+    ['a subscription failing validation', `/trpc/ticks?input=${encodeURIComponent('{"n":9}')}`, stream],
+    ['a subscription with bad JSON input', '/trpc/ticks?input=%7Bnot-json', stream],
+    ['a subscription without input', '/trpc/plain', stream],
+    ['a tracked subscription', '/trpc/numbered', stream],
+    [
+      'a tracked subscription resumed by header',
+      '/trpc/numbered',
+      { headers: { ...stream.headers, 'last-event-id': '7' } },
+    ],
+    ['a tracked subscription resumed by query', `/trpc/numbered?lastEventId=4`, stream],
+    [
+      'an untracked value after a last event id',
+      '/trpc/plain',
+      { headers: { ...stream.headers, 'last-event-id': '3' } },
+    ],
+    ['a subscription failing midway', '/trpc/breaks', stream],
+    ['a subscription setting a cookie', '/trpc/streamCookie', stream],
+    ['a batch of subscriptions', '/trpc/plain,plain?batch=1', stream],
+  ];
+
+  it.each(subscriptions)('streams %s exactly as the official adapter does', async (_, path, init) => {
+    const [a, b] = await Promise.all([fetch(lean + path, init), fetch(official + path, init)]);
+    expect(a.status).toBe(b.status);
+    for (const name of ['content-type', 'cache-control', 'x-accel-buffering', 'set-cookie', 'vary'])
+      expect([name, a.headers.get(name)]).toEqual([name, b.headers.get(name)]);
+    const [bodyA, bodyB] = await Promise.all([a.text(), b.text()]);
+    expect(bodyA).toBe(bodyB);
+    expect(bodyA).not.toContain('hunter2');
+  });
+
+  it('ends a subscription when its client goes away', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${lean}/trpc/forever`, { ...stream, signal: abort.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('first')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toBe('event: connected\ndata: {}\n\n\ndata: "first"\n\n\n');
+    expect(foreverEnded).toBe(0);
+    abort.abort();
+    await until(() => foreverEnded === 1);
+  });
 
   it.each(requests)('answers %s exactly as the official adapter does', async (_, path, init) => {
     const [a, b] = await Promise.all([fetch(lean + path, init), fetch(official + path, init)]);

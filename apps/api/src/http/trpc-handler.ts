@@ -6,19 +6,27 @@
  * goes (docs/PERFORMANCE-NOTES.md). This handler answers the everyday calls itself —
  * queries by GET and mutations by POST, single or batched, with JSON input — and builds
  * the response with tRPC's own error shape and status functions, so the bytes are the
- * same. Anything else (subscriptions, streaming batches, other content types, unknown
- * procedures, the wrong method, unparsable input) goes to the official adapter, which
- * gets the request body already read.
+ * same. It also streams a subscription by GET as server-sent events, byte for byte as
+ * tRPC's SSE producer writes them (1,000 terminals hold a stream each: the official path
+ * keeps a Fetch `Request`, AbortControllers, web streams and a chain of generators per
+ * stream). Anything else (streaming batches, other content types, unknown procedures,
+ * the wrong method, unparsable input, SSE settings such as pings) goes to the official
+ * adapter, which gets the request body already read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter, AnyProcedure } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { isObservable, observableToAsyncIterable } from '@trpc/server/observable';
 import {
   getErrorShape,
   getHTTPStatusCode,
   getTRPCErrorFromUnknown,
+  isAbortError,
+  isAsyncIterable,
+  isTrackedEnvelope,
+  sseHeaders,
   transformTRPCResponse,
-  type TRPCError,
+  TRPCError,
   type TRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from '../trpc/context.js';
@@ -60,6 +68,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -89,11 +101,114 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
     });
   };
 
+  /**
+   * A subscription as server-sent events, written as tRPC's `sseStreamProducer` writes
+   * them: `connected`, then each value (`id:` when tracked), then `return` when it ends,
+   * or `serialized-error` when it fails (the call's refusal too, after `connected`, with
+   * status 200). The stream ends when the client goes away.
+   */
+  const subscribe = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    procedure: AnyProcedure,
+    path: string,
+    search: URLSearchParams,
+    input: unknown,
+  ) => {
+    const lastEventIdGiven =
+      headerValue(req.headers['last-event-id']) ?? search.get('lastEventId') ?? search.get('Last-Event-Id');
+    if (lastEventIdGiven) {
+      if (typeof input === 'object' && input !== null && !Array.isArray(input))
+        input = { ...input, lastEventId: lastEventIdGiven };
+      else input ??= { lastEventId: lastEventIdGiven };
+    }
+    const ctx = options.createContext(req, undefined);
+    const abort = new AbortController();
+    let ended = false;
+    res.once('close', () => {
+      ended = true;
+      abort.abort();
+    });
+    const fail = (cause: unknown) => {
+      const error = getTRPCErrorFromUnknown(cause);
+      options.onError?.(error, path, ctx);
+      const shape = getErrorShape({ config, ctx, error, input, path, type: 'subscription' });
+      return `event: serialized-error\ndata: ${JSON.stringify(config.transformer.output.serialize(shape))}\n\n\n`;
+    };
+    let iterable: AsyncIterable<unknown> | null = null;
+    let refusal: string | null = null;
+    try {
+      const result: unknown = await procedure({
+        ctx,
+        path,
+        type: 'subscription',
+        getRawInput: async () => input,
+        signal: abort.signal,
+        batchIndex: 0,
+      });
+      if (isObservable(result)) iterable = observableToAsyncIterable(result, abort.signal);
+      else if (isAsyncIterable(result)) iterable = result;
+      else
+        throw new TRPCError({
+          code: 'INTERNAL_SERVER_ERROR',
+          message: `Subscription ${path} did not return an observable or a AsyncGenerator`,
+        });
+    } catch (cause) {
+      refusal = fail(cause);
+    }
+    if (ended) return;
+    res.writeHead(200, { vary: 'trpc-accept, accept', ...sseHeaders, ...options.responseHeaders(ctx) });
+    res.write('event: connected\ndata: {}\n\n\n');
+    if (refusal !== null || iterable === null) {
+      res.end(refusal);
+      return;
+    }
+    let lastEventId = lastEventIdGiven && !/[\0\n\r]/.test(lastEventIdGiven) ? lastEventIdGiven : null;
+    const iterator = iterable[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await iterator.next();
+        if (step.done || ended) break;
+        const value: unknown = step.value;
+        let id: string | undefined;
+        let data: unknown = value;
+        if (isTrackedEnvelope(value)) [id, data] = value;
+        const json = JSON.stringify(config.transformer.output.serialize(data));
+        if (id !== undefined) {
+          lastEventId = id;
+          res.write(`data: ${json}\nid: ${id}\n\n\n`);
+        } else if (lastEventId === null) {
+          res.write(`data: ${json}\n\n\n`);
+        } else {
+          res.write(`data: ${json}\nid: \n\n\nevent: restore-id\ndata: \nid: ${lastEventId}\n\n\n`);
+        }
+      }
+      if (!ended) res.end('event: return\ndata: \n\n\n');
+    } catch (cause) {
+      if (ended || isAbortError(cause)) return;
+      res.end(fail(cause));
+    } finally {
+      if (ended) await iterator.return?.();
+    }
+  };
+
   /** `query` is the request's query string, without the `?`. */
   return async function handle(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
     const method = req.method;
     const procedureType = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : null;
     if (!procedureType || req.headers['trpc-accept'] !== undefined) return official(req, res, path);
+    if (method === 'GET' && config.sse === undefined) {
+      const procedure = procedures[path];
+      if (procedure?._def.type === 'subscription') {
+        const search = query === '' ? NO_PARAMETERS : new URLSearchParams(query);
+        if (search.get('batch') === '1') return official(req, res, path);
+        const raw = search.get('input');
+        if (raw === null) return subscribe(req, res, procedure, path, search, undefined);
+        const parsed = parseJson(raw);
+        if (!parsed.ok) return official(req, res, path);
+        return subscribe(req, res, procedure, path, search, config.transformer.input.deserialize(parsed.value));
+      }
+    }
     const contentType = req.headers['content-type'];
     if (method === 'POST' && contentType !== undefined && !JSON_TYPE.test(contentType)) {
       return official(req, res, path);
