@@ -51,7 +51,8 @@ const routes: RouteEntry[] = [
   { path: '/welcome', meta: { allowRestricted: true } },
   { path: '/dashboard', meta: { permission: P.order, menu: { area: 'dashboard', order: 0 } } },
   { path: '/my/machines', meta: { permission: P.myMachines, menu: { area: 'machines', order: 20 } } },
-  { path: '/transfers', meta: { permission: P.transfer, menu: { area: 'stock', order: 10 } } },
+  { path: '/transfers', meta: { permission: P.transfer, menu: { area: 'stock', order: 30 } } },
+  { path: '/my/inventory', meta: { permission: P.myInventory, menu: { area: 'stock', order: 20 } } },
   { path: '/lease', meta: { permission: P.renewLease, allowRestricted: true, menu: { area: 'system', order: 90 } } },
 ];
 
@@ -61,7 +62,8 @@ describe('homePath', () => {
   });
 
   it('is the first page of the menu otherwise, and the welcome page when there is none', () => {
-    expect(homePath(routes, staff)).toBe('/transfers');
+    expect(homePath(routes, staff)).toBe('/my/machines');
+    expect(homePath(routes, { ...staff, permissions: [P.transfer, P.myInventory] })).toBe('/my/inventory');
     expect(homePath(routes, { ...staff, permissions: [] })).toBe('/welcome');
   });
 

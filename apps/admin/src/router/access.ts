@@ -4,6 +4,7 @@
  */
 import { PERMISSIONS } from '@vmcloud/api/catalog';
 import type { RouteLocationRaw, RouteMeta } from 'vue-router';
+import { MENU_AREAS } from './types';
 
 /** What the access rules need of `auth.me`. */
 export interface Viewer {
@@ -65,8 +66,14 @@ export function homePath(routes: readonly RouteEntry[], viewer: Viewer): string 
   if (opens(DASHBOARD_PATH)) return DASHBOARD_PATH;
   const first = routes
     .filter((r) => r.meta?.menu && refusalOf(r.meta, viewer) === null)
-    .sort((a, b) => (a.meta?.menu?.order ?? 0) - (b.meta?.menu?.order ?? 0))[0];
+    .sort((a, b) => rankOf(a) - rankOf(b))[0];
   return first?.path ?? WELCOME_PATH;
+}
+
+/** A menu page's place in the whole menu: its area's, then its own order. */
+function rankOf(route: RouteEntry): number {
+  const menu = route.meta?.menu;
+  return menu ? MENU_AREAS.indexOf(menu.area) * 1_000_000 + menu.order : Number.MAX_SAFE_INTEGER;
 }
 
 /** A place to go back to after signing in: a path of this console, never another site. */

@@ -3,6 +3,7 @@ export default {
   app: {
     title: 'VMCloud vending machine cloud',
     name: 'VMCloud',
+    tagline: 'Vending machine cloud',
   },
   language: {
     label: 'Language',

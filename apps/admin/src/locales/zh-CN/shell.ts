@@ -3,6 +3,7 @@ export default {
   app: {
     title: 'VMCloud 售货机云平台',
     name: 'VMCloud',
+    tagline: '售货机云平台',
   },
   language: {
     label: '语言',
