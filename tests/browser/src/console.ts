@@ -23,7 +23,8 @@
  *   `npm run build -w @vmcloud/api`) on a scratch folder, serving the console from
  *   `VMCLOUD_ADMIN_DIR` (default `apps/admin/dist`), without the demo fleet; `env` adds API
  *   settings. `h.api` is the e2e world's ApiHandle (its `proc`, `url`), so `signIn`, `query`
- *   and `mutate` of `@vmcloud/e2e/world` work against `h.url` to set data up through the API.
+ *   and `mutate` of `@vmcloud/e2e/world` (re-exported here) work against `h.url` to set data
+ *   up through the API. `h.stopApi()` / `h.restartApi()` take the API away and bring it back.
  * - `h.newPage()`: a page in a fresh browser context (its own cookies), 1440x900, locale
  *   zh-CN, time zone Asia/Shanghai; its console errors and uncaught errors are collected
  *   (`h.errors(page)`), and an uncaught page error fails `assertClean()`.
@@ -80,6 +81,10 @@ export interface ConsoleHarness {
   open(page: Page, path: string): Promise<void>;
   /** The errors collected in `page`. */
   errors(page: Page): PageErrors;
+  /** Stops the API (the console's "server unreachable" state), keeping its data. */
+  stopApi(): Promise<void>;
+  /** Starts the API again on the same port and data (`h.api` is then the new one). */
+  restartApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +97,8 @@ export async function startConsole(
   options: { env?: Record<string, string>; port?: number } = {},
 ): Promise<ConsoleHarness> {
   const scratch = scratchDir(`browser-${name}`);
-  const api = await startApi(scratch.path, options.port ?? 0, { VMCLOUD_ADMIN_DIR: ADMIN_DIR, ...options.env });
+  const env = { VMCLOUD_ADMIN_DIR: ADMIN_DIR, ...options.env };
+  let api = await startApi(scratch.path, options.port ?? 0, env);
   let browser: Browser;
   try {
     browser = await chromium.launch({
@@ -122,7 +128,7 @@ export async function startConsole(
     return page;
   }
 
-  return {
+  const harness: ConsoleHarness = {
     api,
     url: api.url,
     dir: scratch.path,
@@ -136,6 +142,14 @@ export async function startConsole(
       if (!errors) throw new Error('errors(page) is for pages made by newPage()');
       return errors;
     },
+    async stopApi() {
+      await api.proc.stop();
+    },
+    async restartApi() {
+      await api.proc.stop();
+      api = await startApi(scratch.path, api.port, env);
+      harness.api = api;
+    },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
@@ -143,6 +157,7 @@ export async function startConsole(
       scratch.remove();
     },
   };
+  return harness;
 }
 
 /** Collects a page's console errors and uncaught exceptions. */
