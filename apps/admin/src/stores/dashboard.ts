@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { failureCode, type ApiClient } from '../api/client';
+import { api, failureCode, type ApiClient } from '../api/client';
 import { fetchDashboard, type DashboardSummary } from '../api/dashboard';
 import type { PageStateName } from '../components/page-state';
 
@@ -16,8 +16,14 @@ export const useDashboardStore = defineStore('dashboard', () => {
   /** When the shown summary was fetched. */
   const loadedAt = ref<Date | null>(null);
   let request = 0;
+  let client: ApiClient = api;
 
-  async function refresh(client?: ApiClient): Promise<void> {
+  /** Uses another client (component tests). */
+  function useClient(other: ApiClient): void {
+    client = other;
+  }
+
+  async function refresh(): Promise<void> {
     const mine = ++request;
     loading.value = true;
     try {
@@ -49,5 +55,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return { labels: rows.map((r) => String(r.hour).padStart(2, '0')), revenue: rows.map((r) => r.revenue / 100), orders: rows.map((r) => r.orders) };
   });
 
-  return { summary, error, loading, loadedAt, state, byDay, byHour, refresh };
+  return { summary, error, loading, loadedAt, state, byDay, byHour, refresh, useClient };
 });

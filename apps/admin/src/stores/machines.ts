@@ -59,29 +59,35 @@ export const useMachinesStore = defineStore('machines', () => {
   const machine = shallowRef<MachineDetail | null>(null);
   const machineError = shallowRef<unknown>(null);
   let machineRequest = 0;
+  /** The API client of the machine pages (another one in component tests). */
+  const client = shallowRef<ApiClient>(api);
+  function useClient(other: ApiClient): void {
+    client.value = other;
+  }
 
   /** Machine groups and active users, for filters and the assignment form. */
-  async function loadOptions(client: ApiClient = api): Promise<void> {
+  async function loadOptions(): Promise<void> {
+    const c = client.value;
     const [g, u] = await Promise.all([
-      orEmpty(client.groups.machine.list.query()),
-      orEmpty(client.users.list.query({ status: 'active', limit: 200 }).then((page) => page.items)),
+      orEmpty(c.groups.machine.list.query()),
+      orEmpty(c.users.list.query({ status: 'active', limit: 200 }).then((page) => page.items)),
     ]);
     groups.value = g.map((x) => ({ id: x.id, name: x.name }));
     staff.value = u.map((x) => ({ id: x.id, name: x.displayName || x.username }));
   }
 
   /** Active products, for the channel editor. */
-  async function loadProducts(client: ApiClient = api): Promise<void> {
-    const list = await orEmpty(client.products.list.query({ status: 'active', limit: 200 }).then((p) => p.items));
+  async function loadProducts(): Promise<void> {
+    const list = await orEmpty(client.value.products.list.query({ status: 'active', limit: 200 }).then((p) => p.items));
     products.value = list.map((p) => ({ id: p.id, name: p.name, code: p.code, price: p.price, imageUrl: p.imageUrl }));
   }
 
   /** Loads a machine (or the shown one again); a failed refresh keeps what is shown. */
-  async function loadMachine(machineId: string, client?: ApiClient): Promise<void> {
+  async function loadMachine(machineId: string): Promise<void> {
     const mine = ++machineRequest;
     if (machine.value && machine.value.machine.id !== machineId) machine.value = null;
     try {
-      const next = await fetchMachine(machineId, client);
+      const next = await fetchMachine(machineId, client.value);
       if (mine !== machineRequest) return;
       machine.value = next;
       machineError.value = null;
@@ -100,7 +106,8 @@ export const useMachinesStore = defineStore('machines', () => {
    * Saves what changed in a channel: product (with its price), price, capacity, service.
    * Throws ChannelSaveError naming the field whose save was refused.
    */
-  async function saveChannel(channel: MachineChannel, form: ChannelForm, client: ApiClient = api): Promise<void> {
+  async function saveChannel(channel: MachineChannel, form: ChannelForm): Promise<void> {
+    const c = client.value;
     const step = async (field: ChannelField, run: () => Promise<unknown>) => {
       try {
         await run();
@@ -111,21 +118,21 @@ export const useMachinesStore = defineStore('machines', () => {
     const channelId = channel.id;
     if (form.productId !== channel.productId) {
       await step('productId', () =>
-        client.channels.setProduct.mutate(
+        c.channels.setProduct.mutate(
           form.productId ? { channelId, productId: form.productId, price: form.price } : { channelId, productId: null },
         ),
       );
     } else if (form.productId && form.price !== channel.price) {
-      await step('price', () => client.channels.setPrice.mutate({ channelId, price: form.price }));
+      await step('price', () => c.channels.setPrice.mutate({ channelId, price: form.price }));
     }
     if (form.capacity !== channel.capacity) {
-      await step('capacity', () => client.channels.setCapacity.mutate({ channelId, capacity: form.capacity }));
+      await step('capacity', () => c.channels.setCapacity.mutate({ channelId, capacity: form.capacity }));
     }
     if (form.enabled !== channel.enabled) {
       await step(form.enabled ? 'enabled' : 'disabledReason', () =>
         form.enabled
-          ? client.channels.activate.mutate({ channelId })
-          : client.channels.deactivate.mutate({ channelId, reason: form.disabledReason }),
+          ? c.channels.activate.mutate({ channelId })
+          : c.channels.deactivate.mutate({ channelId, reason: form.disabledReason }),
       );
     }
   }
@@ -134,17 +141,19 @@ export const useMachinesStore = defineStore('machines', () => {
   async function assign(
     target: { id: string; groupId: string | null; staffId: string | null },
     next: { groupId: string | null; staffId: string | null },
-    client: ApiClient = api,
   ): Promise<void> {
+    const c = client.value;
     if (next.groupId !== target.groupId) {
-      await client.machines.setGroup.mutate({ machineId: target.id, groupId: next.groupId });
+      await c.machines.setGroup.mutate({ machineId: target.id, groupId: next.groupId });
     }
     if (next.staffId !== target.staffId) {
-      await client.machines.assignStaff.mutate({ machineId: target.id, staffId: next.staffId });
+      await c.machines.assignStaff.mutate({ machineId: target.id, staffId: next.staffId });
     }
   }
 
   return {
+    client,
+    useClient,
     groups,
     staff,
     products,

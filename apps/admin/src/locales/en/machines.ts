@@ -35,6 +35,7 @@ export default {
     stock: 'Stock',
     group: 'Group',
     staff: 'Field staff',
+    groupAndStaff: 'Group / field staff',
     address: 'Address',
     status: 'Status',
     empty: 'No machine matches the filter',

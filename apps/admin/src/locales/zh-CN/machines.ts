@@ -35,6 +35,7 @@ export default {
     stock: '库存',
     group: '分组',
     staff: '营业员',
+    groupAndStaff: '分组 / 营业员',
     address: '地址',
     status: '状态',
     empty: '没有符合条件的售货机',
