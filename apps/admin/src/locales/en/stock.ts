@@ -7,7 +7,7 @@ export default {
     outbound: 'Outbound query',
     lists: 'List printing',
     mine: 'My inventory',
-    restocks: 'Restocks',
+    restocks: 'Restocking',
     shipmentPrint: 'Shipment list',
     restockPrint: 'Restock list',
   },

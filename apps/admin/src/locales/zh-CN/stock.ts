@@ -7,7 +7,7 @@ export default {
     outbound: '出库查询',
     lists: '清单打印',
     mine: '我的库存',
-    restocks: '上货记录',
+    restocks: '上货',
     shipmentPrint: '出库单打印',
     restockPrint: '补货单打印',
   },
