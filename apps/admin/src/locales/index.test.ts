@@ -81,7 +81,7 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Literal keys the sources use: `t('a.b')`, `$t('a.b')`, `te('a.b')`, `i18n.global.t('a.b')`,
- * and route titles (`title: 'a.b'` in src/router). Keys built at run time are not seen.
+ * and route titles (`title: 'a.b'` in src/router/routes). Keys built at run time are not seen.
  */
 function usedKeys(): { key: string; file: string }[] {
   const call = /(?<![\w$])\$?te?\(\s*(['"])([A-Za-z][\w-]*(?:\.[\w-]+)+)\1/g;
@@ -91,7 +91,8 @@ function usedKeys(): { key: string; file: string }[] {
     const text = readFileSync(path, 'utf8');
     const file = relative(SRC, path);
     for (const m of text.matchAll(call)) if (m[2]) out.push({ key: m[2], file });
-    if (file.startsWith('router')) for (const m of text.matchAll(title)) if (m[2]) out.push({ key: m[2], file });
+    if (file.startsWith(join('router', 'routes')))
+      for (const m of text.matchAll(title)) if (m[2]) out.push({ key: m[2], file });
   }
   return out;
 }
