@@ -69,6 +69,12 @@ export default {
       staff: 'Revenue per field worker (top 15)',
       product: 'Revenue per product (top 15)',
     },
+    keys: {
+      day: 'Day',
+      machine: 'Machine',
+      staff: 'Field staff',
+      product: 'Product',
+    },
     byMethod: 'By payment method',
     unassigned: '(nobody)',
   },
@@ -112,6 +118,12 @@ export default {
     tabQuery: 'Profit query',
     tabSettlements: 'Profit settlements',
     byOptions: {
+      day: 'Day',
+      month: 'Month',
+      machine: 'Machine',
+      product: 'Product',
+    },
+    keys: {
       day: 'Day',
       month: 'Month',
       machine: 'Machine',
