@@ -1,20 +1,13 @@
 /**
- * Signing in: tenant code + username + password, with lockout and back-off after repeated
- * failures. Failures are counted in the database per tenant code and username (whether
- * or not they exist), so every API instance applies the same lockout.
+ * Signing in: tenant code + username + password, under the throttles of auth/throttle.ts
+ * (per account, per account and source address, per source address; counted in the
+ * database, atomically, so every API instance and every parallel attempt counts).
  */
-import { eq, type DbHandle } from '@vmcloud/db';
+import { and, eq, type DbHandle, type TenantScope } from '@vmcloud/db';
 import { hashToken, newSessionToken, SESSION_COOKIE } from './principal.js';
 import { verifyPassword } from './password.js';
-import { forbidden, tooMany, unauthorized } from '../shared/errors.js';
-
-/** Failures allowed before the first lockout. */
-export const FREE_FAILURES = 5;
-/** The first lockout; each further failure doubles it, up to `MAX_LOCK_MS`. */
-export const FIRST_LOCK_MS = 30_000;
-export const MAX_LOCK_MS = 60 * 60_000;
-/** Failures older than this are forgotten. */
-export const FAILURE_WINDOW_MS = 15 * 60_000;
+import { throttledPasswordCheck } from './throttle.js';
+import { forbidden, unauthorized } from '../shared/errors.js';
 
 // A hash of a random password, verified when the user does not exist so that a wrong
 // username costs as much time as a wrong password.
@@ -22,9 +15,11 @@ const DUMMY_HASH = '$scrypt$ln=15,r=8,p=1$QUJDREVGR0hJSktMTU5PUA$tFGlAq8oBJ8b0wV
 
 const WRONG = () => unauthorized('Wrong tenant code, username or password');
 
-export function lockDuration(failures: number): number {
-  if (failures < FREE_FAILURES) return 0;
-  return Math.min(FIRST_LOCK_MS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_MS);
+/** True if the user has signed in from `ip` before (its sign-ins are in the audit log). */
+export async function signedInFrom(scope: TenantScope, userId: string, ip: string | null): Promise<boolean> {
+  if (!ip) return false;
+  const seen = await scope.auditLog.findOne((a) => and(eq(a.userId, userId), eq(a.action, 'auth.login'), eq(a.ip, ip)));
+  return seen !== undefined;
 }
 
 /** What signing in needs of the request: the database, the clock, the session lifetime, who asks, and where the cookie goes. */
@@ -49,40 +44,35 @@ export async function signIn(
   ctx: SignInContext,
   input: SignIn,
 ): Promise<{ token: string; userId: string; tenantId: string }> {
-  const now = ctx.now();
-  const key = `${input.tenantCode}:${input.username.toLowerCase()}`;
-  const throttle = await ctx.db.platform.loginThrottles.findOne((t) => eq(t.key, key));
-  if (throttle?.lockedUntil && throttle.lockedUntil.getTime() > now.getTime()) {
-    const seconds = Math.ceil((throttle.lockedUntil.getTime() - now.getTime()) / 1000);
-    throw tooMany(`Too many failed sign-ins; try again in ${seconds} s`);
-  }
-
   const tenant = await ctx.db.platform.tenants.findOne((t) => eq(t.code, input.tenantCode));
   const user = tenant
     ? await ctx.db.forTenant(tenant.id).users.findOne((u) => eq(u.username, input.username))
     : undefined;
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-
-  if (!tenant || !user || !ok) {
-    await ctx.db.transaction(async (tx) => {
-      const current = await tx.platform.loginThrottles.findOne((t) => eq(t.key, key));
-      const recent = current && now.getTime() - current.lastFailureAt.getTime() < FAILURE_WINDOW_MS;
-      const failures = recent ? current.failures + 1 : 1;
-      const lock = lockDuration(failures);
-      const patch = { failures, lastFailureAt: now, lockedUntil: lock ? new Date(now.getTime() + lock) : null };
-      if (current) await tx.platform.loginThrottles.update(current.id, patch);
-      else await tx.platform.loginThrottles.insert({ key, ...patch });
-    });
-    throw WRONG();
-  }
+  const ok = await throttledPasswordCheck(
+    ctx.db.platform,
+    ctx.now,
+    {
+      tenantCode: input.tenantCode,
+      username: input.username,
+      ip: ctx.request.ip,
+      knownAddress: async () =>
+        tenant && user ? signedInFrom(ctx.db.forTenant(tenant.id), user.id, ctx.request.ip) : false,
+    },
+    'sign-ins',
+    () => verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH),
+  );
+  if (!tenant || !user || !ok) throw WRONG();
   if (user.status !== 'active') {
     throw forbidden('This account is disabled; ask your administrator');
   }
 
+  const now = ctx.now();
   const { token, tokenHash } = newSessionToken(tenant.id);
   await ctx.db.transaction(async (tx) => {
-    if (throttle) await tx.platform.loginThrottles.delete(throttle.id);
     const scope = tx.forTenant(tenant.id);
+    // The user's row first: on MySQL, a session's insert takes a shared lock on it (the
+    // foreign key), and two sign-ins of one user each holding one would deadlock here.
+    await scope.users.update(user.id, { lastLoginAt: now, updatedAt: now });
     const session = await scope.sessions.insert({
       userId: user.id,
       tokenHash,
@@ -92,7 +82,6 @@ export async function signIn(
       userAgent: ctx.request.userAgent?.slice(0, 255) ?? null,
       createdBy: user.id,
     });
-    await scope.users.update(user.id, { lastLoginAt: now, updatedAt: now });
     await scope.auditLog.insert({
       userId: user.id,
       action: 'auth.login',

@@ -4,11 +4,18 @@ import type { Write } from '../shared/writer.js';
 import { refused } from '../shared/errors.js';
 import { hashPassword, verifyPassword, type PasswordCost } from './password.js';
 
+/** Runs the check of the current password, under the throttles of auth/throttle.ts in the API. */
+export type PasswordCheckGuard = (check: () => Promise<boolean>) => Promise<boolean>;
+
+const unguarded: PasswordCheckGuard = (check) => check();
+
 /**
  * Sets the user's new password once the current one is confirmed; every other session of
  * the user ends. Returns the user.
  *
- * Both scrypt runs (checking the current password, hashing the new one) happen before the
+ * The check of the current password runs under `guard` (the throttles of the user's
+ * account and source address, shared with signing in), so a stolen session cannot guess
+ * it without limit. Both scrypt runs (checking the current password, hashing the new one) happen before the
  * write, so a transaction never waits on them; the write changes the password only if it
  * is still the one just checked, so two changes at once cannot both succeed.
  */
@@ -18,9 +25,10 @@ export async function changeOwnPassword(
   principal: { userId: string; sessionId: string },
   input: { currentPassword: string; newPassword: string },
   cost: PasswordCost | undefined,
+  guard: PasswordCheckGuard = unguarded,
 ): Promise<Row<Tables['users']>> {
   const user = await scope.users.get(principal.userId);
-  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+  if (!user || !(await guard(() => verifyPassword(input.currentPassword, user.passwordHash)))) {
     throw refused('currentPassword', 'is wrong');
   }
   const passwordHash = await hashPassword(input.newPassword, cost);

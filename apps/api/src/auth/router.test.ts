@@ -1,7 +1,7 @@
 import { eq } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRST_LOCK_MS, FREE_FAILURES } from './login.js';
+import { ACCOUNT, ADDRESS, PAIR, throttleKey } from './throttle.js';
 import { hashToken } from './principal.js';
 import { createContext } from '../trpc/context.js';
 import { DEMO_PASSWORD } from '../seed/index.js';
@@ -55,22 +55,118 @@ for (const { dialect, skip } of testDialects()) {
     });
 
     it('locks a login out after repeated failures, with back-off, and lets it in once the lock ends', async () => {
+      const from = { ip: '10.1.0.1' };
       const login = (password: string) =>
-        api.anonymous().auth.login({ tenantCode: DEMO_CODE, username: 'finance', password });
-      for (let i = 0; i < FREE_FAILURES; i++) expect((await failure(login('Wrong_pass1'))).code).toBe('UNAUTHORIZED');
+        api.anonymous(from).auth.login({ tenantCode: DEMO_CODE, username: 'finance', password });
+      for (let i = 0; i < PAIR.free; i++) expect((await failure(login('Wrong_pass1'))).code).toBe('UNAUTHORIZED');
       const locked = await failure(login(DEMO_PASSWORD));
       expect(locked.code).toBe('TOO_MANY_REQUESTS');
-      expect(locked.message).toBe(`Too many failed sign-ins; try again in ${FIRST_LOCK_MS / 1000} s`);
+      expect(locked.message).toBe(`Too many failed sign-ins; try again in ${PAIR.firstLockMs / 1000} s`);
 
-      clock += FIRST_LOCK_MS + 1;
+      clock += PAIR.firstLockMs + 1;
       expect((await failure(login('Wrong_pass1'))).code).toBe('UNAUTHORIZED');
       const longer = await failure(login(DEMO_PASSWORD));
-      expect(longer.message).toBe(`Too many failed sign-ins; try again in ${(2 * FIRST_LOCK_MS) / 1000} s`);
+      expect(longer.message).toBe(`Too many failed sign-ins; try again in ${(2 * PAIR.firstLockMs) / 1000} s`);
 
-      clock += 2 * FIRST_LOCK_MS + 1;
+      clock += 2 * PAIR.firstLockMs + 1;
       const ok = await login(DEMO_PASSWORD);
       expect(ok.user.username).toBe('finance');
-      expect(await api.db.platform.loginThrottles.count((t) => eq(t.key, `${DEMO_CODE}:finance`))).toBe(0);
+      const pair = await api.db.platform.loginThrottles.findOneBy({
+        key: throttleKey('pair', `${DEMO_CODE}:finance`, '10.1.0.1'),
+      });
+      expect(pair).toMatchObject({ failures: 0, inFlight: 0, lockedUntil: null });
+    });
+
+    it('counts every attempt of a parallel burst: 100 wrong sign-ins and then the right one, which is refused', async () => {
+      const from = { ip: '10.2.0.1' };
+      const login = (password: string) =>
+        api.anonymous(from).auth.login({ tenantCode: DEMO_CODE, username: 'stock', password });
+      const wrong = Array.from({ length: 100 }, (_, i) => failure(login(`Wrong_pass_${i}`)));
+      const right = failure(login(DEMO_PASSWORD));
+      const answers = await Promise.all(wrong);
+      const refusedRight = await right;
+      expect(refusedRight.code).toBe('TOO_MANY_REQUESTS');
+      const codes = answers.map((e) => e.code);
+      expect(codes.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(PAIR.free);
+      expect(codes.filter((c) => c === 'TOO_MANY_REQUESTS')).toHaveLength(100 - PAIR.free);
+      // No session was opened.
+      const tenantId = await tenantIdOf(api.db, DEMO_CODE);
+      const stock = await api.db.forTenant(tenantId).users.findOneBy({ username: 'stock' });
+      expect(await api.db.forTenant(tenantId).sessions.count((x) => eq(x.userId, stock?.id ?? ''))).toBe(0);
+      clock += PAIR.firstLockMs + 1;
+    });
+
+    it('never refuses repeated successful sign-ins, even many at once from one address', async () => {
+      const from = { ip: '10.3.0.1' };
+      const login = () =>
+        api.anonymous(from).auth.login({ tenantCode: DEMO_CODE, username: 'admin', password: DEMO_PASSWORD });
+      const burst = await Promise.all(Array.from({ length: 3 * PAIR.free }, login));
+      expect(burst.every((r) => r.user.username === 'admin')).toBe(true);
+      for (let i = 0; i < 2 * PAIR.free; i++) await login();
+    });
+
+    it('keeps the owner in while an attacker elsewhere fails on the account; one address trying many accounts is throttled', async () => {
+      const owner = { ip: '10.4.0.1' };
+      const signIn = (ip: string, username: string, password: string) =>
+        api.anonymous({ ip }).auth.login({ tenantCode: DEMO_CODE, username, password });
+      await signIn(owner.ip, 'staff2', DEMO_PASSWORD); // the owner's usual address
+      // The attacker's failures from one address lock only that address's attempts on the account.
+      for (let i = 0; i < PAIR.free; i++) await failure(signIn('10.66.0.1', 'staff2', 'Wrong_pass1'));
+      expect((await failure(signIn('10.66.0.1', 'staff2', DEMO_PASSWORD))).code).toBe('TOO_MANY_REQUESTS');
+      expect((await signIn(owner.ip, 'staff2', DEMO_PASSWORD)).user.username).toBe('staff2');
+      // Guessing from many addresses locks the account-wide throttle, except where the owner signed in before.
+      for (let i = 0; i < ACCOUNT.free; i++) await failure(signIn(`10.67.0.${i + 1}`, 'staff2', 'Wrong_pass1'));
+      const elsewhere = await failure(signIn('10.68.0.1', 'staff2', DEMO_PASSWORD));
+      expect(elsewhere.code).toBe('TOO_MANY_REQUESTS');
+      expect(elsewhere.message).toBe(`Too many failed sign-ins; try again in ${ACCOUNT.firstLockMs / 1000} s`);
+      expect((await signIn(owner.ip, 'staff2', DEMO_PASSWORD)).user.username).toBe('staff2');
+      clock += ACCOUNT.firstLockMs + 1;
+      expect((await signIn('10.68.0.1', 'staff2', DEMO_PASSWORD)).user.username).toBe('staff2');
+
+      // One address trying many usernames: refused once the address has failed ADDRESS.free times.
+      // (15 users of the tenant, with a cheap hash: an unknown user costs a full-strength scrypt run.)
+      const scope = api.db.forTenant(await tenantIdOf(api.db, DEMO_CODE));
+      const hash = (await scope.users.findOneBy({ username: 'staff2' }))?.passwordHash ?? '';
+      const usernames = Array.from({ length: 15 }, (_, i) => `probe${i}`);
+      await scope.users.insertMany(
+        usernames.map((username) => ({ username, displayName: username, passwordHash: hash })),
+      );
+      const answers: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        for (const username of usernames)
+          answers.push((await failure(signIn('10.69.0.1', username, 'Wrong_pass1'))).code);
+      }
+      expect(answers.slice(0, ADDRESS.free).every((c) => c === 'UNAUTHORIZED')).toBe(true);
+      expect(answers.slice(ADDRESS.free).every((c) => c === 'TOO_MANY_REQUESTS')).toBe(true);
+      expect((await failure(signIn('10.69.0.1', 'admin', DEMO_PASSWORD))).code).toBe('TOO_MANY_REQUESTS');
+      expect((await signIn('10.70.0.1', 'admin', DEMO_PASSWORD)).user.username).toBe('admin');
+      clock += ADDRESS.firstLockMs + 1;
+    });
+
+    it('throttles guesses of the current password from a signed-in session, in parallel too', async () => {
+      const sessionToken = await api.sessionToken(DEMO_CODE, 'leader');
+      const caller = api.anonymous({ sessionToken, ip: '10.5.0.1' });
+      const guesses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          failure(caller.auth.changePassword({ currentPassword: `Guess_${i}`, newPassword: 'New_pass_2026' })),
+        ),
+      );
+      expect(guesses.filter((e) => e.code === 'BAD_REQUEST')).toHaveLength(PAIR.free);
+      const refused = await failure(
+        caller.auth.changePassword({ currentPassword: DEMO_PASSWORD, newPassword: 'New_pass_2026' }),
+      );
+      expect(refused.code).toBe('TOO_MANY_REQUESTS');
+      expect(refused.message).toBe(`Too many wrong passwords; try again in ${PAIR.firstLockMs / 1000} s`);
+      // Nothing changed: the old password still signs in (from another address).
+      expect(
+        (
+          await api
+            .anonymous({ ip: '10.5.0.2' })
+            .auth.login({ tenantCode: DEMO_CODE, username: 'leader', password: DEMO_PASSWORD })
+        ).user.username,
+      ).toBe('leader');
+      clock += PAIR.firstLockMs + 1;
+      await caller.auth.changePassword({ currentPassword: DEMO_PASSWORD, newPassword: 'New_pass_2026' });
     });
 
     it('names the field of a malformed sign-in', async () => {

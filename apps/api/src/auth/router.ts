@@ -1,6 +1,7 @@
 /** Signing in and out, who am I, and changing one's own password. */
 import { z } from 'zod';
-import { signIn, signOut } from './login.js';
+import { signedInFrom, signIn, signOut } from './login.js';
+import { throttledPasswordCheck } from './throttle.js';
 import { changeOwnPassword } from './own-password.js';
 import { unauthorized } from '../shared/errors.js';
 import { SESSION_COOKIE, type Principal } from './principal.js';
@@ -62,11 +63,28 @@ export const authRouter = router({
   /** The signed-in user, tenant, permissions and rented modules. */
   me: authedProcedure.meta({ allowRestricted: true }).query(({ ctx }) => describePrincipal(ctx.principal)),
 
-  /** Changes one's own password; every other session of the user is signed out. */
+  /**
+   * Changes one's own password; every other session of the user is signed out. Wrong
+   * current passwords count towards the same throttles as failed sign-ins.
+   */
   changePassword: selfProcedure
     .input(z.object({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: Password }))
     .mutation(async ({ ctx, input }) => {
-      const user = await changeOwnPassword(ctx.scope, ctx.write, ctx.principal, input, ctx.passwordCost);
+      const { principal } = ctx;
+      const guard = (check: () => Promise<boolean>) =>
+        throttledPasswordCheck(
+          ctx.platform,
+          ctx.now,
+          {
+            tenantCode: principal.tenantCode,
+            username: principal.username,
+            ip: ctx.request.ip,
+            knownAddress: () => signedInFrom(ctx.scope, principal.userId, ctx.request.ip),
+          },
+          'password checks',
+          check,
+        );
+      const user = await changeOwnPassword(ctx.scope, ctx.write, principal, input, ctx.passwordCost, guard);
       ctx.principals.invalidate({ userId: user.id });
       return { ok: true as const };
     }),

@@ -1,6 +1,6 @@
 /** The API's scheduled jobs. */
 import { lt, type Database } from '@vmcloud/db';
-import { FAILURE_WINDOW_MS, MAX_LOCK_MS } from '../auth/login.js';
+import { THROTTLE_KEEP_MS } from '../auth/throttle.js';
 import type { Job } from './runner.js';
 import { forgetExpiredNonces } from '../devices/identity.js';
 import { forgetExpiredEvents } from '../devices/events.js';
@@ -28,7 +28,7 @@ export const staleLoginThrottles: Job = {
   name: 'stale-login-throttles',
   everyMs: 15 * 60_000,
   async run(db: Database, now: Date) {
-    const before = new Date(now.getTime() - Math.max(FAILURE_WINDOW_MS, MAX_LOCK_MS));
+    const before = new Date(now.getTime() - THROTTLE_KEEP_MS);
     const deleted = await db.platform.loginThrottles.deleteWhere((t) => lt(t.lastFailureAt, before));
     return { deleted };
   },

@@ -103,17 +103,22 @@ export const sessions = tenantTable(
 );
 
 /**
- * Failed sign-ins per tenant code and username (which may not exist), so that every API
- * instance applies the same lockout and back-off.
+ * Password checks (sign-ins, password changes) and anonymous calls counted per key, so
+ * that every API instance applies the same lockouts and back-off (apps/api/src/auth/throttle.ts).
+ * A key names an account, an account from one source address, or a source address,
+ * hashed (SHA-256, hex) so that neither usernames nor addresses are stored here.
  */
 export const loginThrottles = platformTable(
   'login_throttles',
   {
-    /** `${tenantCode}:${username}` */
+    /** SHA-256 (hex) of what is counted, e.g. `pair:${tenantCode}:${username}:${address}`. */
     key: c.string(64).notNull(),
+    /** Attempts counted: failures, and checks still running (refunded when they succeed). */
     failures: c.int().notNull().default(0),
     lastFailureAt: c.time().notNull(),
     lockedUntil: c.time(),
+    /** Checks claimed and not yet finished; while any run, a key at its limit waits for them. */
+    inFlight: c.int().notNull().default(0),
   },
   { uniques: [['key']], checks: { failures: '{failures} >= 0' } },
 );
