@@ -15,7 +15,13 @@ export class Refusal {
 }
 
 const STATUS = { BAD_REQUEST: 400, CONFLICT: 409, NOT_FOUND: 404, FORBIDDEN: 403, INTERNAL_SERVER_ERROR: 500 };
-const RPC_CODE = { BAD_REQUEST: -32600, CONFLICT: -32009, NOT_FOUND: -32004, FORBIDDEN: -32003, INTERNAL_SERVER_ERROR: -32603 };
+const RPC_CODE = {
+  BAD_REQUEST: -32600,
+  CONFLICT: -32009,
+  NOT_FOUND: -32004,
+  FORBIDDEN: -32003,
+  INTERNAL_SERVER_ERROR: -32603,
+};
 
 export type Handler = (input: unknown) => unknown;
 
@@ -59,7 +65,10 @@ export function fakeApi(handlers: Record<string, Handler>): FakeApi {
     );
     const failed = results.find((r) => 'error' in r);
     return new Response(JSON.stringify(results), {
-      status: failed && results.length === 1 ? STATUS[(failed.error as { data: { code: keyof typeof STATUS } }).data.code] : 200,
+      status:
+        failed && results.length === 1
+          ? STATUS[(failed.error as { data: { code: keyof typeof STATUS } }).data.code]
+          : 200,
       headers: { 'content-type': 'application/json' },
     });
   };

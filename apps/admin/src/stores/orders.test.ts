@@ -53,7 +53,13 @@ describe('the orders store', () => {
   it('searches with the form as it is, from the first page, and exports the filter of the rows shown', async () => {
     const fake = fakeApi({
       'orders.list': serve,
-      'orders.exportCsv': () => ({ filename: 'orders.csv', contentType: 'text/csv', rows: 0, truncated: false, csv: '' }),
+      'orders.exportCsv': () => ({
+        filename: 'orders.csv',
+        contentType: 'text/csv',
+        rows: 0,
+        truncated: false,
+        csv: '',
+      }),
     });
     const store = useOrdersStore();
     store.useClient(fake.client);
@@ -90,10 +96,22 @@ describe('the orders store', () => {
 
   it('says refused for a FORBIDDEN answer and error for another failure', async () => {
     const store = useOrdersStore();
-    store.useClient(fakeApi({ 'orders.list': () => { throw new Refusal('FORBIDDEN', 'You may not view orders'); } }).client);
+    store.useClient(
+      fakeApi({
+        'orders.list': () => {
+          throw new Refusal('FORBIDDEN', 'You may not view orders');
+        },
+      }).client,
+    );
     await store.search();
     expect(store.state).toBe('refused');
-    store.useClient(fakeApi({ 'orders.list': () => { throw new Refusal('INTERNAL_SERVER_ERROR', 'boom'); } }).client);
+    store.useClient(
+      fakeApi({
+        'orders.list': () => {
+          throw new Refusal('INTERNAL_SERVER_ERROR', 'boom');
+        },
+      }).client,
+    );
     await store.search();
     expect(store.state).toBe('error');
   });

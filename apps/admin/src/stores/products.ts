@@ -111,7 +111,11 @@ export const useProductsStore = defineStore('products', () => {
    * when given. Rejects with the API's refusal; a refused image after a saved product
    * rejects with ImageUploadError carrying the saved product.
    */
-  async function save(form: ProductForm, productId: string | null, imageDataUrl: string | null): Promise<ProductDetail> {
+  async function save(
+    form: ProductForm,
+    productId: string | null,
+    imageDataUrl: string | null,
+  ): Promise<ProductDetail> {
     const fields = {
       code: form.code.trim(),
       name: form.name.trim(),

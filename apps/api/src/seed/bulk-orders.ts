@@ -44,7 +44,7 @@ export async function addBulkOrders(db: Database, tenantId: string, options: Bul
   const step = (days * 86_400_000) / count;
   const prefix = options.prefix ?? 'B';
   const started = performance.now();
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const rows: NewOrder[] = [];
     for (let i = 0; i < BATCH && done < count; i++, done++) {
       const { machine, channels: mine } = stocked[done % stocked.length] as (typeof stocked)[number];

@@ -6,7 +6,8 @@ import { i18n } from '../../locales';
 import { useProductsStore } from '../../stores/products';
 import ProductDialog from './product-dialog.vue';
 
-const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 function product(fields: Record<string, unknown>) {
   return {
@@ -48,7 +49,8 @@ async function settle() {
   }
 }
 
-const input = (test: string) => document.body.querySelector<HTMLInputElement>(`[data-test="${test}"] input, input[data-test="${test}"]`);
+const input = (test: string) =>
+  document.body.querySelector<HTMLInputElement>(`[data-test="${test}"] input, input[data-test="${test}"]`);
 
 async function type(test: string, value: string) {
   const el = input(test);
@@ -62,7 +64,10 @@ async function fillIn() {
   await type('product-code', 'D101');
   await type('product-name', '可口可乐 500ml');
   await type('product-unit', '瓶');
-  for (const [test, value] of [['product-cost', '2.1'], ['product-price', '3.5']] as const) {
+  for (const [test, value] of [
+    ['product-cost', '2.1'],
+    ['product-price', '3.5'],
+  ] as const) {
     await type(test, value);
     input(test)?.dispatchEvent(new Event('change'));
     await flushPromises();
@@ -98,7 +103,9 @@ describe('the product dialog', () => {
     ]);
     const codeItem = input('product-code')?.closest('.el-form-item');
     await vi.waitFor(() =>
-      expect(codeItem?.querySelector('.el-form-item__error')?.textContent?.trim()).toBe('another product has this code'),
+      expect(codeItem?.querySelector('.el-form-item__error')?.textContent?.trim()).toBe(
+        'another product has this code',
+      ),
     );
     expect(input('product-code')?.value).toBe('D101');
     expect(input('product-name')?.value).toBe('可口可乐 500ml');
@@ -111,7 +118,16 @@ describe('the product dialog', () => {
   it('shows a bad input at each field the API names, custom fields included', async () => {
     const fake = fakeApi({
       'customFields.list': () => [
-        { id: 'f1', entity: 'product', key: 'origin', label: 'Origin', type: 'text', options: null, required: true, sortOrder: 0 },
+        {
+          id: 'f1',
+          entity: 'product',
+          key: 'origin',
+          label: 'Origin',
+          type: 'text',
+          options: null,
+          required: true,
+          sortOrder: 0,
+        },
       ],
       'products.create': () => {
         throw new Refusal('BAD_REQUEST', 'name: is required; customFields.origin: is required', {
