@@ -20,7 +20,7 @@ function me(overrides: Partial<Me> = {}): Me {
   };
 }
 
-function refusal(code: string): TRPCClientError<never> {
+function refusal(code: string) {
   return new TRPCClientError('refused', { result: { error: { message: 'refused', code: -1, data: { code } } } });
 }
 
