@@ -58,3 +58,28 @@ describe('API configuration', () => {
     expect(loadConfig(production).demoFleet).toBe(false);
   });
 });
+
+describe('allowed origins', () => {
+  it("takes VMCLOUD_PUBLIC_URL's origin and the comma-separated VMCLOUD_ALLOWED_ORIGINS", () => {
+    const config = loadConfig({
+      VMCLOUD_MASTER_KEY_FILE: keyFile(),
+      VMCLOUD_PUBLIC_URL: 'https://vm.example.com/api/',
+      VMCLOUD_ALLOWED_ORIGINS: ' https://console.example.com , http://localhost:5173/',
+    });
+    expect(config.allowedOrigins).toEqual([
+      'https://vm.example.com',
+      'https://console.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ VMCLOUD_MASTER_KEY_FILE: keyFile() }).allowedOrigins).toEqual([]);
+  });
+
+  it('refuses an entry that is no origin', () => {
+    expect(() =>
+      loadConfig({
+        VMCLOUD_MASTER_KEY_FILE: keyFile(),
+        VMCLOUD_ALLOWED_ORIGINS: 'https://ok.example, *.example.com, https://x.example/path',
+      }),
+    ).toThrow(/VMCLOUD_ALLOWED_ORIGINS: \*\.example\.com, https:\/\/x\.example\/path: each must be an origin/);
+  });
+});

@@ -22,17 +22,23 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   VMCLOUD_MASTER_KEY: z.string().trim().optional(),
   VMCLOUD_MASTER_KEY_FILE: z.string().trim().default('./data/master.key'),
-  VMCLOUD_SEED: z.enum(['auto', 'never']).default('auto'),
+  VMCLOUD_SEED: z.enum(['auto', 'never', 'demo']).default('auto'),
+  VMCLOUD_ADMIN_PASSWORD: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{8,25}$/, 'must be 8-25 letters, digits or underscores')
+    .optional(),
+  VMCLOUD_TRUSTED_PROXIES: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
     .max(24 * 90)
     .default(12),
-  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   VMCLOUD_SIGNING_KEY: z.string().trim().optional(),
   VMCLOUD_SIGNING_KEY_FILE: z.string().trim().default('./data/signing.key'),
   VMCLOUD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  VMCLOUD_ALLOWED_ORIGINS: z.string().optional(),
   VMCLOUD_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VMCLOUD_QR_EXPIRY_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   VMCLOUD_PAYMENT_QUERY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
@@ -55,17 +61,32 @@ export interface ApiConfig {
   port: number;
   /** Where the master key comes from, and the key itself (32 bytes). */
   masterKey: { source: 'env' | 'file'; key: Buffer; path?: string };
-  /** Seed the demo data when the database is empty. */
-  seed: 'auto' | 'never';
+  /**
+   * What `start` seeds on an empty database: `auto` the demo (outside production) or the
+   * platform and its administrator only (production); `demo` the demo even in production;
+   * `never` nothing.
+   */
+  seed: 'auto' | 'never' | 'demo';
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** The platform administrator's first password (VMCLOUD_ADMIN_PASSWORD); null: a one-time one is printed. */
+  adminPassword: string | null;
+  /** Proxies (addresses) whose X-Forwarded-For names the client (VMCLOUD_TRUSTED_PROXIES, comma-separated). */
+  trustedProxies: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long a session lasts, in milliseconds. */
   sessionTtlMs: number;
-  /** Send the session cookie with `Secure` (the API is behind HTTPS). */
+  /** Send the session cookie with `Secure` (the API is behind HTTPS); COOKIE_SECURE, by default on in production. */
   secureCookies: boolean;
   /** The platform's Ed25519 key that signs what terminals receive. */
   signingKey: { source: 'env' | 'file'; key: KeyObject; path?: string };
   /** The platform's address as phones, terminals and payment providers reach it; null: http://HOST:PORT. */
   publicUrl: string | null;
+  /**
+   * Origins besides the API's own whose pages may call it with the session cookie
+   * (VMCLOUD_ALLOWED_ORIGINS, comma-separated; VMCLOUD_PUBLIC_URL's origin is one anyway).
+   */
+  allowedOrigins: string[];
   heartbeatSeconds: number;
   qrExpirySeconds: number;
   paymentQueryAfterSeconds: number;
@@ -108,16 +129,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: e.PORT,
     masterKey,
     seed: e.VMCLOUD_SEED,
+    production: e.NODE_ENV === 'production',
+    adminPassword: e.VMCLOUD_ADMIN_PASSWORD ?? null,
+    trustedProxies: (e.VMCLOUD_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000),
-    secureCookies: e.COOKIE_SECURE === 'true',
+    secureCookies: e.COOKIE_SECURE === undefined ? e.NODE_ENV === 'production' : e.COOKIE_SECURE === 'true',
     signingKey: signingKeyOf(e),
     publicUrl: e.VMCLOUD_PUBLIC_URL ?? null,
+    allowedOrigins: allowedOriginsOf(e),
     heartbeatSeconds: e.VMCLOUD_HEARTBEAT_SECONDS,
     qrExpirySeconds: e.VMCLOUD_QR_EXPIRY_SECONDS,
     paymentQueryAfterSeconds: e.VMCLOUD_PAYMENT_QUERY_SECONDS,
     demoFleet: e.VMCLOUD_DEMO_FLEET === 'on' && e.NODE_ENV !== 'production',
   };
+}
+
+/** The origins of VMCLOUD_PUBLIC_URL and VMCLOUD_ALLOWED_ORIGINS (`https://host[:port]`, no path). */
+export function allowedOriginsOf(env: { VMCLOUD_PUBLIC_URL?: string; VMCLOUD_ALLOWED_ORIGINS?: string }): string[] {
+  const origins = new Set<string>();
+  if (env.VMCLOUD_PUBLIC_URL) origins.add(new URL(env.VMCLOUD_PUBLIC_URL).origin);
+  const bad: string[] = [];
+  for (const entry of (env.VMCLOUD_ALLOWED_ORIGINS ?? '').split(',')) {
+    const value = entry.trim();
+    if (value === '') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/$/, '')) bad.push(value);
+    else origins.add(url.origin);
+  }
+  if (bad.length > 0) {
+    throw new ConfigError([
+      `VMCLOUD_ALLOWED_ORIGINS: ${bad.join(', ')}: each must be an origin such as https://console.example.com (scheme, host and port only)`,
+    ]);
+  }
+  return [...origins];
 }
 
 /**

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { openKeyring } from '@vmcloud/db';
+import { eq, openKeyring } from '@vmcloud/db';
 import { openTestDatabase } from '@vmcloud/db/testing';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { PrincipalCache } from './auth/principal.js';
 import type { AppRouter } from './app-router.js';
 import { DEMO_PASSWORD } from './seed/index.js';
-import { createTestApi, DEMO_CODE, TEST_SIGNING_KEY } from './testing.js';
+import { createTestApi, DEMO_CODE, TEST_SIGNING_KEY, tenantIdOf } from './testing.js';
 import { createDeviceServices } from './devices/services.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './log.js';
@@ -40,22 +40,75 @@ describe('the API server', () => {
     try {
       const ok = await fetch(`${base}/health`);
       expect(ok.status).toBe(200);
-      expect(ok.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+      expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(await ok.json()).toMatchObject({ status: 'ok', database: { dialect: 'sqlite' } });
 
-      const missing = await fetch(`${base}/nowhere`, { headers: { 'x-request-id': 'req-1' } });
+      const missing = await fetch(`${base}/nowhere`);
       expect(missing.status).toBe(404);
-      expect(missing.headers.get('x-request-id')).toBe('req-1');
       expect(await missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route for GET /nowhere' } });
 
       await t.db.close();
       const down = await fetch(`${base}/health`);
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ status: 'unavailable' });
-      expect(lines.some((l) => JSON.parse(l).msg === 'health check failed')).toBe(true);
+      const text = await down.text();
+      // Only that the database is down: not the driver's message (it can name files, hosts, users).
+      expect(JSON.parse(text)).toEqual({ status: 'unavailable', database: { dialect: 'sqlite', status: 'down' } });
+      expect(text).not.toMatch(/not open|closed|error/i);
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; reason?: string });
+      expect(logged.find((l) => l.msg === 'health check failed')?.reason).toMatch(/./);
     } finally {
       server.close();
       await t.drop().catch(() => undefined);
+    }
+  });
+});
+
+describe('request ids', () => {
+  it("makes its own id for every request, and keeps a client's only beside it when short and well formed", async () => {
+    const api = await createTestApi('sqlite');
+    const server = createApiServer({ services: api.services });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const login = (requestId: string) =>
+      fetch(`${base}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ tenantCode: DEMO_CODE, username: 'admin', password: DEMO_PASSWORD }),
+      });
+    try {
+      const forged = 'x'.repeat(8000);
+      const long = await login(forged);
+      expect(long.status).toBe(200);
+      const serverId = long.headers.get('x-request-id') ?? '';
+      expect(serverId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(api.logs.join('\n')).not.toContain(forged);
+
+      // The audit log records the server's id of a change, not the client's.
+      const cookie = `vmcloud_session=${encodeURIComponent(await api.sessionToken(DEMO_CODE, 'admin'))}`;
+      const tenantId = await tenantIdOf(api.db, DEMO_CODE);
+      const [machine] = await api.db.forTenant(tenantId).machines.find();
+      const renamed = await fetch(`${base}/trpc/machines.rename`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-request-id': forged },
+        body: JSON.stringify({ machineId: machine?.id, name: 'renamed' }),
+      });
+      expect(renamed.status).toBe(200);
+      const audit = await api.db.forTenant(tenantId).auditLog.find({ where: (a) => eq(a.action, 'machines.rename') });
+      expect(audit.map((a) => a.requestId)).toEqual([renamed.headers.get('x-request-id')]);
+
+      const kept = await login('req-1');
+      expect(kept.headers.get('x-request-id')).not.toBe('req-1');
+      const line = api.logs
+        .map((l) => JSON.parse(l) as { msg: string; requestId?: string; clientRequestId?: string; url?: string })
+        .find((l) => l.msg === 'request' && l.clientRequestId === 'req-1');
+      expect(line?.requestId).toBe(kept.headers.get('x-request-id'));
+
+      const odd = await fetch(`${base}/nowhere`, { headers: { 'x-request-id': 'a b<script>' } });
+      expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      server.close();
+      await api.close();
     }
   });
 });

@@ -3,7 +3,6 @@
  * and the built admin console for every other GET.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Database } from '@vmcloud/db';
 import { SESSION_COOKIE } from './auth/principal.js';
 import { createTrpcHandler } from './http/trpc-handler.js';
@@ -13,7 +12,12 @@ import { appRouter } from './app-router.js';
 import { createContext, type Context, type Services, type SignedRequest } from './trpc/context.js';
 import { SIGNATURE_HEADERS, sha256Hex } from '@vmcloud/protocol/device';
 import { createPaymentPages } from './http/payment-pages.js';
-import { logUnexpected } from './trpc/init.js';
+import { logUnexpected, type Meta } from './trpc/init.js';
+import { allowedOriginsOf } from './config.js';
+import { createCsrfCheck } from './http/csrf.js';
+import { DEFAULT_BODY_BYTES, MAX_BATCH_CALLS, uploadLimitOf } from './http/limits.js';
+import { requestIdsOf } from './http/request-id.js';
+import { createSecurityHeaders } from './http/security-headers.js';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
@@ -24,8 +28,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(payload);
 }
 
-/** 200 when the database answers, 503 with the reason when it does not. */
-export async function health(db: Database): Promise<{ status: number; body: Record<string, unknown> }> {
+/**
+ * 200 when the database answers, 503 when it does not. The answer says only that the
+ * database is down; why (the driver's message, which may name hosts, users or files) goes
+ * to the log as `reason`, never to whoever polls.
+ */
+export async function health(
+  db: Database,
+): Promise<{ status: number; body: Record<string, unknown>; reason?: string }> {
   const started = performance.now();
   try {
     await db.ping();
@@ -36,7 +46,8 @@ export async function health(db: Database): Promise<{ status: number; body: Reco
   } catch (error) {
     return {
       status: 503,
-      body: { status: 'unavailable', database: { dialect: db.dialect, error: (error as Error).message } },
+      body: { status: 'unavailable', database: { dialect: db.dialect, status: 'down' } },
+      reason: error instanceof Error ? error.message : String(error),
     };
   }
 }
@@ -81,10 +92,11 @@ export function signedRequestOf(req: IncomingMessage, body: string | undefined):
   };
 }
 
+const NO_HEADERS: Record<string, string> = {};
+
 function responseHeaders(ctx: Context, secure: boolean): Record<string, string | string[]> {
-  if (ctx.cookies.length === 0) return { 'x-request-id': ctx.request.requestId };
+  if (ctx.cookies.length === 0) return NO_HEADERS;
   return {
-    'x-request-id': ctx.request.requestId,
     'set-cookie': ctx.cookies.map(
       (c) =>
         `${c.name}=${encodeURIComponent(c.value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${c.maxAge}${secure ? '; Secure' : ''}`,
@@ -96,23 +108,55 @@ export interface ApiServerOptions {
   services: Services;
   /** The built admin console (apps/admin/dist); not served when absent. */
   adminDir?: string;
+  /**
+   * Origins besides the API's own (its Host) and its public URL whose pages may call it
+   * with the session cookie; by default VMCLOUD_PUBLIC_URL and VMCLOUD_ALLOWED_ORIGINS.
+   */
+  allowedOrigins?: readonly string[];
 }
 
-export function createApiServer({ services, adminDir }: ApiServerOptions): Server {
+/** What the request ids of one request are, kept on it for the handlers after the first. */
+const IDS = Symbol('request ids');
+type WithIds = IncomingMessage & { [IDS]?: ReturnType<typeof requestIdsOf> };
+
+export function createApiServer({ services, adminDir, allowedOrigins }: ApiServerOptions): Server {
   const { db, log } = services;
+  const configured = allowedOrigins ?? allowedOriginsOf(process.env);
+  const csrf = createCsrfCheck(() => {
+    const own = services.devices.settings.publicUrl;
+    return own ? [...configured, new URL(own).origin] : configured;
+  });
+  const securityHeaders = createSecurityHeaders({ https: services.secureCookies });
   const trpc = createTrpcHandler({
     router: appRouter,
-    createContext: (req, body) =>
-      createContext(services, {
-        requestId: (req.headers['x-request-id'] as string | undefined) ?? undefined,
+    createContext: (req, body) => {
+      const ids = (req as WithIds)[IDS];
+      return createContext(services, {
+        requestId: ids?.requestId,
+        clientRequestId: ids?.clientRequestId,
         ip: req.socket.remoteAddress ?? null,
         userAgent: req.headers['user-agent'] ?? null,
         sessionToken: sessionTokenOf(req),
         signed: signedRequestOf(req, body),
-      }),
+      });
+    },
     responseHeaders: (ctx) => responseHeaders(ctx, services.secureCookies),
-    // Room for a 20 MB ad video as a base64 data URL.
-    maxBodyBytes: 32 * 1024 * 1024,
+    maxBatchSize: MAX_BATCH_CALLS,
+    maxBodyBytes: DEFAULT_BODY_BYTES,
+    // Uploads take more, from a caller whose session is valid (a cached lookup).
+    async bodyLimit(req, paths) {
+      const upload = uploadLimitOf(paths);
+      const token = upload === undefined ? null : sessionTokenOf(req);
+      if (upload === undefined || !token) return DEFAULT_BODY_BYTES;
+      const principal = await services.principals.resolve(db, token, services.now()).catch(() => undefined);
+      return principal ? upload : DEFAULT_BODY_BYTES;
+    },
+    admit: (req, calls) =>
+      csrf(req, {
+        mutation: req.method !== 'GET' && req.method !== 'HEAD',
+        signedDeviceCalls:
+          calls.length > 0 && calls.every((p) => (p?._def.meta as Meta | undefined)?.access === 'device'),
+      }),
     onError: logUnexpected,
   });
   const admin = adminDir ? createStaticHandler(adminDir) : undefined;
@@ -122,13 +166,20 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
   const payments = createPaymentPages(services);
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    req.headers['x-request-id'] = requestId;
+    const ids = requestIdsOf(req);
+    (req as WithIds)[IDS] = ids;
+    const { requestId, clientRequestId } = ids;
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    securityHeaders(req, res, pathname);
+    res.setHeader('x-request-id', requestId);
     if (debug) {
       const started = performance.now();
       res.once('finish', () =>
         log.debug('request', {
           requestId,
+          clientRequestId: clientRequestId ?? undefined,
           method: req.method,
           url: req.url,
           status: res.statusCode,
@@ -136,11 +187,7 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
         }),
       );
     }
-    const raw = req.url ?? '/';
-    const q = raw.indexOf('?');
-    const pathname = q < 0 ? raw : raw.slice(0, q);
     if (pathname.startsWith('/trpc/')) {
-      // The tRPC handler writes x-request-id with the rest of its head, in one go.
       trpc(req, res, pathname.slice(6), q < 0 ? '' : raw.slice(q + 1)).catch((error: unknown) => {
         log.error('request failed', { requestId, error: (error as Error).message });
         if (!res.headersSent)
@@ -149,7 +196,6 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
       });
       return;
     }
-    res.setHeader('x-request-id', requestId);
     if (pathname.startsWith('/pay/')) {
       payments(req, res, pathname).catch((error: unknown) => {
         log.error('payment page failed', { requestId, error: (error as Error).message });
@@ -160,8 +206,8 @@ export function createApiServer({ services, adminDir }: ApiServerOptions): Serve
       return;
     }
     if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void health(db).then(({ status, body }) => {
-        if (status !== 200) log.warn('health check failed', { requestId, ...body });
+      void health(db).then(({ status, body, reason }) => {
+        if (status !== 200) log.warn('health check failed', { requestId, ...body, reason });
         sendJson(res, status, body);
       });
       return;

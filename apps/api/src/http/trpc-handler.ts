@@ -27,9 +27,11 @@ import {
   sseHeaders,
   transformTRPCResponse,
   TRPCError,
+  type TRPC_ERROR_CODE_KEY,
   type TRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { Context } from '../trpc/context.js';
+import { BodyTooLarge, declaredLength, describeBytes, readBody } from './limits.js';
 
 export interface TrpcHandlerOptions {
   router: AnyRouter;
@@ -38,35 +40,32 @@ export interface TrpcHandlerOptions {
   /** Called once the calls are done, before the response head is written (cookies). */
   responseHeaders(ctx: Context): Record<string, string | string[]>;
   onError?(error: TRPCError, path: string | undefined, ctx: Context | undefined): void;
-  /** The largest request body accepted, in bytes. */
+  /** The largest request body accepted, in bytes (unless `bodyLimit` says otherwise). */
   maxBodyBytes?: number;
+  /** The largest body of a request naming `paths`, when it depends on them (uploads). */
+  bodyLimit?(req: IncomingMessage, paths: readonly string[]): number | Promise<number>;
+  /** The most calls a batch may hold; more are refused (BAD_REQUEST) before any runs. */
+  maxBatchSize?: number;
+  /**
+   * Called before anything else with the procedures a request names (undefined where a
+   * name is unknown); a refusal is answered in tRPC's error shape, nothing is read or run.
+   */
+  admit?(
+    req: IncomingMessage,
+    calls: readonly (AnyProcedure | undefined)[],
+  ): { status: number; message: string } | null | undefined;
 }
 
 const JSON_TYPE = /^application\/json\b/i;
 
-class BodyTooLarge extends Error {}
-
 const NO_PARAMETERS = new URLSearchParams();
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
-    req.on('error', reject);
-  });
-}
+const CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -80,6 +79,15 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** The procedure paths of a request, undecodable ones making it undefined. */
+function decodedPaths(named: string[]): string[] | undefined {
+  try {
+    return named.map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Returns a request handler for paths under the tRPC prefix; `path` is the part after `/trpc/`. */
 export function createTrpcHandler(options: TrpcHandlerOptions) {
   const { router } = options;
@@ -87,7 +95,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
   const config = router._def._config;
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
 
-  const official = (req: IncomingMessage, res: ServerResponse, path: string, body?: string) => {
+  const official = (req: IncomingMessage, res: ServerResponse, path: string, body?: string, maxBodySize?: number) => {
     if (body !== undefined) (req as IncomingMessage & { body?: unknown }).body = body;
     let context: Context | undefined;
     return nodeHTTPRequestHandler({
@@ -95,10 +103,29 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
       req,
       res,
       path,
+      maxBodySize: body === undefined ? maxBodySize : undefined,
+      maxBatchSize: options.maxBatchSize,
       createContext: () => (context = options.createContext(req, body)),
       responseMeta: () => ({ headers: context ? options.responseHeaders(context) : {} }),
       onError: ({ error, path: at }) => options.onError?.(error, at, context),
     });
+  };
+
+  /**
+   * Answers a request refused before any call ran, in tRPC's error shape (a batch's client
+   * gives the one error to every call). `close`: the body was left unread, so the
+   * connection is closed after the answer rather than reading the rest.
+   */
+  const refuse = (res: ServerResponse, status: number, message: string, close = false) => {
+    const error = new TRPCError({ code: CODE_OF_STATUS[status] ?? 'BAD_REQUEST', message });
+    const shape = getErrorShape({ config, ctx: undefined, error, input: undefined, path: undefined, type: 'unknown' });
+    const payload = JSON.stringify(transformTRPCResponse(config, { error: shape }));
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(payload);
   };
 
   /**
@@ -195,13 +222,56 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
   /** `query` is the request's query string, without the `?`. */
   return async function handle(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
     const method = req.method;
+    const search = query === '' ? NO_PARAMETERS : new URLSearchParams(query);
+    const batch = search.get('batch') === '1';
+    const named = batch ? path.split(',') : [path];
+    if (options.maxBatchSize !== undefined && batch && named.length > options.maxBatchSize) {
+      return refuse(
+        res,
+        400,
+        `A batch may hold at most ${options.maxBatchSize} calls; this one holds ${named.length}`,
+        method !== 'GET' && method !== 'HEAD',
+      );
+    }
+    const paths = decodedPaths(named);
+    if (options.admit) {
+      const refusal = options.admit(
+        req,
+        (paths ?? named).map((p) => procedures[p]),
+      );
+      if (refusal) return refuse(res, refusal.status, refusal.message, method !== 'GET' && method !== 'HEAD');
+    }
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const limit = hasBody ? ((await options.bodyLimit?.(req, paths ?? named)) ?? maxBodyBytes) : maxBodyBytes;
+    const tooLarge = () =>
+      refuse(res, 413, `The request body is larger than this call accepts (${describeBytes(limit)})`, true);
+    if (hasBody && (declaredLength(req) ?? 0) > limit) return tooLarge();
+
     const procedureType = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : null;
-    if (!procedureType || req.headers['trpc-accept'] !== undefined) return official(req, res, path);
+    const contentType = req.headers['content-type'];
+    const json = contentType === undefined || JSON_TYPE.test(contentType);
+    /** The body, read within the limit; undefined after a refusal (answered). */
+    const bodyOf = async (): Promise<string | undefined> => {
+      try {
+        return (await readBody(req, limit)).toString('utf8');
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          tooLarge();
+          return undefined;
+        }
+        throw error;
+      }
+    };
+    if (!procedureType || req.headers['trpc-accept'] !== undefined) {
+      // Streamed answers and other methods: tRPC's adapter, given a JSON body already read.
+      if (method !== 'POST' || !json || contentType === undefined) return official(req, res, path, undefined, limit);
+      const body = await bodyOf();
+      return body === undefined ? undefined : official(req, res, path, body);
+    }
     if (method === 'GET' && config.sse === undefined) {
       const procedure = procedures[path];
       if (procedure?._def.type === 'subscription') {
-        const search = query === '' ? NO_PARAMETERS : new URLSearchParams(query);
-        if (search.get('batch') === '1') return official(req, res, path);
+        if (batch) return official(req, res, path);
         const raw = search.get('input');
         if (raw === null) return subscribe(req, res, procedure, path, search, undefined);
         const parsed = parseJson(raw);
@@ -209,23 +279,12 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
         return subscribe(req, res, procedure, path, search, config.transformer.input.deserialize(parsed.value));
       }
     }
-    const contentType = req.headers['content-type'];
-    if (method === 'POST' && contentType !== undefined && !JSON_TYPE.test(contentType)) {
-      return official(req, res, path);
-    }
-
-    const search = query === '' ? NO_PARAMETERS : new URLSearchParams(query);
-    const batch = search.get('batch') === '1';
-    let paths: string[];
-    try {
-      paths = (batch ? path.split(',') : [path]).map(decodeURIComponent);
-    } catch {
-      return official(req, res, path);
-    }
+    if (method === 'POST' && !json) return official(req, res, path, undefined, limit);
+    if (!paths) return official(req, res, path, undefined, limit);
     const found: AnyProcedure[] = [];
     for (const p of paths) {
       const procedure = procedures[p];
-      if (!procedure || procedure._def.type !== procedureType) return official(req, res, path);
+      if (!procedure || procedure._def.type !== procedureType) return official(req, res, path, undefined, limit);
       found.push(procedure);
     }
 
@@ -234,16 +293,8 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
     if (method === 'GET') {
       raw = search.get('input');
     } else {
-      try {
-        body = await readBody(req, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-          res.end(JSON.stringify({ error: { message: 'Request body too large', code: -32600 } }));
-          return;
-        }
-        throw error;
-      }
+      body = await bodyOf();
+      if (body === undefined) return;
       raw = body === '' ? null : body;
     }
     let parsed: unknown = undefined;

@@ -17,14 +17,22 @@ export const Cursor = z
   )
   .meta({ examples: ['1763769600000.019aaf10-6c00-7000-8000-000000000000'] });
 
-/** How many rows a page holds: a whole number from 1 to `max`, `fallback` when not given. */
-export const Limit = (max: number, fallback: number) =>
-  z
+/**
+ * The most rows any list answers in one page. With at most 20 calls in a batch
+ * (http/limits.ts), one request reads at most 10,000 rows.
+ */
+export const MAX_PAGE_ROWS = 500;
+
+/** How many rows a page holds: a whole number from 1 to `max` (at most `MAX_PAGE_ROWS`), `fallback` when not given. */
+export const Limit = (max: number, fallback: number) => {
+  if (max > MAX_PAGE_ROWS) throw new RangeError(`a page holds at most ${MAX_PAGE_ROWS} rows, not ${max}`);
+  return z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(max, `must be at most ${max}`)
     .default(fallback);
+};
 
 /** How many rows to skip. */
 export const Offset = z
@@ -35,10 +43,13 @@ export const Offset = z
   .default(0);
 
 /** The fields of a keyset page of a list ordered newest first (`{ ...keysetPage(), ...filters }`). */
-export const keysetPage = (max = 500, fallback = 50) => ({ limit: Limit(max, fallback), cursor: Cursor.nullish() });
+export const keysetPage = (max = MAX_PAGE_ROWS, fallback = 50) => ({
+  limit: Limit(max, fallback),
+  cursor: Cursor.nullish(),
+});
 
 /** The fields of an offset page (`{ ...offsetPage(200), ...filters }`). */
-export const offsetPage = (max = 500, fallback = 50) => ({ limit: Limit(max, fallback), offset: Offset });
+export const offsetPage = (max = MAX_PAGE_ROWS, fallback = 50) => ({ limit: Limit(max, fallback), offset: Offset });
 
 export interface Position {
   at: Date;

@@ -16,7 +16,10 @@ export type { SignedRequest };
 
 /** What the adapter read from the request. */
 export interface RequestInfo {
+  /** The server's own id of the request (what the audit log records). */
   requestId: string;
+  /** The client's `x-request-id`, when short and well formed (http/request-id.ts); logged beside it. */
+  clientRequestId: string | null;
   ip: string | null;
   userAgent: string | null;
   /** The session token from the cookie or an `Authorization: Bearer` header. */
@@ -72,6 +75,7 @@ export function createContext(services: Services, request: Partial<RequestInfo> 
     devices: services.devices,
     request: {
       requestId: request.requestId ?? randomUUID(),
+      clientRequestId: request.clientRequestId ?? null,
       ip: request.ip ?? null,
       userAgent: request.userAgent ?? null,
       sessionToken: request.sessionToken ?? null,
