@@ -41,6 +41,7 @@ export default {
     giftCodes: 'Gift codes',
     leaseOrders: 'Lease orders',
     pricingRules: 'Pricing rules',
+    sessions: 'Sessions',
     modules: 'Modules',
   },
 };

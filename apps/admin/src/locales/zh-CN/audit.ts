@@ -41,6 +41,7 @@ export default {
     giftCodes: '兑换码',
     leaseOrders: '租赁订单',
     pricingRules: '定价规则',
+    sessions: '会话',
     modules: '模块',
   },
 };

@@ -10,7 +10,7 @@ export default [
     component: () => import('../../views/gift-codes/gift-codes.vue'),
     meta: {
       title: 'giftCodes.menu.codes',
-      menu: { area: 'marketing', order: 20, icon: Present },
+      menu: { area: 'marketing', order: 30, icon: Present },
       permission: P.giftCodes,
       module: 'order',
     },

@@ -1,0 +1,119 @@
+import { P } from '@vmcloud/api/catalog';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Handlers } from '../../api/fake-client.test-helpers';
+import type { Me } from '../../api/auth';
+import { i18n } from '../../locales';
+import { useSessionStore } from '../../stores/session';
+import Lease from './lease.vue';
+
+const fake = vi.hoisted(() => ({ handlers: {} as Handlers, calls: [] as { path: string; input: unknown }[] }));
+vi.mock('../../api/client', async (real) => {
+  const { fakeClient } = await import('../../api/fake-client.test-helpers');
+  const client = fakeClient(fake.handlers);
+  fake.calls = client.calls;
+  return { ...(await real<typeof import('../../api/client')>()), api: client.client };
+});
+
+const DAY = 86_400_000;
+
+function status(fields: Record<string, unknown>) {
+  return {
+    leaseStartsAt: new Date(Date.now() - 400 * DAY).toISOString(),
+    leaseEndsAt: new Date(Date.now() - 35 * DAY).toISOString(),
+    status: 'active',
+    machineQuota: 5,
+    machinesHeld: 3,
+    modules: [{ code: 'machine', name: '售货机管理', monthlyRent: 8000 }],
+    orders: [
+      {
+        id: 'o1',
+        orderNo: 'L202512010001',
+        months: 12,
+        machines: 5,
+        moduleCodes: ['machine'],
+        fee: 123_456,
+        status: 'pending',
+        trial: false,
+        periodStart: '2025-12-01T00:00:00.000Z',
+        periodEnd: '2026-12-01T00:00:00.000Z',
+        paidAt: null,
+        createdAt: '2025-12-01T00:00:00.000Z',
+      },
+    ],
+    restricted: 'expired',
+    ...fields,
+  };
+}
+
+async function mountLease() {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  useSessionStore().signedIn({
+    user: { id: 'u1', username: 'admin', displayName: 'Admin', groupId: null, groupAdmin: false },
+    tenant: { id: 't1', code: '100001', name: 'Demo', kind: 'operator', timeZone: 'Asia/Shanghai' },
+    permissions: [P.renewLease],
+    modules: ['machine'],
+    restricted: 'expired',
+    mustChangePassword: false,
+    sessionExpiresAt: '2026-12-31T00:00:00.000Z',
+  } as Me);
+  const wrapper = mount(Lease, { global: { plugins: [pinia, i18n] }, attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+describe('the lease page', () => {
+  beforeEach(() => {
+    i18n.global.locale.value = 'en';
+    for (const key of Object.keys(fake.handlers)) delete fake.handlers[key];
+    fake.calls.length = 0;
+    fake.handlers['lease.status'] = () => status({});
+    fake.handlers['lease.quote'] = (input) => ({
+      months: (input as { months: number }).months,
+      machines: 5,
+      moduleMonthlyRent: 8000,
+      machineMonthlyRent: 5000,
+      discountBasisPoints: 0,
+      // Not months x rents: the page shows the API's fee, it does not compute one.
+      fee: 777_777,
+      periodStart: new Date().toISOString(),
+      periodEnd: new Date(Date.now() + 365 * DAY).toISOString(),
+    });
+    fake.handlers['platform.offer'] = () => ({
+      modules: [{ code: 'machine', name: '售货机管理', description: null, monthlyRent: 8000 }],
+      machineMonthlyRent: 5000,
+      discountTiers: [],
+      months: [1, 3, 6, 12, 24, 36],
+      trialMonths: 1,
+    });
+  });
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('shows an expired lease as such, with the renewal fee the API quotes and the pending order', async () => {
+    const wrapper = await mountLease();
+    expect(wrapper.text()).toContain('The lease has ended');
+    expect(wrapper.find('[data-test="lease-status"]').text()).toContain('Expired');
+    expect(wrapper.find('[data-test="renew-fee"]').text()).toBe('¥7,777.77');
+    expect(fake.calls.find((c) => c.path === 'lease.quote')?.input).toEqual({ months: 12 });
+    const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
+    expect(order.text()).toContain('L202512010001');
+    expect(order.text()).toContain('Pending');
+    expect(order.text()).toContain('¥1,234.56');
+    expect(wrapper.find('[data-test="renew"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('asks the API again when another period is chosen', async () => {
+    const wrapper = await mountLease();
+    const three = wrapper.findAll('[data-test="lease-renew"] .el-radio-button input').at(1);
+    await three?.setValue(true);
+    await flushPromises();
+    expect(fake.calls.filter((c) => c.path === 'lease.quote').map((c) => c.input)).toEqual([
+      { months: 12 },
+      { months: 3 },
+    ]);
+  });
+});
