@@ -112,6 +112,7 @@ for (const { dialect, skip } of testDialects()) {
         roleIds: [keeper.id],
       });
       const caller = await api.signIn(DEMO_CODE, 'keeper', 'Keeper_2026');
+      await caller.auth.changePassword({ currentPassword: 'Keeper_2026', newPassword: 'Keeper_2027' }); // required first
       const create = await failure(caller.roles.create({ name: '全能', permissions: [P.role, P.user] }));
       expect(create.code).toBe('FORBIDDEN');
       expect(create.message).toBe('permissions: you cannot grant 00101, which you do not hold');

@@ -220,6 +220,7 @@ for (const { dialect, skip } of testDialects()) {
       const hrRole = await admin.roles.create({ name: '人事', permissions: [P.user] });
       await admin.users.create({ username: 'hr', displayName: '人事', password: 'Hr_pass_2026', roleIds: [hrRole.id] });
       const hr = await api.signIn(DEMO_CODE, 'hr', 'Hr_pass_2026');
+      await hr.auth.changePassword({ currentPassword: 'Hr_pass_2026', newPassword: 'Hr_pass_2027' }); // required first
       const takeover = await failure(hr.users.resetPassword({ id: userId('admin'), password: 'Taken_over1' }));
       expect(takeover.code).toBe('FORBIDDEN');
       const hrId = (await scope().users.findOne((u) => eq(u.username, 'hr')))?.id as string;

@@ -7,6 +7,7 @@ import { createContext } from '../trpc/context.js';
 import { DEMO_PASSWORD } from '../seed/index.js';
 import { createTestApi, DEMO_CODE, MANUFACTURER_CODE, tenantIdOf, type TestApi, failure } from '../testing.js';
 import { P } from '../access/catalog.js';
+import { PASSWORD_CHANGE_REQUIRED } from '../trpc/init.js';
 
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] auth`, () => {
@@ -167,6 +168,25 @@ for (const { dialect, skip } of testDialects()) {
       ).toBe('leader');
       clock += PAIR.firstLockMs + 1;
       await caller.auth.changePassword({ currentPassword: DEMO_PASSWORD, newPassword: 'New_pass_2026' });
+    });
+
+    it('answers only me, changePassword and logout until a reset password is changed', async () => {
+      const admin = await api.signIn(DEMO_CODE, 'admin');
+      const tenantId = await tenantIdOf(api.db, DEMO_CODE);
+      const staff1 = await api.db.forTenant(tenantId).users.findOneBy({ username: 'staff1' });
+      await admin.users.resetPassword({ id: staff1?.id ?? '', password: 'Reset_2026' });
+      const user = await api.signIn(DEMO_CODE, 'staff1', 'Reset_2026');
+      expect((await user.auth.me()).mustChangePassword).toBe(true);
+      for (const call of [() => user.restocks.myInventory()]) {
+        const refused = await failure(call());
+        expect(refused.code).toBe('FORBIDDEN');
+        expect(refused.message).toBe(PASSWORD_CHANGE_REQUIRED);
+      }
+      await user.auth.changePassword({ currentPassword: 'Reset_2026', newPassword: DEMO_PASSWORD });
+      expect((await user.auth.me()).mustChangePassword).toBe(false);
+      await user.restocks.myInventory();
+      const again = await api.signIn(DEMO_CODE, 'staff1');
+      await again.auth.logout();
     });
 
     it('names the field of a malformed sign-in', async () => {

@@ -48,26 +48,31 @@ export const authRouter = router({
     }),
 
   /** Ends this session and clears the cookie. */
-  logout: authedProcedure.meta({ allowRestricted: true }).mutation(async ({ ctx }) => {
-    const { principal } = ctx;
-    await signOut(ctx.db, principal, {
-      token: ctx.request.sessionToken ?? '',
-      requestId: ctx.request.requestId,
-      ip: ctx.request.ip,
-    });
-    ctx.principals.invalidate({ userId: principal.userId });
-    ctx.cookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
-    return { ok: true as const };
-  }),
+  logout: authedProcedure
+    .meta({ allowRestricted: true, allowPasswordChangePending: true })
+    .mutation(async ({ ctx }) => {
+      const { principal } = ctx;
+      await signOut(ctx.db, principal, {
+        token: ctx.request.sessionToken ?? '',
+        requestId: ctx.request.requestId,
+        ip: ctx.request.ip,
+      });
+      ctx.principals.invalidate({ userId: principal.userId });
+      ctx.cookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
+      return { ok: true as const };
+    }),
 
   /** The signed-in user, tenant, permissions and rented modules. */
-  me: authedProcedure.meta({ allowRestricted: true }).query(({ ctx }) => describePrincipal(ctx.principal)),
+  me: authedProcedure
+    .meta({ allowRestricted: true, allowPasswordChangePending: true })
+    .query(({ ctx }) => describePrincipal(ctx.principal)),
 
   /**
    * Changes one's own password; every other session of the user is signed out. Wrong
    * current passwords count towards the same throttles as failed sign-ins.
    */
   changePassword: selfProcedure
+    .meta({ allowPasswordChangePending: true })
     .input(z.object({ currentPassword: z.string().min(1, 'is required').max(128), newPassword: Password }))
     .mutation(async ({ ctx, input }) => {
       const { principal } = ctx;

@@ -215,6 +215,7 @@ for (const { dialect, skip } of testDialects()) {
       });
       expect(created.password).toBeNull();
       const auditor = await api.signIn(MANUFACTURER_CODE, 'auditor', 'Audit_2026');
+      await auditor.auth.changePassword({ currentPassword: 'Audit_2026', newPassword: 'Audit_2027' }); // required first
       expect((await auditor.auth.me()).permissions).toEqual([P.viewLeaseOrders, P.viewAuditLog]);
       await auditor.factory.auditLog.list({});
       expect((await failure(auditor.factory.machines.list({}))).code).toBe('FORBIDDEN');

@@ -41,7 +41,12 @@ export interface Meta {
   tenantKind?: 'manufacturer' | 'operator';
   /** Callable while the caller's tenant may only renew (lease expired or suspended). */
   allowRestricted?: boolean;
+  /** Callable by a user who must change their password first (`auth.me`, `auth.changePassword`, `auth.logout`). */
+  allowPasswordChangePending?: boolean;
 }
+
+/** The refusal of every other call while the user's password must be changed. */
+export const PASSWORD_CHANGE_REQUIRED = 'The password must be changed first: change it, then try again';
 
 /**
  * What a failed call reports: a rule's refusal (a `DomainError`) gets its kind's code and
@@ -137,6 +142,9 @@ async function signedIn(ctx: Context, meta: Meta | undefined): Promise<Principal
   if (!token) throw UNAUTHORIZED();
   const principal = await ctx.principals.resolve(ctx.db, token, ctx.now());
   if (!principal) throw UNAUTHORIZED();
+  if (principal.mustChangePassword && !meta?.allowPasswordChangePending) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: PASSWORD_CHANGE_REQUIRED });
+  }
   if (principal.restricted && !meta?.allowRestricted) {
     throw new TRPCError({
       code: 'FORBIDDEN',
