@@ -93,7 +93,7 @@ export default {
     refunded: 'Refunded',
     payments: 'Payments',
     refunds: 'Refunds',
-    noPayments: 'No payment attempt (paid at the machine)',
+    noPayments: 'No payment record',
     noRefunds: 'No refund',
     paymentStatus: {
       pending: 'Pending',

@@ -93,7 +93,7 @@ export default {
     refunded: '退款',
     payments: '支付记录',
     refunds: '退款记录',
-    noPayments: '没有在线支付记录（在机器上付款）',
+    noPayments: '没有支付记录',
     noRefunds: '没有退款',
     paymentStatus: {
       pending: '待支付',
