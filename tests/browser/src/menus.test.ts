@@ -38,6 +38,14 @@ const MENUS: Record<string, Menu> = {
       '/stock/restocks',
     ],
     sales: ['/orders'],
+    finance: [
+      '/finance/turnovers',
+      '/finance/statistics',
+      '/finance/monthly',
+      '/finance/goods-settlement',
+      '/finance/profit',
+      '/finance/payment-accounts',
+    ],
     marketing: ['/ads', '/gift-codes'],
     people: ['/people/users', '/people/roles', '/people/groups'],
     system: ['/lease', '/custom-fields'],
@@ -47,6 +55,7 @@ const MENUS: Record<string, Menu> = {
     machines: ['/machines'],
     stock: ['/stock/transfers'],
     sales: ['/orders'],
+    finance: ['/finance/statistics'],
     people: ['/people/users', '/people/groups'],
   },
   staff1: {
@@ -55,9 +64,18 @@ const MENUS: Record<string, Menu> = {
   stock: {
     products: ['/products'],
     stock: ['/stock/warehouse', '/stock/shipments', '/stock/transfers', '/stock/outbound'],
+    finance: ['/finance/goods-settlement'],
   },
   finance: {
     sales: ['/orders'],
+    finance: [
+      '/finance/turnovers',
+      '/finance/statistics',
+      '/finance/monthly',
+      '/finance/goods-settlement',
+      '/finance/profit',
+      '/finance/payment-accounts',
+    ],
   },
 };
 
