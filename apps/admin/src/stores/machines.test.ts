@@ -89,3 +89,21 @@ describe('the machines store', () => {
     expect(store.staff).toEqual([{ id: 'u1', name: '李娜' }]);
   });
 });
+
+describe("a machine's details", () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('renames, renumbers and moves a machine, each only when it changed, keeping its coordinates', async () => {
+    const fake = fakeApi({ 'machines.update': () => ({}), 'machines.setLocation': () => ({}) });
+    const store = useMachinesStore();
+    store.useClient(fake.client);
+    const machine = { id: 'm1', name: '图书馆一楼', deviceNo: 'HD-001', address: 'A', latitudeE6: 39_990_000, longitudeE6: 116_300_000 };
+    await store.saveDetails(machine, { name: '图书馆一楼', deviceNo: 'HD-001', address: 'A' });
+    expect(fake.calls).toEqual([]);
+    await store.saveDetails(machine, { name: ' 图书馆二楼 ', deviceNo: '', address: 'B' });
+    expect(fake.inputsOf('machines.update')).toEqual([{ machineId: 'm1', name: '图书馆二楼', deviceNo: null }]);
+    expect(fake.inputsOf('machines.setLocation')).toEqual([
+      { machineId: 'm1', address: 'B', latitudeE6: 39_990_000, longitudeE6: 116_300_000 },
+    ]);
+  });
+});

@@ -151,7 +151,44 @@ export const useMachinesStore = defineStore('machines', () => {
     }
   }
 
+  /**
+   * Changes what the operator knows a machine by (name, device number) and where it stands
+   * (address; its coordinates kept), each only when it changed.
+   */
+  async function saveDetails(
+    target: {
+      id: string;
+      name: string | null;
+      deviceNo: string | null;
+      address: string | null;
+      latitudeE6: number | null;
+      longitudeE6: number | null;
+    },
+    next: { name: string; deviceNo: string; address: string },
+  ): Promise<void> {
+    const c = client.value;
+    const name = next.name.trim();
+    const deviceNo = next.deviceNo.trim() || null;
+    const address = next.address.trim() || null;
+    if ((name && name !== target.name) || deviceNo !== target.deviceNo) {
+      await c.machines.update.mutate({
+        machineId: target.id,
+        ...(name && name !== target.name ? { name } : {}),
+        ...(deviceNo !== target.deviceNo ? { deviceNo } : {}),
+      });
+    }
+    if (address !== target.address) {
+      await c.machines.setLocation.mutate({
+        machineId: target.id,
+        address,
+        latitudeE6: target.latitudeE6,
+        longitudeE6: target.longitudeE6,
+      });
+    }
+  }
+
   return {
+    saveDetails,
     client,
     useClient,
     groups,

@@ -75,6 +75,7 @@ export default {
     unassigned: 'Unassigned',
     noGroup: 'No group',
     assign: 'Assign',
+    editTitle: 'Name, number and address',
     assignTitle: 'Group and field staff',
     assigned: 'Assignment saved',
   },

@@ -75,6 +75,7 @@ export default {
     unassigned: '未分配',
     noGroup: '不分组',
     assign: '分配',
+    editTitle: '编辑名称、编号与地址',
     assignTitle: '分组与营业员',
     assigned: '已保存分配',
   },
