@@ -1,7 +1,10 @@
 /**
  * vmcloud-api [start|seed|report]
  *
- *   start   migrate, seed an empty database with demo data, report, and serve (default)
+ *   start   migrate, seed an empty database, report, and serve (default); the demo data
+ *           outside production, and in production (NODE_ENV=production) only the platform
+ *           and its administrator (VMCLOUD_ADMIN_PASSWORD, or a one-time password printed
+ *           once and changed at the first sign-in), unless VMCLOUD_SEED=demo asks for the demo
  *   seed    migrate and seed, then print the demo logins
  *   report  migrate and print what the database holds
  */
@@ -14,7 +17,7 @@ import { createDb, openKeyring } from '@vmcloud/db';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { formatReport, reportDatabase } from './report.js';
-import { DEMO_PASSWORD, demoLogins, isEmpty, seed, type SeededUser } from './seed/index.js';
+import { DEMO_PASSWORD, demoLogins, seedOnStart, type SeededUser } from './seed/index.js';
 import { createApiServer } from './server.js';
 import { PrincipalCache } from './auth/principal.js';
 import { deviceJobs, JOBS, JobRunner } from './jobs/index.js';
@@ -36,10 +39,17 @@ async function run(command: string): Promise<void> {
     log.warn('using a development master key; set VMCLOUD_MASTER_KEY in production', { path: config.masterKey.path });
   }
 
-  if (command === 'seed' || (command === 'start' && config.seed === 'auto' && (await isEmpty(db)))) {
-    const result = await seed(db, keyring);
-    console.log(result.seeded ? 'Seeded the database.' : 'The database was already seeded.');
-    printLogins(await demoLogins(db), result.seeded);
+  const seeded = await seedOnStart(db, keyring, { command, ...config });
+  if (seeded && 'production' in seeded) {
+    const admin = seeded.production;
+    console.log(`Created the platform administrator: tenant ${admin.tenantCode}  user ${admin.username}`);
+    if (admin.oneTimePassword) {
+      console.log(`  one-time password: ${admin.oneTimePassword}`);
+      console.log('  (shown only now; it must be changed at the first sign-in)');
+    }
+  } else if (seeded) {
+    console.log(seeded.demo.seeded ? 'Seeded the database.' : 'The database was already seeded.');
+    printLogins(await demoLogins(db), seeded.demo.seeded);
   }
 
   if (command === 'report' || command === 'start' || command === 'seed') {

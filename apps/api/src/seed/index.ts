@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { eq, inArray, type Database, type Keyring } from '@vmcloud/db';
 import { DEMO_OPERATOR, seedDemo } from './demo.js';
 import { MANUFACTURER, seedPlatform, type SeededUser, type SeedOptions } from './platform.js';
@@ -27,6 +28,63 @@ export async function seed(db: Database, keyring: Keyring, options: Partial<Seed
     const users = [...platform.users, ...demo];
     return { seeded: users.length > 0, users };
   });
+}
+
+/** What `seedProduction` made: the administrator's login, and the one-time password if one was generated. */
+export interface ProductionSeed {
+  tenantCode: string;
+  username: string;
+  /** Set when no password was given: shown once, and it must be changed at the first sign-in. */
+  oneTimePassword: string | null;
+}
+
+/** A password of the accepted shape (8-25 letters, digits or underscores) with 128 bits of randomness. */
+export function oneTimePassword(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  const bytes = randomBytes(25);
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out.slice(0, 22);
+}
+
+/**
+ * The first start of a production install on an empty database: the platform data (catalog,
+ * role templates, pricing) and the manufacturer with its one administrator, `admin`,
+ * whose password is `password` or, without one, a generated one-time password that must be
+ * changed at the first sign-in. No demo tenant, no demo users.
+ */
+export async function seedProduction(
+  db: Database,
+  keyring: Keyring,
+  options: { password: string | null; passwordCost?: SeedOptions['passwordCost'] },
+): Promise<ProductionSeed> {
+  const generated = options.password === null ? oneTimePassword() : null;
+  const password = options.password ?? generated ?? '';
+  await db.transaction((tx) =>
+    seedPlatform(tx, keyring, {
+      password,
+      passwordCost: options.passwordCost,
+      platformUsers: ['admin'],
+      mustChangePassword: generated !== null,
+    }),
+  );
+  return { tenantCode: MANUFACTURER.code, username: 'admin', oneTimePassword: generated };
+}
+
+/**
+ * What a start seeds: `seed` (the command) always the demo; `start` on an empty database
+ * the demo outside production or when VMCLOUD_SEED=demo asks for it, and in production
+ * only the platform and its administrator; nothing with VMCLOUD_SEED=never.
+ */
+export async function seedOnStart(
+  db: Database,
+  keyring: Keyring,
+  run: { command: string; seed: 'auto' | 'never' | 'demo'; production: boolean; adminPassword: string | null },
+): Promise<{ demo: SeedResult } | { production: ProductionSeed } | null> {
+  if (run.command === 'seed') return { demo: await seed(db, keyring) };
+  if (run.command !== 'start' || run.seed === 'never' || !(await isEmpty(db))) return null;
+  if (run.seed === 'demo' || !run.production) return { demo: await seed(db, keyring) };
+  return { production: await seedProduction(db, keyring, { password: run.adminPassword }) };
 }
 
 /** True when the database holds no tenant yet. */

@@ -15,6 +15,10 @@ export interface SeedOptions {
   password: string;
   /** scrypt cost; tests lower it. */
   passwordCost?: { ln: number; r: number; p: number };
+  /** The manufacturer's logins to create (default both: the demo's `admin` and `maker`). */
+  platformUsers?: readonly ('admin' | 'maker')[];
+  /** The logins created must change their password at the first sign-in. */
+  mustChangePassword?: boolean;
   now?: Date;
 }
 
@@ -105,6 +109,7 @@ export async function createUser(
     email: user.email ? keyring.encrypt(user.email) : null,
     groupId: user.groupId ?? null,
     groupAdmin: user.groupAdmin ?? false,
+    mustChangePassword: options.mustChangePassword ?? false,
   });
   await scope.userRoles.insert({ userId: row.id, roleId: user.roleId });
   return row;
@@ -128,6 +133,7 @@ export async function seedPlatform(tx: DbHandle, keyring: Keyring, options: Seed
     ['admin', '系统管理员', 'system_admin'],
     ['maker', '厂商管理员', 'manufacturer_admin'],
   ] as const) {
+    if (options.platformUsers && !options.platformUsers.includes(username)) continue;
     if (!(await scope.users.findOne((u) => eq(u.username, username)))) {
       const roleId = own.get(key);
       if (!roleId) throw new Error(`missing role ${key}`);
