@@ -106,6 +106,12 @@ export const useOrdersStore = defineStore('orders', () => {
     return load();
   }
 
+  /** Machines whose name, board id or device number holds `search`, for the machine filter. */
+  async function findMachines(search: string) {
+    const page = await client.machines.list.query({ search: search.trim() || undefined, limit: 50 });
+    return page.items.map((m) => ({ id: m.id, label: m.name ? `${m.name} (${m.boardId})` : m.boardId }));
+  }
+
   /** The orders of the filter shown, as CSV (amounts in yuan). */
   function exportCsv() {
     return client.orders.exportCsv.query({ ...applied.value, amountUnit: 'yuan' });
@@ -128,6 +134,7 @@ export const useOrdersStore = defineStore('orders', () => {
     next,
     previous,
     setPageSize,
+    findMachines,
     exportCsv,
   };
 });

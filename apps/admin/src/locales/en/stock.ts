@@ -30,6 +30,7 @@ export default {
     quantity: 'Quantity',
     add: 'Add an item',
     remove: 'Remove this item',
+    separator: ', ',
     heldOption: '{name} · holds {n}',
   },
   warehouse: {

@@ -30,6 +30,7 @@ export default {
     quantity: '数量',
     add: '添加一项',
     remove: '删除此项',
+    separator: '，',
     heldOption: '{name} · 持有 {n}',
   },
   warehouse: {
