@@ -108,7 +108,12 @@ describe('the console follows the machines without a reload', () => {
 
     const sale = await cashSale(at(machine().channels, 0).number);
     expect(sale.state).toBe('done');
-    const took = await within(WITHIN_MS, sale.at, 'the sale on the dashboard', async () => (await ordersToday(page)) > before);
+    const took = await within(
+      WITHIN_MS,
+      sale.at,
+      'the sale on the dashboard',
+      async () => (await ordersToday(page)) > before,
+    );
     console.log(`a sale reached the open dashboard ${took} ms after the machine finished it`);
     expect(await stillSameDocument(page)).toBe(true);
     // The machine appears among today's sellers with its board id (the world's machines have no name).
@@ -135,7 +140,9 @@ describe('the console follows the machines without a reload', () => {
     await page.locator('[data-test="machine-title"]').getByText(machine().boardId).waitFor();
     await page.getByRole('tab', { name: '告警' }).click();
     await markDocument(page);
-    const alarms = page.locator('.el-tab-pane:visible [data-test="alarms-table"], .el-tab-pane:visible [data-state="empty"]');
+    const alarms = page.locator(
+      '.el-tab-pane:visible [data-test="alarms-table"], .el-tab-pane:visible [data-state="empty"]',
+    );
     await alarms.first().waitFor();
     const jammed = page.locator('[data-test="alarms-table"] tr').filter({ hasText: '卡货' });
     expect(await jammed.count()).toBe(0);
@@ -144,7 +151,12 @@ describe('the console follows the machines without a reload', () => {
     await simulate(world.sim, `jam 1 ${channel}`);
     const sale = await cashSale(channel);
     expect(sale.state).toBe('failed');
-    const took = await within(WITHIN_MS, sale.at, 'the jam alarm on the machine page', async () => (await jammed.count()) > 0);
+    const took = await within(
+      WITHIN_MS,
+      sale.at,
+      'the jam alarm on the machine page',
+      async () => (await jammed.count()) > 0,
+    );
     console.log(`a jam alarm reached the open machine page ${took} ms after the machine reported the failed vend`);
     await expect(jammed.first().innerText()).resolves.toContain(String(channel));
     expect(await stillSameDocument(page)).toBe(true);

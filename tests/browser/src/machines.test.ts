@@ -53,7 +53,10 @@ describe('the fleet pages on the demo data', () => {
     expect(month).toMatch(/¥[\d,]+\.\d\d/);
     expect(month).not.toMatch(/¥0\.00/);
     await expect(page.locator('[data-test="machines"]').innerText()).resolves.toMatch(/在线 \d+/);
-    await page.locator('[data-test="by-machine"]').getByText(first().name ?? first().boardId).waitFor();
+    await page
+      .locator('[data-test="by-machine"]')
+      .getByText(first().name ?? first().boardId)
+      .waitFor();
     await expect(page.locator('[data-test="top-products"] tbody tr').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('.sales-chart canvas').count()).resolves.toBe(2);
     await screenshot(page, 'dashboard');

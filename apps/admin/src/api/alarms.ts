@@ -44,4 +44,5 @@ export function acknowledgeAlarm(alarmId: string, client: ApiClient = api) {
 export const severityTag = (severity: AlarmSeverity) =>
   severity === 'critical' ? 'danger' : severity === 'warning' ? 'warning' : 'info';
 /** The ElTag type of an alarm's state. */
-export const stateTag = (state: string) => (state === 'open' ? 'danger' : state === 'acknowledged' ? 'warning' : 'success');
+export const stateTag = (state: string) =>
+  state === 'open' ? 'danger' : state === 'acknowledged' ? 'warning' : 'success';

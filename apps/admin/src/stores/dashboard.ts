@@ -48,11 +48,19 @@ export const useDashboardStore = defineStore('dashboard', () => {
   /** The 30 days' revenue and orders as chart series (yuan). */
   const byDay = computed(() => {
     const rows = summary.value?.byDay ?? [];
-    return { labels: rows.map((r) => r.day.slice(5)), revenue: rows.map((r) => r.revenue / 100), orders: rows.map((r) => r.orders) };
+    return {
+      labels: rows.map((r) => r.day.slice(5)),
+      revenue: rows.map((r) => r.revenue / 100),
+      orders: rows.map((r) => r.orders),
+    };
   });
   const byHour = computed(() => {
     const rows = summary.value?.byHour ?? [];
-    return { labels: rows.map((r) => String(r.hour).padStart(2, '0')), revenue: rows.map((r) => r.revenue / 100), orders: rows.map((r) => r.orders) };
+    return {
+      labels: rows.map((r) => String(r.hour).padStart(2, '0')),
+      revenue: rows.map((r) => r.revenue / 100),
+      orders: rows.map((r) => r.orders),
+    };
   });
 
   return { summary, error, loading, loadedAt, state, byDay, byHour, refresh, useClient };

@@ -97,7 +97,14 @@ describe("a machine's details", () => {
     const fake = fakeApi({ 'machines.update': () => ({}), 'machines.setLocation': () => ({}) });
     const store = useMachinesStore();
     store.useClient(fake.client);
-    const machine = { id: 'm1', name: '图书馆一楼', deviceNo: 'HD-001', address: 'A', latitudeE6: 39_990_000, longitudeE6: 116_300_000 };
+    const machine = {
+      id: 'm1',
+      name: '图书馆一楼',
+      deviceNo: 'HD-001',
+      address: 'A',
+      latitudeE6: 39_990_000,
+      longitudeE6: 116_300_000,
+    };
     await store.saveDetails(machine, { name: '图书馆一楼', deviceNo: 'HD-001', address: 'A' });
     expect(fake.calls).toEqual([]);
     await store.saveDetails(machine, { name: ' 图书馆二楼 ', deviceNo: '', address: 'B' });

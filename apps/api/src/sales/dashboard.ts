@@ -76,7 +76,11 @@ export async function dashboardSummary(scope: TenantScope, calendar: BusinessCal
   const byProduct = new Map<string, SalesTotals>();
   const byMachine = new Map<string, SalesTotals>();
   const periods = { today: emptyTotals(), last7Days: emptyTotals(), last30Days: emptyTotals() };
-  const addTo = (into: SalesTotals, order: { amount: number; quantity: number; vendedAt: Date | null }, refunded: number) => {
+  const addTo = (
+    into: SalesTotals,
+    order: { amount: number; quantity: number; vendedAt: Date | null },
+    refunded: number,
+  ) => {
     into.orders += 1;
     into.gross += order.amount;
     into.refunded += refunded;

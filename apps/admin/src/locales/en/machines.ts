@@ -148,7 +148,7 @@ export default {
     revoked: 'Revoked',
     none: 'No terminal has been activated',
     revoke: 'Revoke terminal key',
-    revokeConfirm: 'The machine\'s terminal will be cut off until it is activated again with a new code. Revoke?',
+    revokeConfirm: "The machine's terminal will be cut off until it is activated again with a new code. Revoke?",
     revokedDone: '{n} keys revoked',
     activation: 'Activation code',
     issue: 'Issue activation code',

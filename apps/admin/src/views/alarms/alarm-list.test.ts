@@ -55,7 +55,11 @@ describe('the alarms list', () => {
     let acknowledged = false;
     const fake = fakeApi({
       'alarms.list': () => ({
-        items: [acknowledged ? alarm({ state: 'acknowledged', acknowledgedAt: '2026-12-07T02:00:00.000Z', acknowledgedByName: '张伟' }) : alarm()],
+        items: [
+          acknowledged
+            ? alarm({ state: 'acknowledged', acknowledgedAt: '2026-12-07T02:00:00.000Z', acknowledgedByName: '张伟' })
+            : alarm(),
+        ],
         total: 1,
       }),
       'alarms.acknowledge': () => {

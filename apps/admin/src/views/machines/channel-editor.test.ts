@@ -27,7 +27,10 @@ async function type(test: string, value: string) {
 
 /** The error shown at the form item holding `test`. */
 const errorAt = (test: string) =>
-  document.body.querySelector(`[data-test="${test}"]`)?.closest('.el-form-item')?.querySelector('.el-form-item__error')
+  document.body
+    .querySelector(`[data-test="${test}"]`)
+    ?.closest('.el-form-item')
+    ?.querySelector('.el-form-item__error')
     ?.textContent?.trim() ?? null;
 
 describe('the channel editor', () => {

@@ -38,7 +38,18 @@ describe('the machines list', () => {
         const filter = input as { needingStock?: boolean };
         const items = [
           fleetMachine(),
-          fleetMachine({ id: 'm2', boardId: 'VMC2026B0001', name: null, online: false, temperature: null, doorOpen: true, openAlarms: 0, lowChannels: 0, stock: 30, capacity: 30 }),
+          fleetMachine({
+            id: 'm2',
+            boardId: 'VMC2026B0001',
+            name: null,
+            online: false,
+            temperature: null,
+            doorOpen: true,
+            openAlarms: 0,
+            lowChannels: 0,
+            stock: 30,
+            capacity: 30,
+          }),
         ];
         const shown = filter.needingStock ? items.filter((m) => m.lowChannels > 0) : items;
         return { items: shown, total: shown.length };
