@@ -98,7 +98,10 @@ export async function ordersDatabase(orders = 1_000_000): Promise<OrdersDatabase
   }
   // Databases of other builds are of no more use.
   for (const other of readdirSync(tmpdir())) {
-    if (other.startsWith(PREFIX) && other !== name) rmSync(join(tmpdir(), other), { recursive: true, force: true });
+    // (Another process's build under way is left alone.)
+    if (other.startsWith(PREFIX) && other !== name && !other.includes('.partial-')) {
+      rmSync(join(tmpdir(), other), { recursive: true, force: true });
+    }
   }
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
