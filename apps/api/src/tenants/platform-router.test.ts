@@ -1,4 +1,5 @@
-import { eq } from '@vmcloud/db';
+import { eq, like } from '@vmcloud/db';
+import { REGISTRATIONS } from '../auth/throttle.js';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../seed/index.js';
@@ -165,6 +166,35 @@ for (const { dialect, skip } of testDialects()) {
       expect(result.tenant.timeZone).toBe('America/New_York');
       const admin = await api.signIn('200010', 'admin', valid.password);
       expect((await admin.auth.me()).tenant.timeZone).toBe('America/New_York');
+    });
+
+    it('throttles registrations per source address, a burst and refused ones (a taken code) included', async () => {
+      const from = api.anonymous({ ip: '10.9.0.1' });
+      const burst = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          from.platform.register({
+            ...valid,
+            name: `Burst_${'abcdefghijklmnopqrst'[i]}`,
+            code: String(300_000 + i),
+            trial: false,
+          }),
+        ),
+      );
+      const opened = burst.filter((r) => r.status === 'fulfilled');
+      expect(opened).toHaveLength(REGISTRATIONS.limit);
+      for (const r of burst) {
+        if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('TOO_MANY_REQUESTS');
+      }
+      // Asking whether a code is taken counts too, and stays refused for this address.
+      const probe = await failure(from.platform.register({ ...valid, name: 'Probe_Vending', code: '300000' }));
+      expect(probe.code).toBe('TOO_MANY_REQUESTS');
+      expect(probe.message).toMatch(/^Too many registrations from this address; try again in \d+ min$/);
+      expect(await api.db.platform.tenants.count((t) => like(t.code, '3%'))).toBe(REGISTRATIONS.limit);
+      // Another address is not held back.
+      const other = await failure(
+        api.anonymous({ ip: '10.9.0.2' }).platform.register({ ...valid, name: 'Other_Vending', code: '300000' }),
+      );
+      expect(other.message).toBe('code: is taken');
     });
 
     it('registers the one-time free trial: fee 0, one month, the modules and machines chosen', async () => {

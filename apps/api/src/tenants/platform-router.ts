@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { plain } from '../shared/plain.js';
 import { publicProcedure, router } from '../trpc/init.js';
+import { rateLimit, REGISTRATIONS } from '../auth/throttle.js';
 import { Registration, registerTenant } from './register.js';
 import {
   chosenModules,
@@ -65,8 +66,19 @@ export const platformRouter = router({
   /**
    * Rents the platform: creates the operator tenant, its admin user, its roles from the
    * manufacturer's templates and its modules, and records the lease order; all at once.
+   * Each attempt counts towards the limit of its source address (REGISTRATIONS), whatever
+   * its answer: a refusal tells whether a code or name is taken, one of the three
+   * sign-in factors.
    */
   register: publicProcedure.input(Registration).mutation(async ({ ctx, input }) => {
+    await rateLimit(
+      ctx.db.platform,
+      ctx.now(),
+      'register',
+      ctx.request.ip,
+      REGISTRATIONS,
+      'Too many registrations from this address',
+    );
     const opened = await registerTenant(
       ctx.db,
       { keyring: ctx.keyring, passwordCost: ctx.passwordCost, now: ctx.now(), request: ctx.request },
