@@ -15,6 +15,20 @@ export const I18N_FLAGS = {
 };
 
 /**
+ * A shared chunk's file name after what it holds (Rolldown names it after one of its
+ * modules, which gives `css-*.js` for Element Plus's per-component style entries and
+ * `dist-*.js` for a library): `vue-*.js`, `echarts-*.js`, `el-table-*.js`.
+ */
+function chunkName(chunk: { name: string; moduleIds: readonly string[] }): string {
+  const ids = chunk.moduleIds;
+  if (ids.some((id) => id.includes('/@vue/runtime-core/'))) return 'vue';
+  if (ids.some((id) => /\/node_modules\/(echarts|zrender)\//.test(id))) return 'echarts';
+  const component = ids.map((id) => /\/element-plus\/es\/components\/([^/]+)\//.exec(id)?.[1]).find(Boolean);
+  if (component && (chunk.name === 'css' || chunk.name === 'index' || chunk.name === 'dist')) return `el-${component}`;
+  return chunk.name;
+}
+
+/**
  * Each page is its own chunk (the routes import their views lazily), and Element Plus is
  * imported per component with its CSS, so the first load carries only the shell.
  */
@@ -26,5 +40,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 700,
+    rollupOptions: {
+      output: { chunkFileNames: (chunk) => `assets/${chunkName(chunk)}-[hash].js` },
+    },
   },
 });

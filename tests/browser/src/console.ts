@@ -97,7 +97,7 @@ export async function startConsole(
   options: { env?: Record<string, string>; port?: number } = {},
 ): Promise<ConsoleHarness> {
   const scratch = scratchDir(`browser-${name}`);
-  const env = { VMCLOUD_ADMIN_DIR: ADMIN_DIR, ...options.env };
+  const env = { VMCLOUD_ADMIN_DIR: ADMIN_DIR, VMCLOUD_SEED: 'demo', ...options.env };
   let api = await startApi(scratch.path, options.port ?? 0, env);
   let browser: Browser;
   try {
@@ -199,8 +199,24 @@ export async function signInAs(
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 15_000 });
-  await page.locator('.console').waitFor({ timeout: 15_000 });
+  const refused = page.locator('.el-message--error');
+  const outcome = await Promise.race([
+    page
+      .waitForURL((url) => !url.pathname.startsWith('/sign-in'), { timeout: 30_000 })
+      .then(
+        () => 'signed in',
+        () => 'no answer within 30 s',
+      ),
+    refused.waitFor({ timeout: 30_000 }).then(
+      () => 'refused',
+      () => 'no answer within 30 s',
+    ),
+  ]);
+  if (outcome === 'refused') {
+    throw new Error(`sign-in of ${tenantCode}/${username} refused: ${await refused.first().innerText()}`);
+  }
+  if (outcome !== 'signed in') throw new Error(`sign-in of ${tenantCode}/${username}: ${outcome}`);
+  await page.locator('.console').waitFor({ timeout: 30_000 });
   await page.waitForLoadState('networkidle');
 }
 

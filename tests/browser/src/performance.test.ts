@@ -30,27 +30,43 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Timed = Window & { __settledAt?: number; __clickedAt?: number };
+type Timed = Window & { __shownAt?: number; __settledAt?: number; __clickedAt?: number };
+
+interface Arrival {
+  /** The page's component is in the layout (its own loading state may still show). */
+  shown: number;
+  /** The page shows its data: no loading state left. */
+  settled: number;
+}
 
 /**
  * Resolves with the page's clock (`performance.now()`, ms since the navigation started)
- * at the first animation frame where the layout's main area shows `path` with no loading
- * state left.
+ * at the first animation frames where the layout's main area shows `path` (shown), and
+ * shows it with no loading state left (settled).
  */
-async function settled(page: Page, path: string): Promise<number> {
+async function arrival(page: Page, path: string): Promise<Arrival> {
+  await page.evaluate(() => {
+    delete (window as Timed).__shownAt;
+    delete (window as Timed).__settledAt;
+  });
   await page.waitForFunction(
     (expected) => {
+      const timed = window as Timed;
       if (location.pathname !== expected) return false;
       const main = document.querySelector('.console__main');
       if (!main || main.children.length === 0) return false;
+      timed.__shownAt ??= performance.now();
       if (main.querySelector('[data-state="loading"], .el-skeleton, .el-loading-mask')) return false;
-      (window as Timed).__settledAt = performance.now();
+      timed.__settledAt = performance.now();
       return true;
     },
     path,
     { polling: 'raf', timeout: 30_000 },
   );
-  return page.evaluate(() => (window as Timed).__settledAt ?? NaN);
+  return page.evaluate(() => ({
+    shown: (window as Timed).__shownAt ?? NaN,
+    settled: (window as Timed).__settledAt ?? NaN,
+  }));
 }
 
 const median = (values: number[]) => {
@@ -64,7 +80,7 @@ interface Script {
   gzipped: number;
 }
 
-async function firstLoad(page: Page): Promise<{ ms: number; scripts: Script[] }> {
+async function firstLoad(page: Page): Promise<{ at: Arrival; scripts: Script[] }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.clearBrowserCache');
   const scripts: Promise<Script | null>[] = [];
@@ -79,13 +95,16 @@ async function firstLoad(page: Page): Promise<{ ms: number; scripts: Script[] }>
   };
   page.on('response', onResponse);
   await page.goto(`${h.url}/dashboard`);
-  const ms = await settled(page, '/dashboard');
+  const at = await arrival(page, '/dashboard');
   page.off('response', onResponse);
   const loaded = (await Promise.all(scripts)).filter((s): s is Script => s !== null);
-  return { ms, scripts: loaded };
+  return { at, scripts: loaded };
 }
 
-async function routeChange(page: Page, path: string): Promise<number> {
+async function routeChange(page: Page, path: string): Promise<Arrival> {
+  // Click once the page before has finished its work (charts drawn, requests answered), as a user would.
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1000);
   const item = page.locator(`[data-menu-path="${path}"]`);
   // The click's time, taken in the page as the click event arrives.
   await item.evaluate((el) =>
@@ -95,21 +114,22 @@ async function routeChange(page: Page, path: string): Promise<number> {
     }),
   );
   await item.click();
-  const at = await settled(page, path);
-  return at - (await page.evaluate(() => (window as Timed).__clickedAt ?? NaN));
+  const at = await arrival(page, path);
+  const clicked = await page.evaluate(() => (window as Timed).__clickedAt ?? NaN);
+  return { shown: at.shown - clicked, settled: at.settled - clicked };
 }
 
 it('measures the first load, a route change and the JavaScript loaded', async () => {
   const page = await h.newPage();
   await signInAs(page, DEMO_OPERATOR, 'admin');
 
-  const loads: number[] = [];
-  const changes: number[] = [];
-  const warmChanges: number[] = [];
+  const loads: Arrival[] = [];
+  const changes: Arrival[] = [];
+  const warmChanges: Arrival[] = [];
   let scripts: Script[] = [];
   for (let run = 0; run < RUNS; run++) {
     const load = await firstLoad(page);
-    loads.push(load.ms);
+    loads.push(load.at);
     scripts = load.scripts;
     // The first visit of a page loads its chunk; the second finds it loaded.
     changes.push(await routeChange(page, '/orders'));
@@ -120,22 +140,14 @@ it('measures the first load, a route change and the JavaScript loaded', async ()
   const total = scripts.reduce((sum, s) => sum + s.gzipped, 0);
   const raw = scripts.reduce((sum, s) => sum + s.bytes, 0);
   const kb = (n: number) => Math.round(n / 102.4) / 10;
+  const ms = (runs: Arrival[], key: keyof Arrival) => `${Math.round(median(runs.map((r) => r[key])))} ms`;
   const rows = [
-    [
-      'first load until the dashboard is interactive (cold cache)',
-      `${Math.round(median(loads))} ms`,
-      `< ${GOALS.firstLoadMs} ms`,
-    ],
-    [
-      'route change, dashboard -> orders (chunk not loaded yet)',
-      `${Math.round(median(changes))} ms`,
-      `< ${GOALS.routeChangeMs} ms`,
-    ],
-    [
-      'route change, dashboard -> orders (chunk loaded)',
-      `${Math.round(median(warmChanges))} ms`,
-      `< ${GOALS.routeChangeMs} ms`,
-    ],
+    ['first load until the dashboard is interactive (cold cache)', ms(loads, 'settled'), `< ${GOALS.firstLoadMs} ms`],
+    ['  of which until the dashboard frame shows', ms(loads, 'shown'), ''],
+    ['route change, dashboard -> orders (chunk not loaded yet)', ms(changes, 'settled'), `< ${GOALS.routeChangeMs} ms`],
+    ['  of which until the orders page frame shows', ms(changes, 'shown'), ''],
+    ['route change, dashboard -> orders (chunk loaded)', ms(warmChanges, 'settled'), `< ${GOALS.routeChangeMs} ms`],
+    ['  of which until the orders page frame shows', ms(warmChanges, 'shown'), ''],
     [
       'JavaScript until the dashboard is interactive (gzip)',
       `${kb(total)} KB (${kb(raw)} KB raw, ${scripts.length} files)`,
@@ -145,7 +157,9 @@ it('measures the first load, a route change and the JavaScript loaded', async ()
   const width = Math.max(...rows.map((r) => r[0]?.length ?? 0));
   const table = [
     `console performance (median of ${RUNS} runs; goals, not assertions)`,
-    ...rows.map(([what, measured, goal]) => `  ${what?.padEnd(width)}  ${measured?.padEnd(34)}  goal ${goal}`),
+    ...rows.map(
+      ([what, measured, goal]) => `  ${what?.padEnd(width)}  ${measured?.padEnd(34)}  ${goal ? `goal ${goal}` : ''}`,
+    ),
     '  scripts of the first load, gzipped:',
     ...scripts
       .sort((a, b) => b.gzipped - a.gzipped)
@@ -154,7 +168,7 @@ it('measures the first load, a route change and the JavaScript loaded', async ()
   console.log(table);
 
   // Measured, not judged: only check that there was something to measure.
-  expect(loads.every((ms) => ms > 0)).toBe(true);
+  expect(loads.every((load) => load.settled > 0)).toBe(true);
   expect(scripts.length).toBeGreaterThan(0);
   h.errors(page).assertClean();
 });
