@@ -77,6 +77,30 @@ for (const { dialect, skip } of testDialects()) {
       expect((await scope.channels.get(channel.id))?.stock).toBe(0);
     });
 
+    it("refuses a sale dated outside the machine's life here or inside a settled period, and changes nothing", async () => {
+      const { scope, channel } = await stocked();
+      const before = await scope.orders.count();
+      const tenant = await api.db.platform.tenants.get(tenantId);
+      const cases: [Date, RegExp][] = [
+        [new Date(-8_640_000_000_000_000), /^soldAt: is before the machine came to this operator/],
+        [new Date(0), /^soldAt: is before the machine came to this operator/],
+        [
+          new Date((tenant?.leaseStartsAt?.getTime() ?? 0) - 1000),
+          /^soldAt: is before the machine came to this operator/,
+        ],
+        [new Date(Date.now() - 10 * 86_400_000), /^soldAt: falls in a period already settled$/],
+        [new Date(Date.now() + 86_400_000), /^soldAt: is in the future$/],
+      ];
+      for (const [soldAt, message] of cases) {
+        const error = await admin.orders
+          .record({ machineId: channel.machineId, channelNumber: channel.number, soldAt })
+          .catch((e: unknown) => e as TRPCError);
+        expect((error as TRPCError).code, soldAt.toISOString()).toBe('BAD_REQUEST');
+        expect((error as TRPCError).message).toMatch(message);
+      }
+      expect(await scope.orders.count()).toBe(before);
+    });
+
     it('refuses a channel the machine does not have, naming the field, and changes nothing', async () => {
       const { scope, channel } = await stocked();
       const before = await scope.orders.count();

@@ -4,6 +4,12 @@
  * machine's own sales counter; the device channel records the sales a terminal reports
  * through the same rule. The sale happened, so it is never refused for want of stock: the
  * channel's stock goes down to zero at most.
+ *
+ * A time entered by a person must lie within the machine's life with this operator (not
+ * before the operator's lease began, not in the future) and outside
+ * every period already settled: a sale dated anywhere would reach into closed books.
+ * Sales a terminal uploads go through the device channel (sales/lifecycle.ts), which
+ * never refuses them and flags such times instead.
  */
 import { adjust, newId } from '@vmcloud/db';
 import { z } from 'zod';
@@ -31,12 +37,21 @@ export const RecordSaleInput = z.object({
 });
 export type RecordSaleInput = z.infer<typeof RecordSaleInput>;
 
+/** True when `at` falls on a day of a final settlement's period. */
+async function inSettledPeriod(w: Writer, at: Date, calendar: BusinessCalendar): Promise<boolean> {
+  const finals = await w.scope.settlements.findAllBy({ status: 'final' });
+  if (finals.length === 0) return false;
+  const day = calendar.dayOf(at);
+  return finals.some((s) => s.periodStart <= day && s.periodEnd >= day);
+}
+
 /**
  * Records a completed sale of the machine's channel `channelNumber` at `soldAt`, numbered
  * with the sale's local time in the tenant's time zone (`orderNumber`), and takes its
  * quantity off the channel's stock (down to zero at most). Refused: a sale stamped in the
- * future, a machine that is not the tenant's, a channel it does not have or that holds no
- * product, and a vend id already recorded (conflict).
+ * future, before the machine came to the tenant or inside a settled period, a machine
+ * that is not the tenant's, a channel it does not have or that holds no product, and a vend
+ * id already recorded (conflict).
  */
 export async function recordSale(
   w: Writer,
@@ -48,6 +63,16 @@ export async function recordSale(
   if (input.soldAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw refused('soldAt', 'is in the future');
   const machine = await w.scope.machines.get(input.machineId);
   if (!machine) throw notFound('Machine');
+  // The manufacturer's record of the machine's sale is not the operator's to read; the sale
+  // cannot precede the operator's lease (or, without one, its arrival on the platform).
+  const tenant = await w.platform.tenants.get(w.scope.tenantId);
+  const since = (tenant?.leaseStartsAt ?? tenant?.createdAt ?? new Date(0)).getTime();
+  if (input.soldAt.getTime() < since) {
+    throw refused('soldAt', `is before the machine came to this operator (${new Date(since).toISOString()})`);
+  }
+  if (await inSettledPeriod(w, input.soldAt, calendar)) {
+    throw refused('soldAt', 'falls in a period already settled');
+  }
   const channel = await w.scope.channels.findOneBy({ machineId: machine.id, number: input.channelNumber });
   if (!channel) throw refused('channelNumber', 'the machine has no such channel');
   const product = channel.productId ? await w.scope.products.get(channel.productId) : undefined;
