@@ -12,7 +12,7 @@ for (const { dialect, skip } of testDialects()) {
       const all = await bed.maker.factory.leaseOrders.list({});
       expect(all.total).toBe(2);
       expect(all.items.map((o) => o.tenant.name)).toEqual(['Gamma_Vending', 'Demo_Vending']);
-      expect(all.items[0]).toMatchObject({ fee: 8000, status: 'paid' });
+      expect(all.items[0]).toMatchObject({ fee: 8000, status: 'pending' }); // until paid or confirmed
       const demo = await bed.maker.factory.leaseOrders.list({ tenantId: bed.demoId });
       expect(demo.items.map((o) => o.tenant.code)).toEqual([DEMO_CODE]);
       const page = await bed.maker.factory.leaseOrders.list({ limit: 1, offset: 1 });

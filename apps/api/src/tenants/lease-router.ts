@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../shared/plain.js';
 import { LeaseMonths } from './terms.js';
-import { leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
+import { cancelLeaseOrder, leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
+import { id } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 
 const leaseProcedure = operatorProcedure(P.renewLease).meta({ allowRestricted: true });
@@ -26,15 +27,22 @@ export const leaseRouter = router({
   }),
 
   /**
-   * Renews the lease for `months` more: the lease end moves on from the later of now and
-   * its current end, and a lease order records the fee (paid: no payment provider yet).
+   * Orders `months` more of the lease: a pending lease order for the fee. The lease end
+   * moves on (from the later of now and its current end) once the order is paid, or the
+   * manufacturer confirms it (`factory.leaseOrders.confirm`). One pending order at a time.
    */
   renew: leaseProcedure.input(z.object({ months: LeaseMonths })).mutation(async ({ ctx, input }) => {
     const now = ctx.now();
     const order = await ctx.write((w) =>
-      renewLease(w, w.scope, ctx.principal.userId, { months: input.months, field: 'modules' }, now),
+      renewLease(w, w.scope, ctx.principal.userId, { months: input.months, field: 'modules', paid: false }, now),
     );
     ctx.principals.invalidate({ tenantId: ctx.tenantId });
+    return plain(order);
+  }),
+
+  /** Cancels one of the tenant's own pending lease orders. */
+  cancel: leaseProcedure.input(z.object({ id: id('leaseOrders') })).mutation(async ({ ctx, input }) => {
+    const order = await ctx.write((w) => cancelLeaseOrder(w, w.scope, ctx.principal.userId, input.id));
     return plain(order);
   }),
 });

@@ -1,10 +1,15 @@
 /**
  * A tenant's lease moving on: the operator renewing its own and the manufacturer extending
  * one both buy `months` more of the modules the tenant rents now, for its machine quota,
- * from the later of now and the lease's end, recorded as a paid lease order.
+ * from the later of now and the lease's end, recorded as a lease order.
+ *
+ * An order the operator places (registration, renewal) is `pending`: it buys nothing until
+ * the manufacturer confirms it was paid (`confirmLeaseOrder`, with an audit row) or the
+ * payment interface records the payment; until then the operator can only cancel it. The
+ * manufacturer's own extension is paid at once, as settled with it.
  */
 import { asc, desc, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
-import { notFound, refused } from '../shared/errors.js';
+import { conflict, notFound, refused } from '../shared/errors.js';
 import { addMonths, leaseOrderNo, quoteFor } from './terms.js';
 import type { LeaseQuote } from './fee.js';
 import type { Writer } from '../shared/writer.js';
@@ -84,9 +89,12 @@ export async function renewLease(
   w: LeaseWriter,
   scope: TenantScope,
   by: string,
-  input: { months: number; field: string; tenant?: Tenant },
+  input: { months: number; field: string; tenant?: Tenant; paid: boolean },
   now: Date,
 ): Promise<LeaseOrder> {
+  if (!input.paid && (await scope.leaseOrders.findOneBy({ status: 'pending' }))) {
+    throw conflict('A lease order is already waiting for payment; pay or cancel it first');
+  }
   const terms = await leaseTerms(scope, w.platform, input.field, input.tenant);
   const { tenant, modules, machines } = terms;
   const quote = await renewalQuote(w.platform, terms, input.months, now);
@@ -99,12 +107,20 @@ export async function renewLease(
     machineMonthlyRent: quote.machineMonthlyRent,
     discountBasisPoints: quote.discountBasisPoints,
     fee: quote.fee,
-    status: 'paid',
+    status: input.paid ? 'paid' : 'pending',
     periodStart: quote.periodStart,
     periodEnd: quote.periodEnd,
-    paidAt: now,
+    paidAt: input.paid ? now : null,
     createdBy: by,
   });
+  if (!input.paid) {
+    await w.audit({
+      entity: 'lease_orders',
+      entityId: order.id,
+      after: { orderNo: order.orderNo, fee: order.fee, months: order.months, status: order.status },
+    });
+    return order;
+  }
   await w.platform.tenants.update(tenant.id, { leaseEndsAt: quote.periodEnd, updatedBy: by });
   await w.audit({
     entity: 'tenants',
@@ -113,4 +129,57 @@ export async function renewLease(
     after: { leaseEndsAt: quote.periodEnd, orderNo: order.orderNo, fee: order.fee, months: order.months },
   });
   return order;
+}
+
+/**
+ * The manufacturer confirms that a pending lease order of `scope`'s tenant was paid: the
+ * order is paid now and the lease runs `months` from the later of now and its current end
+ * (a registration's first period starts now). Recorded in the audit log by `w`.
+ */
+export async function confirmLeaseOrder(
+  w: LeaseWriter,
+  scope: TenantScope,
+  by: string,
+  orderId: string,
+  now: Date,
+): Promise<LeaseOrder> {
+  const order = await scope.leaseOrders.get(orderId);
+  if (!order) throw notFound('Lease order');
+  if (order.status !== 'pending') throw conflict(`The lease order is ${order.status}, not pending`);
+  const tenant = await w.platform.tenants.get(scope.tenantId);
+  if (!tenant) throw notFound('Tenant');
+  const { periodStart, periodEnd } = renewalPeriod(tenant.leaseEndsAt, now, order.months);
+  await scope.leaseOrders.update(order.id, { status: 'paid', paidAt: now, periodStart, periodEnd, updatedBy: by });
+  await w.platform.tenants.update(tenant.id, {
+    leaseEndsAt: periodEnd,
+    leaseStartsAt: tenant.leaseStartsAt ?? periodStart,
+    updatedBy: by,
+  });
+  await w.audit({
+    entity: 'lease_orders',
+    entityId: order.id,
+    before: { status: order.status, leaseEndsAt: tenant.leaseEndsAt },
+    after: { status: 'paid', confirmedBy: by, orderNo: order.orderNo, fee: order.fee, periodStart, periodEnd },
+  });
+  return { ...order, status: 'paid', paidAt: now, periodStart, periodEnd };
+}
+
+/** The operator cancels its own pending lease order. */
+export async function cancelLeaseOrder(
+  w: LeaseWriter,
+  scope: TenantScope,
+  by: string,
+  orderId: string,
+): Promise<LeaseOrder> {
+  const order = await scope.leaseOrders.get(orderId);
+  if (!order) throw notFound('Lease order');
+  if (order.status !== 'pending') throw conflict(`The lease order is ${order.status}, not pending`);
+  await scope.leaseOrders.update(order.id, { status: 'cancelled', updatedBy: by });
+  await w.audit({
+    entity: 'lease_orders',
+    entityId: order.id,
+    before: { status: 'pending' },
+    after: { status: 'cancelled' },
+  });
+  return { ...order, status: 'cancelled' };
 }

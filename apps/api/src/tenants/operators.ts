@@ -211,7 +211,7 @@ export async function extendLease(
     w,
     w.tx.forTenant(tenant.id),
     by,
-    { months: input.months, field: 'tenantId', tenant },
+    { months: input.months, field: 'tenantId', tenant, paid: true },
     now,
   );
   return { ...tenant, leaseEndsAt: order.periodEnd };

@@ -115,12 +115,20 @@ for (const { dialect, skip } of testDialects()) {
         code: '200001',
         name: 'Acme_Vending',
         machineQuota: 10,
-        leaseStartsAt: new Date(NOW).toISOString(),
-        leaseEndsAt: new Date(Date.UTC(2027, 10, 22, 12)).toISOString(),
+        // Nothing runs before the fee is paid.
+        leaseStartsAt: null,
+        leaseEndsAt: null,
       });
       expect(result.adminUsername).toBe('admin');
       expect(result.tenant.timeZone).toBe('Asia/Shanghai');
-      expect(result.order).toMatchObject({ fee: 763_800, status: 'paid', trial: false, months: 12, machines: 10 });
+      expect(result.order).toMatchObject({
+        fee: 763_800,
+        status: 'pending',
+        paidAt: null,
+        trial: false,
+        months: 12,
+        machines: 10,
+      });
 
       const tenantId = await tenantIdOf(api.db, '200001');
       const tenant = await api.db.platform.tenants.get(tenantId);
@@ -142,6 +150,25 @@ for (const { dialect, skip } of testDialects()) {
       expect(JSON.stringify(audit[0])).not.toContain('Secret_2026');
 
       const admin = await api.signIn('200001', 'admin', 'Secret_2026');
+      // Until the order is paid or confirmed the tenant can only see, pay or cancel its lease.
+      expect((await admin.auth.me()).restricted).toBe('expired');
+      expect((await failure(admin.machines.list({}))).code).toBe('FORBIDDEN');
+      expect((await admin.lease.status()).orders).toMatchObject([{ status: 'pending' }]);
+      const maker = await api.signIn('000001', 'maker');
+      const confirmed = await maker.factory.leaseOrders.confirm({ tenantId, id: orders[0]?.id ?? '' });
+      expect(confirmed).toMatchObject({
+        status: 'paid',
+        periodEnd: new Date(Date.UTC(2027, 10, 22, 12)).toISOString(),
+      });
+      expect((await api.db.platform.tenants.get(tenantId))?.leaseEndsAt?.toISOString()).toBe(confirmed.periodEnd);
+      const confirmations = await api.db
+        .forTenant(await tenantIdOf(api.db, '000001'))
+        .auditLog.find({ where: (a) => eq(a.action, 'factory.leaseOrders.confirm') });
+      expect(confirmations).toHaveLength(1);
+      expect(confirmations[0]?.after).toMatchObject({ status: 'paid', fee: 763_800 });
+      expect((await failure(maker.factory.leaseOrders.confirm({ tenantId, id: orders[0]?.id ?? '' }))).code).toBe(
+        'CONFLICT',
+      );
       const me = await admin.auth.me();
       expect(me.tenant.name).toBe('Acme_Vending');
       expect(me.restricted).toBeNull();
@@ -233,13 +260,21 @@ for (const { dialect, skip } of testDialects()) {
       expect(quote.periodStart).toBe(new Date(NOW).toISOString());
 
       const order = await admin.lease.renew({ months: 3 });
-      expect(order).toMatchObject({ fee: 351_975, months: 3, machines: 10, status: 'paid', trial: false });
-      expect(order.periodEnd).toBe(new Date(Date.UTC(2027, 1, 22, 12)).toISOString());
+      expect(order).toMatchObject({ fee: 351_975, months: 3, machines: 10, status: 'pending', trial: false });
+      // A renewal buys nothing until it is paid or confirmed; one pending order at a time, which may be cancelled.
+      expect((await api.db.platform.tenants.get(tenantId))?.leaseEndsAt?.getTime()).toBe(NOW - 86_400_000);
+      expect((await admin.auth.me()).restricted).toBe('expired');
+      expect((await failure(admin.lease.renew({ months: 1 }))).code).toBe('CONFLICT');
+      await admin.lease.cancel({ id: order.id });
+      const again = await admin.lease.renew({ months: 3 });
+      const maker = await api.signIn('000001', 'maker');
+      const paid = await maker.factory.leaseOrders.confirm({ tenantId, id: again.id });
+      expect(paid.periodEnd).toBe(new Date(Date.UTC(2027, 1, 22, 12)).toISOString());
       const tenant = await api.db.platform.tenants.get(tenantId);
-      expect(tenant?.leaseEndsAt?.toISOString()).toBe(order.periodEnd);
+      expect(tenant?.leaseEndsAt?.toISOString()).toBe(paid.periodEnd);
       const audit = await api.db.forTenant(tenantId).auditLog.find({ where: (a) => eq(a.action, 'lease.renew') });
-      expect(audit).toHaveLength(1);
-      expect(audit[0]?.after).toMatchObject({ fee: 351_975 });
+      expect(audit).toHaveLength(2);
+      expect(audit[0]?.after).toMatchObject({ fee: 351_975, status: 'pending' });
 
       expect((await admin.auth.me()).restricted).toBeNull();
       await admin.auth.changePassword({ currentPassword: DEMO_PASSWORD, newPassword: 'Renewed_2026' });

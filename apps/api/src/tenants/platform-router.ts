@@ -2,9 +2,10 @@
  * Renting the platform: what is on offer, what a lease costs, and registering a new
  * operator tenant. Anyone may call these.
  *
- * With no payment provider connected yet, a registration's lease order is recorded as
- * paid (the fee shown in the quote); the one-time free trial records an order of fee 0
- * marked `trial`, for TRIAL_MONTHS month(s) with the modules and machines chosen.
+ * A registration's lease order (the fee shown in the quote) is `pending`, and the tenant
+ * may only renew, pay or cancel until the order is paid or the manufacturer confirms it
+ * (`factory.leaseOrders.confirm`); the one-time free trial records an order of fee 0 marked
+ * `trial`, running at once for TRIAL_MONTHS month(s) with the modules and machines chosen.
  */
 import { z } from 'zod';
 import { plain } from '../shared/plain.js';

@@ -125,7 +125,7 @@ export async function copyOperatorTemplates(tx: DbHandle, tenantId: string): Pro
 /** Opens an operator tenant inside the transaction `tx`; see the file comment. */
 export async function openTenant(
   tx: DbHandle,
-  deps: { keyring: Keyring; passwordCost?: PasswordCost; now: Date; createdBy?: string | null },
+  deps: { keyring: Keyring; passwordCost?: PasswordCost; now: Date; createdBy?: string | null; paid?: boolean },
   input: RegistrationInput,
 ): Promise<OpenedTenant> {
   const { now } = deps;
@@ -135,6 +135,9 @@ export async function openTenant(
   const quote = await quoteFor(tx.platform, { modules, machines: input.machines, months }, now);
   const periodEnd = addMonths(now, months);
   const createdBy = deps.createdBy ?? null;
+  // The trial is free; an order the manufacturer places for the operator is settled with it;
+  // a registration's fee waits for payment or the manufacturer's confirmation.
+  const paid = input.trial || deps.paid !== false;
 
   const tenant = await tx.platform.tenants.insert({
     kind: 'operator',
@@ -143,8 +146,9 @@ export async function openTenant(
     status: 'active',
     contactName: input.contactName ?? null,
     contactPhone: input.contactPhone ? deps.keyring.encrypt(input.contactPhone) : null,
-    leaseStartsAt: now,
-    leaseEndsAt: periodEnd,
+    // A paid lease runs from now; one waiting for payment starts when it is confirmed.
+    leaseStartsAt: paid ? now : null,
+    leaseEndsAt: paid ? periodEnd : null,
     machineQuota: input.machines,
     trialUsed: input.trial,
     timeZone: input.timeZone,
@@ -174,10 +178,10 @@ export async function openTenant(
     discountBasisPoints: quote.discountBasisPoints,
     fee: input.trial ? 0 : quote.fee,
     trial: input.trial,
-    status: 'paid',
+    status: paid ? 'paid' : 'pending',
     periodStart: now,
     periodEnd,
-    paidAt: now,
+    paidAt: paid ? now : null,
     createdBy,
   });
   return { tenant, admin, order, quote: { ...quote, fee: order.fee } };
@@ -198,7 +202,7 @@ export async function registerTenant(
   input: RegistrationInput,
 ): Promise<OpenedTenant> {
   return db.transaction(async (tx) => {
-    const result = await openTenant(tx, deps, input);
+    const result = await openTenant(tx, { ...deps, paid: false }, input);
     const { tenant, admin, order } = result;
     await tx.forTenant(tenant.id).auditLog.insert({
       userId: admin.id,
