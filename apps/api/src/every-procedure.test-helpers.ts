@@ -187,6 +187,9 @@ export function describeEveryProcedure(dialect: Dialect): void {
       }
       // The manufacturer's procedures about tenants are about operators.
       idsOfManufacturer.set('tenants', tenantA);
+      // ... and it confirms their lease orders: one of A's.
+      const [leaseOrderOfA] = await a.leaseOrders.find({ limit: 1 });
+      if (leaseOrderOfA) idsOfManufacturer.set('leaseOrders', leaseOrderOfA.id);
     }, 120_000);
     afterAll(async () => {
       await api?.close();
