@@ -92,6 +92,8 @@ async function run(command: string): Promise<void> {
       devices,
     },
     adminDir: existsSync(join(adminDir, 'index.html')) ? adminDir : undefined,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');

@@ -64,6 +64,41 @@ describe('the API server', () => {
 });
 
 describe('request ids', () => {
+  it('counts a request under the address a trusted proxy forwards, and under its socket peer otherwise', async () => {
+    const api = await createTestApi('sqlite');
+    const servers = [
+      createApiServer({ services: api.services }),
+      createApiServer({ services: api.services, trustedProxies: ['127.0.0.1'] }),
+    ];
+    const bases: string[] = [];
+    for (const server of servers) {
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      bases.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+    const cookie = `vmcloud_session=${encodeURIComponent(await api.sessionToken(DEMO_CODE, 'admin'))}`;
+    const tenantId = await tenantIdOf(api.db, DEMO_CODE);
+    const [machine] = await api.db.forTenant(tenantId).machines.find();
+    const rename = (base: string, name: string) =>
+      fetch(`${base}/trpc/machines.rename`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': '203.0.113.7' },
+        body: JSON.stringify({ machineId: machine?.id, name }),
+      });
+    try {
+      const [untrusted, trusted] = bases as [string, string];
+      expect((await rename(untrusted, 'by a client')).status).toBe(200);
+      expect((await rename(trusted, 'behind the proxy')).status).toBe(200);
+      const audit = await api.db.forTenant(tenantId).auditLog.find({ where: (a) => eq(a.action, 'machines.rename') });
+      const ipOf = (name: string) => audit.find((a) => JSON.stringify(a.after).includes(name))?.ip;
+      expect(ipOf('by a client')).toBe('127.0.0.1');
+      expect(ipOf('behind the proxy')).toBe('203.0.113.7');
+    } finally {
+      for (const server of servers) server.close();
+      await api.close();
+    }
+  });
+
   it("makes its own id for every request, and keeps a client's only beside it when short and well formed", async () => {
     const api = await createTestApi('sqlite');
     const server = createApiServer({ services: api.services });

@@ -7,6 +7,7 @@ import type { Database } from '@vmcloud/db';
 import { SESSION_COOKIE } from './auth/principal.js';
 import { createTrpcHandler } from './http/trpc-handler.js';
 import { createStaticHandler } from './http/static.js';
+import { sourceAddress } from './auth/source-address.js';
 import { uploadDir } from './media/uploads.js';
 import { appRouter } from './app-router.js';
 import { createContext, type Context, type Services, type SignedRequest } from './trpc/context.js';
@@ -113,13 +114,18 @@ export interface ApiServerOptions {
    * with the session cookie; by default VMCLOUD_PUBLIC_URL and VMCLOUD_ALLOWED_ORIGINS.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (VMCLOUD_TRUSTED_PROXIES): a request's
+   * source address is the socket's peer otherwise (throttles, sessions, the audit log).
+   */
+  trustedProxies?: readonly string[];
 }
 
 /** What the request ids of one request are, kept on it for the handlers after the first. */
 const IDS = Symbol('request ids');
 type WithIds = IncomingMessage & { [IDS]?: ReturnType<typeof requestIdsOf> };
 
-export function createApiServer({ services, adminDir, allowedOrigins }: ApiServerOptions): Server {
+export function createApiServer({ services, adminDir, allowedOrigins, trustedProxies = [] }: ApiServerOptions): Server {
   const { db, log } = services;
   const configured = allowedOrigins ?? allowedOriginsOf(process.env);
   const csrf = createCsrfCheck(() => {
@@ -134,7 +140,7 @@ export function createApiServer({ services, adminDir, allowedOrigins }: ApiServe
       return createContext(services, {
         requestId: ids?.requestId,
         clientRequestId: ids?.clientRequestId,
-        ip: req.socket.remoteAddress ?? null,
+        ip: sourceAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies),
         userAgent: req.headers['user-agent'] ?? null,
         sessionToken: sessionTokenOf(req),
         signed: signedRequestOf(req, body),

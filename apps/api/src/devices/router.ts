@@ -66,21 +66,19 @@ export const MAX_SALES_PER_CALL = 200;
 
 export const deviceRouter = router({
   /** A terminal registers its keys with a one-time activation code (not signed: the code is the credential). */
-  activate: publicProcedure
-    .input(ActivateInput)
-    .mutation(async ({ ctx, input }) => {
-      const activated = await activate(
-        ctx.db,
-        ctx.keyring,
-        input,
-        ctx.now(),
-        ctx.devices.signer.publicKeyPem,
-        ctx.request.requestId,
-      );
-      // The machine's earlier keys are revoked: none may pass on what this instance read before.
-      ctx.devices.keys.forgetMachine(activated.machineId);
-      return activated;
-    }),
+  activate: publicProcedure.input(ActivateInput).mutation(async ({ ctx, input }) => {
+    const activated = await activate(
+      ctx.db,
+      ctx.keyring,
+      input,
+      ctx.now(),
+      ctx.devices.signer.publicKeyPem,
+      ctx.request.requestId,
+    );
+    // The machine's earlier keys are revoked: none may pass on what this instance read before.
+    ctx.devices.keys.forgetMachine(activated.machineId);
+    return activated;
+  }),
 
   /** The machine's state; answers the config version to compare with the terminal's. */
   heartbeat: deviceProcedure.input(HeartbeatInput).mutation(async ({ ctx, input }) => {
