@@ -33,6 +33,11 @@ export function renewLease(months: LeaseMonths, client: ApiClient = api) {
   return client.lease.renew.mutate({ months });
 }
 
+/** Cancels one of the tenant's own pending lease orders. */
+export function cancelLeaseOrder(id: string, client: ApiClient = api) {
+  return client.lease.cancel.mutate({ id });
+}
+
 export function leaseOffer(client: ApiClient = api): Promise<Offer> {
   return client.platform.offer.query();
 }

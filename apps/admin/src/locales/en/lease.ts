@@ -31,7 +31,7 @@ export default {
     months: 'Renew for',
     submit: 'Renew',
     confirm: 'Renew for {months} months for {fee}, until {until}?',
-    done: 'Renewed: lease order {orderNo}',
+    done: 'Renewal order {orderNo} placed and pending: the lease is extended once the platform confirms its payment',
   },
   quote: {
     modules: 'Modules',
@@ -75,5 +75,8 @@ export default {
     },
     trial: 'Trial',
     paidAt: 'Paid',
+    cancel: 'Cancel order',
+    cancelConfirm: 'Cancel lease order {orderNo}?',
+    cancelled: 'Lease order {orderNo} cancelled',
   },
 };

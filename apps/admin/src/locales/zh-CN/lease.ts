@@ -31,7 +31,7 @@ export default {
     months: '续费时长',
     submit: '续费',
     confirm: '续费 {months} 个月，费用 {fee}，租期延至 {until}。确认？',
-    done: '已续费，租赁订单 {orderNo}',
+    done: '已下续费订单 {orderNo}，待支付：平台确认收款后租期延长',
   },
   quote: {
     modules: '模块月租',
@@ -74,5 +74,8 @@ export default {
     },
     trial: '试用',
     paidAt: '支付时间',
+    cancel: '取消订单',
+    cancelConfirm: '取消租赁订单 {orderNo}？',
+    cancelled: '已取消租赁订单 {orderNo}',
   },
 };
