@@ -231,7 +231,10 @@ class TableAccessImpl<D extends AnyTableDef> implements TableAccess<D> {
   }
 
   /** The scope's filter and parameters for `match`, and the statement's shape for its key. */
-  private matching(match: Match<D>, what: string): { where: SQL | undefined; params: Record<string, unknown>; shape: string } {
+  private matching(
+    match: Match<D>,
+    what: string,
+  ): { where: SQL | undefined; params: Record<string, unknown>; shape: string } {
     const keys = Object.keys(match)
       .filter((k) => (match as Record<string, unknown>)[k] !== undefined)
       .sort();
