@@ -47,18 +47,20 @@ function status(fields: Record<string, unknown>) {
   };
 }
 
+const ME = {
+  user: { id: 'u1', username: 'admin', displayName: 'Admin', groupId: null, groupAdmin: false },
+  tenant: { id: 't1', code: '100001', name: 'Demo', kind: 'operator', timeZone: 'Asia/Shanghai' },
+  permissions: [P.renewLease],
+  modules: ['machine'],
+  restricted: 'expired',
+  mustChangePassword: false,
+  sessionExpiresAt: '2026-12-31T00:00:00.000Z',
+} as Me;
+
 async function mountLease() {
   const pinia = createPinia();
   setActivePinia(pinia);
-  useSessionStore().signedIn({
-    user: { id: 'u1', username: 'admin', displayName: 'Admin', groupId: null, groupAdmin: false },
-    tenant: { id: 't1', code: '100001', name: 'Demo', kind: 'operator', timeZone: 'Asia/Shanghai' },
-    permissions: [P.renewLease],
-    modules: ['machine'],
-    restricted: 'expired',
-    mustChangePassword: false,
-    sessionExpiresAt: '2026-12-31T00:00:00.000Z',
-  } as Me);
+  useSessionStore().signedIn(ME);
   const wrapper = mount(Lease, { global: { plugins: [pinia, i18n] }, attachTo: document.body });
   await flushPromises();
   return wrapper;
@@ -115,5 +117,29 @@ describe('the lease page', () => {
       { months: 12 },
       { months: 3 },
     ]);
+  });
+
+  it('cancels a pending order after a confirmation and shows the lease again', async () => {
+    let cancelled = false;
+    fake.handlers['lease.status'] = () =>
+      status(cancelled ? { orders: [{ ...status({}).orders[0], status: 'cancelled' }] } : {});
+    fake.handlers['lease.cancel'] = () => {
+      cancelled = true;
+      return { id: 'o1', status: 'cancelled' };
+    };
+    fake.handlers['auth.me'] = () => ME;
+    const wrapper = await mountLease();
+    await wrapper.find('[data-test="cancel-order"]').trigger('click');
+    await flushPromises();
+    const confirm = document.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement | null;
+    expect(document.querySelector('.el-message-box')?.textContent).toContain('Cancel lease order L202512010001?');
+    confirm?.click();
+    await flushPromises();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await flushPromises();
+    expect(fake.calls.filter((c) => c.path === 'lease.cancel').map((c) => c.input)).toEqual([{ id: 'o1' }]);
+    const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
+    expect(order.text()).toContain('Cancelled');
+    expect(wrapper.find('[data-test="cancel-order"]').exists()).toBe(false);
   });
 });
