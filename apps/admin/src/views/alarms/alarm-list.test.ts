@@ -1,4 +1,4 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -6,6 +6,7 @@ import { fakeApi, Refusal } from '../../api/fake-api.test-helpers';
 import { i18n } from '../../locales';
 import { useAlarmsStore } from '../../stores/alarms';
 import AlarmList from './alarm-list.vue';
+import { settle } from '../settle.test-helpers';
 
 const router = createRouter({
   history: createMemoryHistory(),
@@ -15,13 +16,6 @@ const router = createRouter({
     component: { template: '<div />' },
   })),
 });
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
-}
 
 function alarm(fields: Record<string, unknown> = {}) {
   return {

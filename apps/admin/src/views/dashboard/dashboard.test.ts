@@ -1,6 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../settle.test-helpers';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { fakeApi, Refusal } from '../../api/fake-api.test-helpers';
 import { i18n } from '../../locales';
@@ -16,11 +17,6 @@ const router = createRouter({
     component: { template: '<div />' },
   })),
 });
-
-async function settle(ms = 50) {
-  await new Promise((r) => setTimeout(r, ms));
-  await flushPromises();
-}
 
 function mountWith(handler: () => unknown) {
   const pinia = createPinia();
@@ -59,9 +55,9 @@ describe('the dashboard', () => {
     expect(text(wrapper, 'newest-alarms')).toContain('channel 4 jammed');
 
     sold = 2;
-    await settle(3300);
+    // The page asks again on its own (every 3 s): wait for that, not for a fixed time.
+    await vi.waitFor(() => expect(text(wrapper, 'sales-today')).toContain('¥5.00'), { timeout: 6000, interval: 50 });
     expect(fake.inputsOf('dashboard.summary').length).toBeGreaterThanOrEqual(2);
-    expect(text(wrapper, 'sales-today')).toContain('¥5.00');
     expect(text(wrapper, 'sales-today')).toContain('2 orders');
     wrapper.unmount();
   }, 10_000);

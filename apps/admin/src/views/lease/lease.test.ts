@@ -6,6 +6,7 @@ import type { Handlers } from '../../api/fake-client.test-helpers';
 import type { Me } from '../../api/auth';
 import { i18n } from '../../locales';
 import { useSessionStore } from '../../stores/session';
+import { settle } from '../settle.test-helpers';
 import Lease from './lease.vue';
 
 const fake = vi.hoisted(() => ({ handlers: {} as Handlers, calls: [] as { path: string; input: unknown }[] }));
@@ -134,9 +135,7 @@ describe('the lease page', () => {
     const confirm = document.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement | null;
     expect(document.querySelector('.el-message-box')?.textContent).toContain('Cancel lease order L202512010001?');
     confirm?.click();
-    await flushPromises();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    await flushPromises();
+    await settle();
     expect(fake.calls.filter((c) => c.path === 'lease.cancel').map((c) => c.input)).toEqual([{ id: 'o1' }]);
     const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
     expect(order.text()).toContain('Cancelled');

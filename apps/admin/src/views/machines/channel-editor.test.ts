@@ -1,18 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi, Refusal } from '../../api/fake-api.test-helpers';
 import { i18n } from '../../locales';
 import { useMachinesStore } from '../../stores/machines';
 import ChannelEditor from './channel-editor.vue';
 import { channel } from './machine.test-helpers';
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
-}
+import { settle } from '../settle.test-helpers';
 
 const input = (test: string) => document.body.querySelector<HTMLInputElement>(`[data-test="${test}"] input`);
 
@@ -68,8 +62,7 @@ describe('the channel editor', () => {
     expect(fake.inputsOf('channels.setPrice')).toEqual([{ channelId: 'c1', price: 250 }]);
     expect(fake.inputsOf('channels.setCapacity')).toEqual([{ channelId: 'c1', capacity: 3 }]);
     // Element Plus shows a form item's error after a short debounce.
-    await new Promise((r) => setTimeout(r, 150));
-    expect(errorAt('channel-capacity')).toBe('less than the 5 in stock');
+    await vi.waitFor(() => expect(errorAt('channel-capacity')).toBe('less than the 5 in stock'));
     expect(errorAt('channel-price')).toBeNull();
     expect(input('channel-capacity')?.value).toBe('3');
     expect(wrapper.emitted('saved')).toBeUndefined();

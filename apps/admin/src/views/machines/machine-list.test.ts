@@ -1,4 +1,4 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -7,6 +7,7 @@ import { i18n } from '../../locales';
 import { useMachinesStore } from '../../stores/machines';
 import MachineList from './machine-list.vue';
 import { fleetMachine } from './machine.test-helpers';
+import { settle } from '../settle.test-helpers';
 
 const router = createRouter({
   history: createMemoryHistory(),
@@ -16,13 +17,6 @@ const router = createRouter({
     component: { template: '<div />' },
   })),
 });
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
-}
 
 describe('the machines list', () => {
   beforeEach(() => {

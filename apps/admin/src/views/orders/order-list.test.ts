@@ -1,4 +1,4 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -6,6 +6,7 @@ import { fakeApi } from '../../api/fake-api.test-helpers';
 import { i18n } from '../../locales';
 import { useOrdersStore } from '../../stores/orders';
 import OrderList from './order-list.vue';
+import { settle } from '../settle.test-helpers';
 
 const order = (n: number, status = 'completed') => ({
   id: `o${n}`,
@@ -24,13 +25,6 @@ const order = (n: number, status = 'completed') => ({
   paymentMethod: 'qr',
   status,
 });
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
-}
 
 describe('the orders list', () => {
   beforeEach(() => {

@@ -5,6 +5,7 @@ import { fakeApi, Refusal, type FakeApi } from '../../api/fake-api.test-helpers'
 import { i18n } from '../../locales';
 import { useProductsStore } from '../../stores/products';
 import ProductDialog from './product-dialog.vue';
+import { settle } from '../settle.test-helpers';
 
 const PNG =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
@@ -42,13 +43,6 @@ async function open(fake: FakeApi) {
 }
 
 /** Lets the fake API's answers arrive and the dialog render them. */
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
-}
-
 const input = (test: string) =>
   document.body.querySelector<HTMLInputElement>(`[data-test="${test}"] input, input[data-test="${test}"]`);
 

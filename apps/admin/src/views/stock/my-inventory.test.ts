@@ -1,5 +1,5 @@
 import { P } from '@vmcloud/api/catalog';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { mount, type VueWrapper } from '@vue/test-utils';
 import { ElInputNumber, ElSelect } from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { refuse, type Handlers } from '../../api/fake-client.test-helpers';
 import { i18n } from '../../locales';
 import { useSessionStore } from '../../stores/session';
 import MyInventory from './my-inventory.vue';
+import { settle } from '../settle.test-helpers';
 
 const fake = vi.hoisted(() => ({ handlers: {} as Handlers, calls: [] as { path: string; input: unknown }[] }));
 vi.mock('../../api/client', async (real) => {
@@ -52,13 +53,6 @@ async function mountPage() {
   const wrapper = mount(MyInventory, { global: { plugins: [pinia, i18n] }, attachTo: document.body });
   await settle();
   return wrapper;
-}
-
-async function settle() {
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
 }
 
 const body = () => document.body;

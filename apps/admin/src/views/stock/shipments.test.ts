@@ -1,5 +1,5 @@
 import { P } from '@vmcloud/api/catalog';
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../api/auth';
@@ -7,6 +7,7 @@ import { refuse, type Handlers } from '../../api/fake-client.test-helpers';
 import { i18n } from '../../locales';
 import { useSessionStore } from '../../stores/session';
 import Shipments from './shipments.vue';
+import { settle } from '../settle.test-helpers';
 
 const fake = vi.hoisted(() => ({ handlers: {} as Handlers, calls: [] as { path: string; input: unknown }[] }));
 vi.mock('../../api/client', async (real) => {
@@ -58,13 +59,6 @@ async function mountPage() {
   const wrapper = mount(Shipments, { global: { plugins: [pinia, i18n] }, attachTo: document.body });
   await settle();
   return wrapper;
-}
-
-async function settle() {
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    await flushPromises();
-  }
 }
 
 const body = () => document.body;
