@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, inArray, isId, type DbHandle } from '@vmcloud/db';
+import { ExpiringCache } from '../shared/expiring-cache.js';
 
 export type TenantKind = 'manufacturer' | 'operator';
 
@@ -138,34 +139,27 @@ export async function loadPrincipal(db: DbHandle, token: string, now: Date): Pro
 
 /** Resolved principals by session token, each kept for `ttlMs`. */
 export class PrincipalCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  private readonly entries: ExpiringCache<string, Principal>;
 
-  constructor(private readonly ttlMs = 5_000) {}
+  constructor(ttlMs = 5_000) {
+    this.entries = new ExpiringCache(ttlMs, 10_000);
+  }
 
   async resolve(db: DbHandle, token: string, now: Date): Promise<Principal | undefined> {
-    const hit = this.entries.get(token);
-    if (hit && hit.until > now.getTime() && hit.principal.sessionExpiresAt.getTime() > now.getTime()) {
-      return hit.principal;
-    }
+    const hit = this.entries.get(token, now.getTime());
+    if (hit && hit.sessionExpiresAt.getTime() > now.getTime()) return hit;
     const principal = await loadPrincipal(db, token, now);
-    if (principal && this.ttlMs > 0) {
-      if (this.entries.size >= 10_000) this.entries.clear();
-      this.entries.set(token, { principal, until: now.getTime() + this.ttlMs });
-    } else {
-      this.entries.delete(token);
-    }
+    if (principal) this.entries.set(token, principal, now.getTime());
+    else this.entries.delete(token);
     return principal;
   }
 
   /** Drops the cached principals of a user, of a whole tenant, or every entry. */
   invalidate(filter: { userId?: string; tenantId?: string } = {}): void {
-    for (const [key, { principal }] of this.entries) {
-      if (
+    this.entries.deleteWhere(
+      (principal) =>
         (filter.userId === undefined || principal.userId === filter.userId) &&
-        (filter.tenantId === undefined || principal.tenantId === filter.tenantId)
-      ) {
-        this.entries.delete(key);
-      }
-    }
+        (filter.tenantId === undefined || principal.tenantId === filter.tenantId),
+    );
   }
 }

@@ -10,6 +10,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { lt, type DbHandle, type PlatformScope } from '@vmcloud/db';
 import { calendarOf, type BusinessCalendar } from '../shared/business-day.js';
+import { ExpiringCache } from '../shared/expiring-cache.js';
 import { canonicalRequest, SIGNATURE_WINDOW_MS, verifySignature } from '@vmcloud/protocol/device';
 import { isUniqueViolation, unauthorized } from '../shared/errors.js';
 
@@ -63,16 +64,15 @@ interface KnownKey {
  * reaches its terminals' calls within the same time.
  */
 export class DeviceKeyCache {
-  private readonly entries = new Map<string, { key: KnownKey; until: number }>();
+  private readonly entries: ExpiringCache<string, KnownKey>;
 
-  constructor(
-    private readonly ttlMs = 5_000,
-    private readonly maxEntries = 20_000,
-  ) {}
+  constructor(ttlMs = 5_000, maxEntries = 20_000) {
+    this.entries = new ExpiringCache(ttlMs, maxEntries);
+  }
 
   async resolve(db: DbHandle, keyId: string, now: Date): Promise<KnownKey | undefined> {
-    const hit = this.entries.get(keyId);
-    if (hit && hit.until > now.getTime()) return hit.key;
+    const hit = this.entries.get(keyId, now.getTime());
+    if (hit) return hit;
     const credential = await db.platform.deviceCredentials.findOneBy({ keyId });
     if (!credential) {
       this.entries.delete(keyId);
@@ -90,16 +90,13 @@ export class DeviceKeyCache {
       revoked: credential.revokedAt !== null,
       calendar: calendarOf(tenant?.timeZone),
     };
-    if (this.ttlMs > 0) {
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(keyId, { key, until: now.getTime() + this.ttlMs });
-    }
+    this.entries.set(keyId, key, now.getTime());
     return key;
   }
 
   /** Forgets the keys of a machine (revoked, or replaced by an activation). */
   forgetMachine(machineId: string): void {
-    for (const [keyId, { key }] of this.entries) if (key.machineId === machineId) this.entries.delete(keyId);
+    this.entries.deleteWhere((key) => key.machineId === machineId);
   }
 }
 
