@@ -125,17 +125,23 @@ async function giveBack(db: PlatformScope, key: string, clear: boolean): Promise
   });
 }
 
-/** Records a failed check: the claim stays counted, and the key is locked if it is over its allowance. */
+/**
+ * Records a failed check: the claim stays counted, and the key is locked if it is over its
+ * allowance. The lock is set before the claim stops being in flight: an attempt may claim a
+ * key over its allowance only while nothing is in flight and no lock stands, so releasing
+ * first would let one slip in between.
+ */
 async function fail(db: PlatformScope, key: string, rule: ThrottleRule, now: Date): Promise<void> {
-  await rows(db).updateWhere((t) => eq(t.key, key), { inFlight: adjust(-1, { min: 0 }), lastFailureAt: now });
   const row = await rows(db).findOneBy({ key });
   const lock = row ? lockDuration(rule, row.failures) : 0;
-  if (lock === 0) return;
-  const until = new Date(now.getTime() + lock);
-  // Two failures finishing together both lock; the longer lock stands.
-  await rows(db).updateWhere((t) => and(eq(t.key, key), or(isNull(t.lockedUntil), lt(t.lockedUntil, until))), {
-    lockedUntil: until,
-  });
+  if (lock > 0) {
+    const until = new Date(now.getTime() + lock);
+    // Two failures finishing together both lock; the longer lock stands.
+    await rows(db).updateWhere((t) => and(eq(t.key, key), or(isNull(t.lockedUntil), lt(t.lockedUntil, until))), {
+      lockedUntil: until,
+    });
+  }
+  await rows(db).updateWhere((t) => eq(t.key, key), { inFlight: adjust(-1, { min: 0 }), lastFailureAt: now });
 }
 
 /** Whose password is checked, and from where. */
