@@ -67,7 +67,10 @@ export function packageTestConfig(options: PackageTestOptions = {}) {
       // Database tests spend much of their time waiting for the database server, so two
       // files at a time pay off even on two cores (Vitest's default there is one).
       ...(options.database ? { maxWorkers: Math.max(availableParallelism() - 1, 2) } : {}),
-      hookTimeout: 60_000,
+      // A database file's first hook may wait for the run's template database, which
+      // another worker builds (templates.ts waits up to 180 s); under CI's full load a
+      // MySQL template has taken more than 60 s, so the hook waits longer than that wait.
+      hookTimeout: options.database ? 240_000 : 60_000,
       globalSetup: options.database
         ? [new URL('./packages/db/src/testing/global-setup.ts', import.meta.url).pathname]
         : [],

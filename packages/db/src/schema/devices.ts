@@ -1,6 +1,7 @@
 /** The machine's terminal: credentials, activation, status, alarms, logs, ads. */
 import { c, platformTable, tenants, tenantTable } from './tenancy.js';
 import { machines } from './machines.js';
+import { users } from './access.js';
 
 /**
  * The terminal's public keys, registered when it activates: every call it makes is signed
@@ -109,9 +110,17 @@ export const alarms = tenantTable(
     acknowledgedAt: c.time(),
     acknowledgedBy: c.string(36),
     resolvedAt: c.time(),
+    /** The field worker sent to see to it. */
+    assignedTo: c.ref(() => users, 'set null'),
+    assignedAt: c.time(),
+    /** The repair recorded for it (the thesis's machine maintenance); recording one resolves the alarm. */
+    repairedBy: c.string(36),
+    repairedAt: c.time(),
+    repairNote: c.string(500),
   },
   {
     indexes: [
+      ['tenantId', 'assignedTo', 'resolvedAt'],
       ['tenantId', 'raisedAt'],
       ['tenantId', 'machineId', 'raisedAt'],
       ['tenantId', 'acknowledgedAt'],

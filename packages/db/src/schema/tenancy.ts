@@ -113,12 +113,19 @@ export const discountTiers = platformTable(
 );
 
 export const LEASE_ORDER_STATUSES = ['pending', 'paid', 'cancelled'] as const;
+/**
+ * `lease`: buys `months` of the order's terms from the later of its payment and the
+ * lease's end (registration, renewal, extension). `change`: replaces the rented modules
+ * and machine quota with the order's for the rest of the lease, for the difference in fee.
+ */
+export const LEASE_ORDER_KINDS = ['lease', 'change'] as const;
 
 /** One purchase or renewal of a lease, with the fee as it was computed and shown. */
 export const leaseOrders = tenantTable(
   'lease_orders',
   {
     orderNo: c.string(32).notNull(),
+    kind: c.enum(LEASE_ORDER_KINDS).notNull().default('lease'),
     months: c.int().notNull(),
     machines: c.int().notNull(),
     moduleCodes: c.json<string[]>().notNull(),
