@@ -108,6 +108,7 @@ export const P = {
   alarms: '00126',
   customFields: '00127',
   renewLease: '00128',
+  auditLog: '00129',
 } as const;
 
 export type PermissionCode = (typeof P)[keyof typeof P];
@@ -142,6 +143,10 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   operator(P.customFields, 'Manage custom fields', 'user'),
   // Not tied to a module: a tenant must be able to renew whatever it rents.
   operator(P.renewLease, 'Renew the lease', null),
+  // Not tied to a module either: the log records what users did in every module the tenant
+  // rents (and in none), and seeing who changed what is accountability, not a rented feature,
+  // as the manufacturer's own log is tied to nothing.
+  operator(P.auditLog, 'View the audit log', null),
 ];
 
 const operatorCodeOf = (moduleCode: string) => {
