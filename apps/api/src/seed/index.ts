@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray, type Database, type Keyring } from '@vmcloud/db';
 import { DEMO_OPERATOR, seedDemo } from './demo.js';
-import { MANUFACTURER, seedPlatform, type SeededUser, type SeedOptions } from './platform.js';
+import { MANUFACTURER, seedPlatform, syncCatalog, type SeededUser, type SeedOptions } from './platform.js';
 
 export { DEMO_OPERATOR, MANUFACTURER, type SeededUser, type SeedOptions };
 
@@ -74,7 +74,10 @@ export async function seedProduction(
 /**
  * What a start seeds: `seed` (the command) always the demo; `start` on an empty database
  * the demo outside production or when VMCLOUD_SEED=demo asks for it, and in production
- * only the platform and its administrator; nothing with VMCLOUD_SEED=never.
+ * only the platform and its administrator; nothing with VMCLOUD_SEED=never. A start on a
+ * database in use seeds nothing but brings its catalogue up to the code's (`syncCatalog`:
+ * new modules and permissions, the new permissions granted to the built-in roles), whatever
+ * VMCLOUD_SEED says, as a migration would: the permissions the code checks must exist.
  */
 export async function seedOnStart(
   db: Database,
@@ -82,7 +85,12 @@ export async function seedOnStart(
   run: { command: string; seed: 'auto' | 'never' | 'demo'; production: boolean; adminPassword: string | null },
 ): Promise<{ demo: SeedResult } | { production: ProductionSeed } | null> {
   if (run.command === 'seed') return { demo: await seed(db, keyring) };
-  if (run.command !== 'start' || run.seed === 'never' || !(await isEmpty(db))) return null;
+  if (run.command !== 'start') return null;
+  if (!(await isEmpty(db))) {
+    await db.transaction((tx) => syncCatalog(tx));
+    return null;
+  }
+  if (run.seed === 'never') return null;
   if (run.seed === 'demo' || !run.production) return { demo: await seed(db, keyring) };
   return { production: await seedProduction(db, keyring, { password: run.adminPassword }) };
 }

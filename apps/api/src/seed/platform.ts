@@ -4,8 +4,8 @@
  * Idempotent: running it again changes nothing.
  */
 
-import { eq, type DbHandle, type Keyring } from '@vmcloud/db';
-import { MODULES, PERMISSIONS, ROLE_TEMPLATES, type PermissionKind } from '../access/catalog.js';
+import { eq, isNotNull, type DbHandle, type Keyring } from '@vmcloud/db';
+import { MODULES, PERMISSIONS, ROLE_TEMPLATES, type PermissionCode, type PermissionKind } from '../access/catalog.js';
 import { hashPassword } from '../auth/password.js';
 
 export const MANUFACTURER = { code: '000001', name: 'VMCloud_Factory' } as const;
@@ -28,14 +28,43 @@ export interface SeededUser {
   role: string;
 }
 
-/** Inserts the modules, permissions and pricing that are missing; returns the permission ids by code. */
-async function seedCatalog(tx: DbHandle): Promise<Map<string, string>> {
+/**
+ * Brings the catalogue of a database up to the code's: inserts the modules and permissions
+ * it lacks, and grants each permission new to the database to every built-in role whose
+ * template carries it, in every tenant (the manufacturer's roles, its operator role
+ * templates, and each operator's copies), so that an operator admin created before a
+ * permission existed holds it after the next start. Only new permissions are granted: a
+ * permission an operator took away from a built-in role stays away. Returns the
+ * permission ids by code.
+ */
+export async function syncCatalog(tx: DbHandle): Promise<Map<string, string>> {
   const existingModules = new Set((await tx.platform.modules.find()).map((m) => m.code));
   await tx.platform.modules.insertMany(
     MODULES.filter((m) => !existingModules.has(m.code)).map((m, i) => ({ ...m, sortOrder: i + 1 })),
   );
   const existingPermissions = new Set((await tx.platform.permissions.find()).map((p) => p.code));
-  await tx.platform.permissions.insertMany(PERMISSIONS.filter((p) => !existingPermissions.has(p.code)));
+  const added = await tx.platform.permissions.insertMany(PERMISSIONS.filter((p) => !existingPermissions.has(p.code)));
+  if (added.length > 0) await grantToBuiltInRoles(tx, added);
+  return new Map((await tx.platform.permissions.find()).map((p) => [p.code, p.id]));
+}
+
+/** Grants `added` to the built-in roles (by template key and kind) whose templates carry them, in every tenant. */
+async function grantToBuiltInRoles(tx: DbHandle, added: { id: string; code: string }[]) {
+  for (const tenant of await tx.platform.tenants.find()) {
+    const scope = tx.forTenant(tenant.id);
+    const roles = await scope.roles.find({ where: (r) => isNotNull(r.key) });
+    for (const role of roles) {
+      const template = ROLE_TEMPLATES.find((t) => t.key === role.key && t.kind === role.kind);
+      const grants = added.filter((p) => template?.permissions.includes(p.code as PermissionCode));
+      if (grants.length === 0) continue;
+      await scope.rolePermissions.insertMany(grants.map((p) => ({ roleId: role.id, permissionId: p.id })));
+    }
+  }
+}
+
+/** Inserts the modules, permissions and pricing that are missing; returns the permission ids by code. */
+async function seedCatalog(tx: DbHandle): Promise<Map<string, string>> {
+  await syncCatalog(tx);
   if ((await tx.platform.pricingRules.count()) === 0) {
     await tx.platform.pricingRules.insert({
       machineMonthlyRent: 5000,

@@ -1,11 +1,12 @@
-import { eq, openKeyring, type Keyring } from '@vmcloud/db';
+import { and, eq, openKeyring, type Keyring } from '@vmcloud/db';
 import { openTestDatabase, testDialects, type TestDatabase } from '@vmcloud/db/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_TEMPLATES } from '../access/catalog.js';
+import { P, ROLE_TEMPLATES } from '../access/catalog.js';
+import { permissionsOfUser } from '../access/permissions.js';
 import { verifyPassword } from '../auth/password.js';
 import { reportDatabase } from '../report.js';
-import { DEMO_OPERATOR, DEMO_PASSWORD, demoLogins, MANUFACTURER, seed } from './index.js';
+import { DEMO_OPERATOR, DEMO_PASSWORD, demoLogins, MANUFACTURER, seed, seedOnStart } from './index.js';
 
 const fastHash = { ln: 10, r: 8, p: 1 };
 const now = new Date(Date.UTC(2026, 10, 22, 12));
@@ -142,6 +143,43 @@ for (const { dialect, skip } of testDialects()) {
       const sort = (users: { tenantCode: string; username: string; role: string }[]) =>
         [...users].sort((a, b) => `${a.tenantCode}${a.username}`.localeCompare(`${b.tenantCode}${b.username}`));
       expect(sort(await demoLogins(t.db))).toEqual(sort(first.users));
+    });
+
+    it('grants a permission new to the catalogue to the built-in roles of a database in use at the next start', async () => {
+      // The database as it was before P.auditLog existed, with one permission taken from a built-in role.
+      const permission = await t.db.platform.permissions.findOne((p) => eq(p.code, P.auditLog));
+      const ads = await t.db.platform.permissions.findOne((p) => eq(p.code, P.ads));
+      if (!permission || !ads) throw new Error('the seed made no permissions');
+      const tenants = await t.db.platform.tenants.find();
+      for (const tenant of tenants) {
+        await t.db.forTenant(tenant.id).rolePermissions.deleteWhere((rp) => eq(rp.permissionId, permission.id));
+      }
+      await t.db.platform.permissions.deleteWhere((p) => eq(p.code, P.auditLog));
+      const operator = tenants.find((x) => x.code === DEMO_OPERATOR.code);
+      const scope = t.db.forTenant(operator?.id ?? '');
+      const adminRole = await scope.roles.findOne((r) => eq(r.key, 'operator_admin'));
+      await scope.rolePermissions.deleteWhere((rp) => and(eq(rp.roleId, adminRole?.id ?? ''), eq(rp.permissionId, ads.id)));
+
+      const start = { command: 'start', seed: 'auto', production: false, adminPassword: null } as const;
+      expect(await seedOnStart(t.db, keyring, start)).toBeNull();
+
+      const added = await t.db.platform.permissions.findOne((p) => eq(p.code, P.auditLog));
+      expect(added?.kind).toBe('operator');
+      const holders = async (tenantId: string, permissionId: string) => {
+        const s = t.db.forTenant(tenantId);
+        const links = await s.rolePermissions.find({ where: (rp) => eq(rp.permissionId, permissionId) });
+        const roles = await s.roles.getMany(links.map((l) => l.roleId));
+        return roles.map((r) => `${r.key}${r.template ? ' (template)' : ''}`).sort();
+      };
+      const factory = tenants.find((x) => x.code === MANUFACTURER.code);
+      expect(await holders(operator?.id ?? '', added?.id ?? '')).toEqual(['operator_admin']);
+      expect(await holders(factory?.id ?? '', added?.id ?? '')).toEqual(['operator_admin (template)']);
+      // What an operator took from a built-in role stays taken.
+      expect(await holders(operator?.id ?? '', ads.id)).toEqual([]);
+      // The operator admin holds it, whatever the tenant rents.
+      const admin = await scope.users.findOne((u) => eq(u.username, 'admin'));
+      const held = await permissionsOfUser(scope, t.db.platform, admin?.id ?? '', new Set());
+      expect([...held]).toEqual([P.renewLease, P.auditLog]);
     });
   });
 }

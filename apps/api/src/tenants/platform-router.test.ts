@@ -173,7 +173,7 @@ for (const { dialect, skip } of testDialects()) {
       expect(me.tenant.name).toBe('Acme_Vending');
       expect(me.restricted).toBeNull();
       expect(me.modules).toEqual(['machine', 'order', 'user']);
-      // user: 00101, 00127; machine: 00104, 00125, 00126; order: 00109, 00124; renewing, whatever is rented: 00128.
+      // user: 00101, 00127; machine: 00104, 00125, 00126; order: 00109, 00124; renewing and the audit log, whatever is rented: 00128, 00129.
       expect(me.permissions).toEqual([
         P.user,
         P.machine,
@@ -183,6 +183,7 @@ for (const { dialect, skip } of testDialects()) {
         P.alarms,
         P.customFields,
         P.renewLease,
+        P.auditLog,
       ]);
     });
 

@@ -117,7 +117,7 @@ for (const { dialect, skip } of testDialects()) {
       expect(result.modules).toEqual(['user', 'finance']);
       const me = await admin.auth.me();
       expect(me.modules).toEqual(['finance', 'user']);
-      expect(me.permissions).toEqual([P.user, P.finance, P.paymentAccounts, P.customFields, P.renewLease]);
+      expect(me.permissions).toEqual([P.user, P.finance, P.paymentAccounts, P.customFields, P.renewLease, P.auditLog]);
       const error = await failure(maker.tenants.setModules({ tenantId, modules: [] }));
       expect(error.message).toBe('modules: choose at least one module');
     });
