@@ -34,7 +34,7 @@ import { catalogRouter } from './tenants/catalog-router.js';
 import { factoryMachinesRouter, machineTypesRouter } from './machines/factory-router.js';
 import { manufacturerUsersRouter } from './access/manufacturer-users-router.js';
 import { leaseOrdersRouter } from './tenants/lease-orders-router.js';
-import { auditLogRouter } from './audit/router.js';
+import { auditLogRouter, operatorAuditLogRouter } from './audit/router.js';
 import { deviceRouter } from './devices/router.js';
 import { terminalsRouter } from './devices/terminals-router.js';
 import { dashboardRouter } from './sales/dashboard-router.js';
@@ -70,6 +70,7 @@ export const appRouter = router({
   lease: leaseRouter,
   tenants: tenantsRouter,
   catalog: catalogRouter,
+  audit: operatorAuditLogRouter,
   factory: router({
     users: manufacturerUsersRouter,
     machineTypes: machineTypesRouter,

@@ -8,6 +8,8 @@ export interface AuditFilter {
   action?: string | null;
   /** The table changed. */
   entity?: string | null;
+  /** The row changed (its id in `entity`). */
+  entityId?: string | null;
   userId?: string;
   /** Written at or after. */
   from?: Date;
@@ -15,7 +17,11 @@ export interface AuditFilter {
   to?: Date;
 }
 
-/** A page of the audit log of `scope`'s tenant, each entry with the username of who wrote it. */
+/**
+ * A page of the audit log of `scope`'s tenant (the scope reads no other tenant's rows),
+ * each entry with the username and display name of who wrote it. The manufacturer's
+ * `factory.auditLog.list` and the operator's `audit.list` both read through this.
+ */
 export async function listAuditLog(
   scope: TenantScope,
   filter: AuditFilter,
@@ -28,6 +34,7 @@ export async function listAuditLog(
       and(
         filter.action ? eq(a.action, filter.action) : undefined,
         filter.entity ? eq(a.entity, filter.entity) : undefined,
+        filter.entityId ? eq(a.entityId, filter.entityId) : undefined,
         filter.userId ? eq(a.userId, filter.userId) : undefined,
         createdWindow(a.createdAt, a.id, { from: filter.from, to: filter.to }, position, true),
       ),
@@ -36,9 +43,12 @@ export async function listAuditLog(
   });
   const { rows: entries, nextCursor } = pageOf(rows, page.limit);
   const userIds = [...new Set(entries.flatMap((r) => (r.userId ? [r.userId] : [])))];
-  const names = new Map((await scope.users.getMany(userIds)).map((u) => [u.id, u.username]));
+  const users = new Map((await scope.users.getMany(userIds)).map((u) => [u.id, u]));
   return {
-    items: entries.map((r) => ({ ...r, username: r.userId ? (names.get(r.userId) ?? null) : null })),
+    items: entries.map((r) => {
+      const user = r.userId ? users.get(r.userId) : undefined;
+      return { ...r, username: user?.username ?? null, displayName: user?.displayName ?? null };
+    }),
     nextCursor,
   };
 }
