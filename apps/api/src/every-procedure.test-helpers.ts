@@ -168,6 +168,9 @@ export function describeEveryProcedure(dialect: Dialect): void {
         for (const row of rows) everyIdOfA.add(row.id);
       }
       everyIdOfA.add(tenantA);
+      // A field worker's procedures about an alarm (its repair) are about one assigned to them.
+      const staff1 = await a.users.findOne((u) => eq(u.username, 'staff1'));
+      if (staff1) await a.alarms.updateWhere((x) => eq(x.tenantId, tenantA), { assignedTo: staff1.id });
       await pickIds(api.db, tenantA, idsOfA);
       // A machine the manufacturer has built and not sold yet.
       const factory = api.db.forTenant(manufacturerId);
