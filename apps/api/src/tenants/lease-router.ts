@@ -1,17 +1,23 @@
 /**
- * An operator's own lease: what it rents until when, what renewing costs, and renewing.
+ * An operator's own lease: what it rents until when, what renewing costs, and renewing;
+ * what changing its modules and machine count costs for the rest of the lease, and
+ * ordering that change.
  * Open to the operator admin (permission P.renewLease, which no module gates) even while the lease has ended or the
  * tenant is suspended, so that an expired tenant can renew.
  */
 import { z } from 'zod';
 import { operatorProcedure, router } from '../trpc/init.js';
 import { plain } from '../shared/plain.js';
-import { LeaseMonths } from './terms.js';
+import { LeaseMonths, MachineCount, ModuleCodes } from './terms.js';
+import { changeLease, quoteLeaseChange } from './lease-change.js';
 import { cancelLeaseOrder, leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
 import { id } from '../shared/input.js';
 import { P } from '../access/catalog.js';
 
 const leaseProcedure = operatorProcedure(P.renewLease).meta({ allowRestricted: true });
+
+/** The terms a change asks for: the modules to rent and the machine quota. */
+const TermsChange = z.object({ modules: ModuleCodes, machines: MachineCount });
 
 export const leaseRouter = router({
   /** The tenant's lease: period, machine quota, machines held, modules and its lease orders. */
@@ -37,6 +43,25 @@ export const leaseRouter = router({
       renewLease(w, w.scope, ctx.principal.userId, { months: input.months, field: 'modules', paid: false }, now),
     );
     ctx.principals.invalidate({ tenantId: ctx.tenantId });
+    return plain(order);
+  }),
+
+  /**
+   * What changing the rented modules and machine quota to these costs for the rest of the
+   * lease (whole months, rounded up): the fee difference, 0 when the change costs less.
+   */
+  quoteChange: leaseProcedure.input(TermsChange).query(async ({ ctx, input }) =>
+    plain(await quoteLeaseChange(ctx.scope, ctx.platform, input, ctx.now())),
+  ),
+
+  /**
+   * Orders a change of the rented modules and machine quota for the rest of the lease: a
+   * pending lease order of kind `change` for the fee difference. Applied (the lease's end
+   * unmoved) once paid or confirmed by the manufacturer. One pending order at a time.
+   */
+  change: leaseProcedure.input(TermsChange).mutation(async ({ ctx, input }) => {
+    const now = ctx.now();
+    const order = await ctx.write((w) => changeLease(w, w.scope, ctx.principal.userId, input, now));
     return plain(order);
   }),
 

@@ -7,6 +7,11 @@
  * the manufacturer confirms it was paid (`confirmLeaseOrder`, with an audit row) or the
  * payment interface records the payment; until then the operator can only cancel it. The
  * manufacturer's own extension is paid at once, as settled with it.
+ *
+ * Lease orders are of two kinds: `lease` buys months of the order's terms (registration,
+ * renewal, extension); `change` replaces the rented modules and machine quota for the
+ * rest of the lease, for the fee difference (ordered in `lease-change.ts`, applied here
+ * when confirmed, the lease's end unmoved).
  */
 import { asc, desc, inArray, type PlatformScope, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { conflict, notFound, refused } from '../shared/errors.js';
@@ -100,6 +105,7 @@ export async function renewLease(
   const quote = await renewalQuote(w.platform, terms, input.months, now);
   const order = await scope.leaseOrders.insert({
     orderNo: leaseOrderNo(now),
+    kind: 'lease',
     months: input.months,
     machines,
     moduleCodes: modules.map((m) => m.code),
@@ -117,7 +123,7 @@ export async function renewLease(
     await w.audit({
       entity: 'lease_orders',
       entityId: order.id,
-      after: { orderNo: order.orderNo, fee: order.fee, months: order.months, status: order.status },
+      after: { orderNo: order.orderNo, kind: order.kind, fee: order.fee, months: order.months, status: order.status },
     });
     return order;
   }
@@ -132,9 +138,12 @@ export async function renewLease(
 }
 
 /**
- * The manufacturer confirms that a pending lease order of `scope`'s tenant was paid: the
- * order is paid now and the lease runs `months` from the later of now and its current end
- * (a registration's first period starts now). Recorded in the audit log by `w`.
+ * The manufacturer confirms that a pending lease order of `scope`'s tenant was paid (the
+ * payment interface does the same once a payment is recorded). A `lease` order: the
+ * order is paid now and the lease runs `months` from the later of now and its current
+ * end (a registration's first period starts now). A `change` order: the rented modules
+ * and the machine quota become the order's, its period runs from now to the lease's end,
+ * which does not move. Recorded in the audit log by `w`.
  */
 export async function confirmLeaseOrder(
   w: LeaseWriter,
@@ -148,6 +157,27 @@ export async function confirmLeaseOrder(
   if (order.status !== 'pending') throw conflict(`The lease order is ${order.status}, not pending`);
   const tenant = await w.platform.tenants.get(scope.tenantId);
   if (!tenant) throw notFound('Tenant');
+  if (order.kind === 'change') {
+    const periodEnd = tenant.leaseEndsAt ?? order.periodEnd;
+    const periodStart = now.getTime() < periodEnd.getTime() ? now : periodEnd;
+    const terms = await applyLeaseChange(w, scope, by, tenant, order);
+    await scope.leaseOrders.update(order.id, { status: 'paid', paidAt: now, periodStart, periodEnd, updatedBy: by });
+    await w.audit({
+      entity: 'lease_orders',
+      entityId: order.id,
+      before: { status: order.status, ...terms.before },
+      after: {
+        status: 'paid',
+        kind: order.kind,
+        confirmedBy: by,
+        orderNo: order.orderNo,
+        fee: order.fee,
+        ...terms.after,
+        leaseEndsAt: tenant.leaseEndsAt,
+      },
+    });
+    return { ...order, status: 'paid', paidAt: now, periodStart, periodEnd };
+  }
   const { periodStart, periodEnd } = renewalPeriod(tenant.leaseEndsAt, now, order.months);
   await scope.leaseOrders.update(order.id, { status: 'paid', paidAt: now, periodStart, periodEnd, updatedBy: by });
   await w.platform.tenants.update(tenant.id, {
@@ -159,9 +189,53 @@ export async function confirmLeaseOrder(
     entity: 'lease_orders',
     entityId: order.id,
     before: { status: order.status, leaseEndsAt: tenant.leaseEndsAt },
-    after: { status: 'paid', confirmedBy: by, orderNo: order.orderNo, fee: order.fee, periodStart, periodEnd },
+    after: {
+      status: 'paid',
+      kind: order.kind,
+      confirmedBy: by,
+      orderNo: order.orderNo,
+      fee: order.fee,
+      periodStart,
+      periodEnd,
+    },
   });
   return { ...order, status: 'paid', paidAt: now, periodStart, periodEnd };
+}
+
+/**
+ * Applies a paid change order to `tenant`: its rented modules become the order's and its
+ * machine quota the order's machine count; the lease's end stays. Refused when the
+ * tenant has come to hold more machines than the order's count since it was placed.
+ * Returns the terms before and after, for the audit entry.
+ */
+async function applyLeaseChange(w: LeaseWriter, scope: TenantScope, by: string, tenant: Tenant, order: LeaseOrder) {
+  const held = await scope.machines.count();
+  if (order.machines < held) {
+    throw conflict(
+      `The tenant now holds ${held} machines, more than the ${order.machines} of this change; cancel it and order again`,
+    );
+  }
+  const before = (await rentedModules(scope, w.platform)).map((m) => m.code);
+  // By code, whether or not still offered: the order was placed and paid for them.
+  const modules = await w.platform.modules.find({
+    where: (m) => inArray(m.code, order.moduleCodes),
+    orderBy: (m) => [asc(m.sortOrder), asc(m.code)],
+  });
+  if (modules.length === 0) throw conflict('The lease order names no known module');
+  const wanted = new Set(modules.map((m) => m.id));
+  const current = await scope.tenantModules.find();
+  const gone = current.filter((m) => !wanted.has(m.moduleId)).map((m) => m.id);
+  if (gone.length > 0) await scope.tenantModules.deleteWhere((m) => inArray(m.id, gone));
+  const have = new Set(current.map((m) => m.moduleId));
+  const added = modules.filter((m) => !have.has(m.id));
+  if (added.length > 0) {
+    await scope.tenantModules.insertMany(added.map((m) => ({ moduleId: m.id, createdBy: by })));
+  }
+  await w.platform.tenants.update(tenant.id, { machineQuota: order.machines, updatedBy: by });
+  return {
+    before: { modules: before, machineQuota: tenant.machineQuota },
+    after: { modules: modules.map((m) => m.code), machineQuota: order.machines },
+  };
 }
 
 /** The operator cancels its own pending lease order. */
@@ -179,7 +253,7 @@ export async function cancelLeaseOrder(
     entity: 'lease_orders',
     entityId: order.id,
     before: { status: 'pending' },
-    after: { status: 'cancelled' },
+    after: { status: 'cancelled', kind: order.kind, orderNo: order.orderNo },
   });
   return { ...order, status: 'cancelled' };
 }
