@@ -148,6 +148,7 @@ export async function seedDemo(
   await op.tenantModules.insertMany(rented.map((m) => ({ moduleId: m.id })));
   await op.leaseOrders.insert({
     orderNo: `L${compact(leaseStart)}0001`,
+    kind: 'lease',
     ...quote,
     moduleCodes: rented.map((m) => m.code),
     status: 'paid',

@@ -170,6 +170,7 @@ export async function openTenant(
 
   const order = await scope.leaseOrders.insert({
     orderNo: leaseOrderNo(now),
+    kind: 'lease',
     months,
     machines: quote.machines,
     moduleCodes: modules.map((m) => m.code),
