@@ -120,9 +120,7 @@ for (const { dialect, skip } of testDialects()) {
       expect(me.permissions).not.toContain(P.product);
 
       const makerId = await tenantIdOf(api.db, '000001');
-      const confirmed = (await auditOf(makerId, 'factory.leaseOrders.confirm')).filter(
-        (a) => a.entityId === order.id,
-      );
+      const confirmed = (await auditOf(makerId, 'factory.leaseOrders.confirm')).filter((a) => a.entityId === order.id);
       expect(confirmed).toHaveLength(1);
       expect(confirmed[0]?.before).toMatchObject({ status: 'pending', machineQuota: 10 });
       expect(confirmed[0]?.after).toMatchObject({ status: 'paid', kind: 'change', machineQuota: 20 });

@@ -50,9 +50,9 @@ export const leaseRouter = router({
    * What changing the rented modules and machine quota to these costs for the rest of the
    * lease (whole months, rounded up): the fee difference, 0 when the change costs less.
    */
-  quoteChange: leaseProcedure.input(TermsChange).query(async ({ ctx, input }) =>
-    plain(await quoteLeaseChange(ctx.scope, ctx.platform, input, ctx.now())),
-  ),
+  quoteChange: leaseProcedure
+    .input(TermsChange)
+    .query(async ({ ctx, input }) => plain(await quoteLeaseChange(ctx.scope, ctx.platform, input, ctx.now()))),
 
   /**
    * Orders a change of the rented modules and machine quota for the rest of the lease: a
