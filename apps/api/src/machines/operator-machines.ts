@@ -5,7 +5,6 @@
  * Machines come from the manufacturer that sold them; they are not created here.
  */
 import {
-  containsText,
   and,
   asc,
   eq,
@@ -13,15 +12,11 @@ import {
   inArray,
   isNull,
   ne,
-  notInArray,
-  or,
   type PlatformScope,
   type Row,
   type Tables,
   type TenantScope,
-  type Where,
 } from '@vmcloud/db';
-import { MACHINE_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
 import { plain } from '../shared/plain.js';
@@ -30,11 +25,11 @@ import { id, OptionalText, Text } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
 import { channelsOfMachine, describeChannels } from '../channels/planogram.js';
 import { customFieldsOf } from '../custom-fields/values.js';
+import { MachineFilterFields, machineFilter } from './filter.js';
+import type { MachineType, MachineTypeReader } from './types-reader.js';
 import { ACTIVATION_CODE_TTL_MS, hashActivationCode, newActivationCode } from './activation.js';
 import {
-  containsNumber,
   MachineNumber,
-  MachineNumberFilter,
   numberConflict,
   numberTaken,
   sameNumber,
@@ -102,55 +97,13 @@ async function updateMachine(w: Writer, userId: string, machine: Machine, patch:
 }
 
 export const MachineListInput = z.object({
-  groupId: id('groups').optional(),
-  staffId: id('users').optional(),
-  online: z.boolean().optional(),
-  status: z.enum(MACHINE_STATUSES).optional(),
-  search: z.string().trim().max(64, 'must be at most 64 characters').optional(),
-  /** Text in the board id, in any case. */
-  boardId: MachineNumberFilter,
-  /** Text in the operator's device number, in any case. */
-  deviceNo: MachineNumberFilter,
-  /** Text in the manufacturer's nameplate number, in any case. */
-  nameplateNo: MachineNumberFilter,
+  ...MachineFilterFields,
   ...offsetPage(200, 50),
 });
 
-/**
- * The fleet: filtered by machine group, field worker, online or offline (as the terminals
- * last reported), status, text in the board id, device number or nameplate number (in any
- * case), and text in any of those, the name or the address.
- */
+/** The fleet, filtered as machines/filter.ts says, by board id. */
 export async function listMachines(scope: TenantScope, input: z.infer<typeof MachineListInput>) {
-  let onlineIds: string[] | undefined;
-  if (input.online !== undefined) {
-    onlineIds = (await scope.machineStatus.find({ where: (s) => eq(s.online, true) })).map((s) => s.machineId);
-  }
-  const where: Where<Tables['machines']> = (m) =>
-    and(
-      input.groupId ? eq(m.groupId, input.groupId) : undefined,
-      input.staffId ? eq(m.staffId, input.staffId) : undefined,
-      input.status ? eq(m.status, input.status) : undefined,
-      onlineIds === undefined
-        ? undefined
-        : input.online
-          ? inArray(m.id, onlineIds)
-          : onlineIds.length > 0
-            ? notInArray(m.id, onlineIds)
-            : undefined,
-      input.boardId ? containsNumber(m.boardId, input.boardId) : undefined,
-      input.deviceNo ? containsNumber(m.deviceNo, input.deviceNo) : undefined,
-      input.nameplateNo ? containsNumber(m.nameplateNo, input.nameplateNo) : undefined,
-      input.search
-        ? or(
-            containsText(m.name, input.search),
-            containsText(m.boardId, input.search),
-            containsText(m.deviceNo, input.search),
-            containsText(m.nameplateNo, input.search),
-            containsText(m.address, input.search),
-          )
-        : undefined,
-    );
+  const where = await machineFilter(scope, input);
   const { rows: machines, total } = await scope.machines.page({
     where,
     orderBy: (m) => [asc(m.boardId)],
@@ -326,4 +279,37 @@ export async function myMachines(scope: TenantScope, staffId: string, onlyNeedin
   return result
     .filter((m) => !onlyNeedingStock || m.missing > 0)
     .sort((a, b) => b.missing - a.missing || a.boardId.localeCompare(b.boardId));
+}
+
+/**
+ * The machine types of the machines the operator holds, by model: each type's model, name,
+ * layout (trays of slots, channel capacity when new, refrigerated) and how many of the
+ * operator's machines are of it.
+ */
+export async function heldMachineTypes(scope: TenantScope, readTypes: MachineTypeReader) {
+  const machines = await scope.machines.find();
+  const byMaker = new Map<string, Map<string, number>>();
+  for (const m of machines) {
+    const counts = byMaker.get(m.manufacturerId) ?? new Map<string, number>();
+    counts.set(m.typeId, (counts.get(m.typeId) ?? 0) + 1);
+    byMaker.set(m.manufacturerId, counts);
+  }
+  const types: (Pick<MachineType, 'id' | 'model' | 'name' | 'trays' | 'slotsPerTray' | 'defaultCapacity' | 'refrigerated'> & {
+    machines: number;
+  })[] = [];
+  for (const [makerId, counts] of byMaker) {
+    for (const t of await readTypes(makerId, [...counts.keys()])) {
+      types.push({
+        id: t.id,
+        model: t.model,
+        name: t.name,
+        trays: t.trays,
+        slotsPerTray: t.slotsPerTray,
+        defaultCapacity: t.defaultCapacity,
+        refrigerated: t.refrigerated,
+        machines: counts.get(t.id) ?? 0,
+      });
+    }
+  }
+  return types.sort((a, b) => a.model.localeCompare(b.model) || a.id.localeCompare(b.id));
 }

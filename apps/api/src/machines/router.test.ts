@@ -89,6 +89,27 @@ for (const { dialect, skip } of testDialects()) {
       expect(page.items.map((m) => m.boardId)).toEqual(['VMC2026B0001']);
     });
 
+    it('lists the types of the machines the operator holds, and filters the fleet by type', async () => {
+      const types = await admin.machines.types();
+      expect(types.map((t) => [t.model, t.trays, t.slotsPerTray, t.machines])).toEqual([
+        ['VMC-C20', 4, 5, 2],
+        ['VMC-S12', 3, 4, 1],
+      ]);
+      expect(types[0]).toMatchObject({ name: '冷饮综合机 20 货道', defaultCapacity: 10, refrigerated: true });
+      const [c20, s12] = types;
+      const ofC20 = await admin.machines.list({ typeId: c20?.id });
+      expect(ofC20.items.map((m) => m.boardId)).toEqual(['VMC2026A0001', 'VMC2026A0002']);
+      expect(ofC20.total).toBe(2);
+      const ofS12 = await admin.machines.list({ typeId: s12?.id, online: false });
+      expect(ofS12.items.map((m) => m.boardId)).toEqual(['VMC2026B0001']);
+      // A type none of its machines is of: nothing.
+      expect((await admin.machines.list({ typeId: '00000000-0000-7000-8000-000000000000' })).total).toBe(0);
+      // Another operator holds no machine: no types, though the manufacturer builds both.
+      const otherAdmin = await api.signIn('200003', 'operator_admin');
+      expect(await otherAdmin.machines.types()).toEqual([]);
+      expect((await otherAdmin.machines.list({ typeId: c20?.id })).total).toBe(0);
+    });
+
     it('shows one machine with its channels, terminal status and custom fields, and only to its operator', async () => {
       const machine = await byBoard('VMC2026A0001');
       const detail = await admin.machines.get({ machineId: machine.id });

@@ -8,6 +8,7 @@ import { operatorProcedure, router } from '../trpc/init.js';
 import { id, Text } from '../shared/input.js';
 import {
   assignMachineStaff,
+  heldMachineTypes,
   issueActivationCode,
   listMachines,
   LocationInput,
@@ -27,12 +28,18 @@ const MachineId = z.object({ machineId: id('machines') });
 export const machinesRouter = router({
   /**
    * The fleet: filtered by machine group, field worker, online or offline (as the
-   * terminals last reported), status, text in the board id, device number or nameplate
-   * number (in any case), and text in any of those, the name or the address.
+   * terminals last reported), status, machine type, text in the board id, device number or
+   * nameplate number (in any case), and text in any of those, the name or the address.
    */
   list: operatorProcedure(P.machine)
     .input(MachineListInput)
     .query(({ ctx, input }) => listMachines(ctx.scope, input)),
+
+  /**
+   * The machine types of the machines the operator holds, by model: model, name, layout
+   * (trays of slots, channel capacity when new, refrigerated) and how many machines are of it.
+   */
+  types: operatorProcedure(P.machine).query(({ ctx }) => heldMachineTypes(ctx.scope, ctx.machineTypes)),
 
   /** One machine: its details, terminal status, channels, channel groups and custom fields. */
   get: operatorProcedure(P.machine)

@@ -101,6 +101,12 @@ for (const { dialect, skip } of testDialects()) {
       const needingStock = await admin.dashboard.fleet({ needingStock: true });
       expect(needingStock.items.map((m) => m.id).sort()).toEqual([...needing].sort());
       expect(needingStock.items.every((m) => m.lowChannels > 0)).toBe(true);
+      const [type] = await admin.machines.types();
+      const ofType = await admin.dashboard.fleet({ typeId: type?.id });
+      expect(ofType.items.map((m) => m.id).sort()).toEqual(
+        machines.filter((m) => m.typeId === type?.id).map((m) => m.id).sort(),
+      );
+      expect(ofType.total).toBe(type?.machines);
       const paged = await admin.dashboard.fleet({ limit: 1, offset: 1 });
       expect(paged).toMatchObject({ total: machines.length, items: [{ id: all.items[1]?.id }] });
     });

@@ -11,24 +11,19 @@
 import {
   and,
   asc,
-  containsText,
   desc,
   eq,
   inArray,
   isNull,
-  notInArray,
-  or,
   type Row,
   type Tables,
   type TenantScope,
   type Where,
 } from '@vmcloud/db';
-import { MACHINE_STATUSES } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import { daysOf, type BusinessCalendar } from '../shared/business-day.js';
-import { id } from '../shared/input.js';
 import { offsetPage } from '../shared/paging.js';
-import { containsNumber, MachineNumberFilter } from '../machines/numbers.js';
+import { MachineFilterFields, machineFilter } from '../machines/filter.js';
 import { emptyTotals, paidSales, type SalesTotals } from './aggregate.js';
 
 type Machine = Row<Tables['machines']>;
@@ -181,59 +176,29 @@ export async function dashboardSummary(scope: TenantScope, calendar: BusinessCal
 }
 
 export const FleetInput = z.object({
-  groupId: id('groups').optional(),
-  staffId: id('users').optional(),
-  online: z.boolean().optional(),
-  status: z.enum(MACHINE_STATUSES).optional(),
-  /** Text in the board id, in any case. */
-  boardId: MachineNumberFilter,
-  /** Text in the operator's device number, in any case. */
-  deviceNo: MachineNumberFilter,
-  /** Text in the manufacturer's nameplate number, in any case. */
-  nameplateNo: MachineNumberFilter,
-  search: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  ...MachineFilterFields,
   /** Only machines with a channel running low (at most LOW_STOCK_SHARE of its capacity). */
   needingStock: z.boolean().optional(),
   ...offsetPage(200, 20),
 });
 
 /**
- * The fleet with each machine's live status, filtered as `machines.list` filters it and by
- * machines needing stock: where it stands, its group and field worker, online and the last
- * heartbeat, temperature (tenths of a degree), door, app version, open alarms, and its
- * stock against capacity over the channels that sell something.
+ * The fleet with each machine's live status, filtered as `machines.list` filters it
+ * (machines/filter.ts) and by machines needing stock: where it stands, its group and field
+ * worker, online and the last heartbeat, temperature (tenths of a degree), door, app
+ * version, open alarms, and its stock against capacity over the channels that sell something.
  */
 export async function fleetStatus(scope: TenantScope, input: z.infer<typeof FleetInput>) {
-  const [statuses, lowIds] = await Promise.all([
-    input.online === undefined ? [] : scope.machineStatus.find({ where: (s) => eq(s.online, true) }),
+  const [filter, lowIds] = await Promise.all([
+    machineFilter(scope, input),
     input.needingStock
       ? scope.channels
           .find({ where: (c) => eq(c.enabled, true) })
           .then((rows) => [...new Set(rows.filter(isLowChannel).map((c) => c.machineId))])
       : undefined,
   ]);
-  const onlineIds = statuses.map((s) => s.machineId);
   const where: Where<Tables['machines']> = (m) =>
-    and(
-      input.groupId ? eq(m.groupId, input.groupId) : undefined,
-      input.staffId ? eq(m.staffId, input.staffId) : undefined,
-      input.status ? eq(m.status, input.status) : undefined,
-      input.online === true ? inArray(m.id, onlineIds.length ? onlineIds : ['']) : undefined,
-      input.online === false && onlineIds.length ? notInArray(m.id, onlineIds) : undefined,
-      lowIds === undefined ? undefined : inArray(m.id, lowIds.length ? lowIds : ['']),
-      input.boardId ? containsNumber(m.boardId, input.boardId) : undefined,
-      input.deviceNo ? containsNumber(m.deviceNo, input.deviceNo) : undefined,
-      input.nameplateNo ? containsNumber(m.nameplateNo, input.nameplateNo) : undefined,
-      input.search
-        ? or(
-            containsText(m.name, input.search),
-            containsText(m.boardId, input.search),
-            containsText(m.deviceNo, input.search),
-            containsText(m.nameplateNo, input.search),
-            containsText(m.address, input.search),
-          )
-        : undefined,
-    );
+    and(filter(m), lowIds === undefined ? undefined : inArray(m.id, lowIds.length ? lowIds : ['']));
   const { rows: machines, total } = await scope.machines.page({
     where,
     orderBy: (m) => [asc(m.boardId)],

@@ -27,6 +27,7 @@ import type { Context } from './context.js';
 import { DomainError } from '../shared/errors.js';
 import { writerOf, type ManufacturerWriter, type Write, type WriteContext, type Writer } from '../shared/writer.js';
 import { authenticateDevice } from '../devices/identity.js';
+import { machineTypeReader } from '../machines/types-reader.js';
 import type { CheckoutDeps } from '../payments/checkout.js';
 
 export type { ManufacturerWriter, Writer };
@@ -253,14 +254,19 @@ export const manufacturerProcedure = (permission: PermissionCode) => {
 
 /**
  * An operator user holding `permission` (a 001xx code) whose tenant rents the
- * permission's module; the context carries the tenant's scope and no other.
+ * permission's module; the context carries the tenant's scope and no other, and
+ * `machineTypes`, the one narrow read of a manufacturer's rows: the types of the machines
+ * it built (machines/types-reader.ts).
  */
 export const operatorProcedure = (permission: PermissionCode) => {
   const check = checked('operator', permission);
   return t.procedure
     .meta({ access: 'session', permission, tenantKind: 'operator' })
     .use(async ({ ctx, meta, path, getRawInput, next }) =>
-      next({ ctx: ownTenant(ctx, await check(ctx, meta), path), ...noInputAsEmpty(getRawInput) }),
+      next({
+        ctx: { ...ownTenant(ctx, await check(ctx, meta), path), machineTypes: machineTypeReader(ctx.db) },
+        ...noInputAsEmpty(getRawInput),
+      }),
     );
 };
 
