@@ -29,6 +29,17 @@ describe('refusalOf', () => {
     expect(refusalOf({ permission: P.product }, staff)).toEqual({ kind: 'permission', permission: P.product });
   });
 
+  it('opens a page of both kinds of tenant with either permission, and names the one of the viewer’s kind', () => {
+    const both = { permission: [P.auditLog, P.viewAuditLog] } as const;
+    expect(refusalOf(both, { ...staff, permissions: [P.auditLog] })).toBeNull();
+    expect(refusalOf(both, { ...staff, permissions: [P.viewAuditLog, P.viewTenants] })).toBeNull();
+    expect(refusalOf(both, staff)).toEqual({ kind: 'permission', permission: P.auditLog });
+    expect(refusalOf(both, { ...staff, permissions: [P.viewTenants] })).toEqual({
+      kind: 'permission',
+      permission: P.viewAuditLog,
+    });
+  });
+
   it('says the module is not rented, for the page or for its permission', () => {
     expect(refusalOf({ module: 'finance' }, staff)).toEqual({ kind: 'module', module: 'finance' });
     // The API never grants the permission of a module the tenant does not rent: say so.

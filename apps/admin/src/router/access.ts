@@ -31,14 +31,22 @@ const MODULE_OF_PERMISSION: ReadonlyMap<string, string | null> = new Map(
 export function refusalOf(meta: RouteMeta, viewer: Viewer): Refusal | null {
   if (viewer.restricted && !meta.allowRestricted) return { kind: 'restricted', restriction: viewer.restricted };
   if (meta.module && !viewer.modules.includes(meta.module)) return { kind: 'module', module: meta.module };
-  if (meta.permission && !viewer.permissions.includes(meta.permission)) {
+  const wanted = typeof meta.permission === 'string' ? [meta.permission] : (meta.permission ?? []);
+  if (wanted.length > 0 && !wanted.some((p) => viewer.permissions.includes(p))) {
+    // Of a page's permissions, name the one of the viewer's kind of tenant.
+    const permission = wanted.find((p) => KIND_OF_PERMISSION.get(p) === kindOf(viewer)) ?? (wanted[0] as string);
     // The API gives a user only the permissions of rented modules: say what really stops them.
-    const module = MODULE_OF_PERMISSION.get(meta.permission);
+    const module = MODULE_OF_PERMISSION.get(permission);
     if (module && !viewer.modules.includes(module)) return { kind: 'module', module };
-    return { kind: 'permission', permission: meta.permission };
+    return { kind: 'permission', permission };
   }
   return null;
 }
+
+const KIND_OF_PERMISSION: ReadonlyMap<string, string> = new Map(PERMISSIONS.map((p) => [p.code, p.kind]));
+
+/** The kind of the viewer's tenant, as the permissions it holds tell (all of one kind), if any. */
+const kindOf = (viewer: Viewer) => viewer.permissions.map((p) => KIND_OF_PERMISSION.get(p)).find((k) => k);
 
 /** A route as the access rules see it. */
 export interface RouteEntry {

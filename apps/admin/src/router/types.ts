@@ -53,8 +53,11 @@ declare module 'vue-router' {
     title?: string;
     /** The page's place in the side menu; without it the page is reached by link only. */
     menu?: MenuPlacement;
-    /** The permission code (`P.xxx` of `@vmcloud/api/catalog`) the page needs. */
-    permission?: string;
+    /**
+     * The permission code (`P.xxx` of `@vmcloud/api/catalog`) the page needs; a list when
+     * one page serves both kinds of tenant with a permission of each (any one opens it).
+     */
+    permission?: string | readonly string[];
     /** The module code (`MODULES[].code`) the tenant must rent for the page. */
     module?: string;
     /**

@@ -49,6 +49,7 @@ export default {
     alarms: 'Alarms',
     customFields: 'Custom fields',
     renewLease: 'Renew the lease',
+    auditLog: 'Audit log',
   },
   header: {
     collapse: 'Collapse the menu',

@@ -49,6 +49,7 @@ export default {
     alarms: '告警查看与处理',
     customFields: '自定义字段管理',
     renewLease: '续租',
+    auditLog: '审计日志',
   },
   header: {
     collapse: '收起菜单',

@@ -1,6 +1,7 @@
 /**
- * The audit log. The API reads it through `factory.auditLog.list` (P.viewAuditLog, a
- * manufacturer permission); an operator tenant has no procedure for its own log yet.
+ * The audit log of the signed-in user's own tenant: an operator's through `audit.list`
+ * (P.auditLog), the manufacturer's through `factory.auditLog.list` (P.viewAuditLog). One
+ * page for both; it opens with either permission.
  */
 import { Document } from '@element-plus/icons-vue';
 import { P } from '@vmcloud/api/catalog';
@@ -11,6 +12,10 @@ export default [
     path: '/audit',
     name: 'audit',
     component: () => import('../../views/audit/audit-log.vue'),
-    meta: { title: 'audit.menu.log', menu: { area: 'system', order: 20, icon: Document }, permission: P.viewAuditLog },
+    meta: {
+      title: 'audit.menu.log',
+      menu: { area: 'system', order: 20, icon: Document },
+      permission: [P.auditLog, P.viewAuditLog],
+    },
   },
 ] satisfies ConsoleRoute[];
