@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createDb, openKeyring } from '@vmcloud/db';
+import { createDb, openKeyring, resealValues } from '@vmcloud/db';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { formatReport, reportDatabase } from './report.js';
@@ -38,6 +38,9 @@ async function run(command: string): Promise<void> {
   if (config.masterKey.source === 'file') {
     log.warn('using a development master key; set VMCLOUD_MASTER_KEY in production', { path: config.masterKey.path });
   }
+  // Values sealed before they were bound to their place are bound now (once; quick after).
+  const resealed = await resealValues(db, keyring, 'legacy');
+  if (resealed > 0) log.info('sealed values bound to their table, column, row and tenant', { values: resealed });
 
   const seeded = await seedOnStart(db, keyring, { command, ...config });
   if (seeded && 'production' in seeded) {

@@ -7,15 +7,41 @@
  * stay readable until they are re-encrypted, and a master key can be replaced by
  * re-wrapping the data keys alone.
  *
- *   v1.<data key id>.<iv>.<ciphertext>.<tag>      (base64url parts)
+ * A value is bound to the place it is stored in: the table, column, row and tenant are
+ * authenticated with it (AES-GCM's additional data), so a value copied into another row,
+ * column or tenant does not open there.
+ *
+ *   v2.<data key id>.<iv>.<ciphertext>.<tag>      (base64url parts)
+ *
+ * Values of the first format (`v1.`, bound to their data key alone) are opened only by
+ * `reseal`, which the re-seal step (sealed.ts) runs over every sealed column at start.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { DbHandle } from './database.js';
 import { newId } from './ids.js';
 
-const VERSION = 'v1';
+const VERSION = 'v2';
+/** The first format, bound to its data key alone; opened only to re-seal it. */
+const LEGACY_VERSION = 'v1';
 const IV_BYTES = 12;
+
+/** Where a sealed value is stored; see `sealedAt` (sealed.ts), which makes one from a row. */
+export interface SealedPlace {
+  /** The table's name in the database. */
+  readonly table: string;
+  /** The column's name in the database. */
+  readonly column: string;
+  /** The row's id. */
+  readonly id: string;
+  /** The tenant owning the row (a tenant's own row: its id); null for a platform row. */
+  readonly tenantId: string | null;
+}
+
+/** The additional data a value sealed with data key `keyId` at `place` is bound to. */
+function placeData(keyId: string, place: SealedPlace): string {
+  return [VERSION, keyId, `${place.table}.${place.column}`, place.id, place.tenantId ?? ''].join('|');
+}
 
 export class DecryptionError extends Error {
   constructor(message: string) {
@@ -71,18 +97,23 @@ function unwrap(masterKey: Buffer, wrapped: string, id: string): Buffer {
 }
 
 export interface Keyring {
-  /** Seals a value with the active data key. Needs no database access. */
-  encrypt(plaintext: string): string;
+  /** Seals a value, to be stored at `place`, with the active data key. Needs no database access. */
+  encrypt(plaintext: string, place: SealedPlace): string;
   /**
-   * Opens a sealed value with the data key it names. A key made by another instance
-   * since this keyring opened is read from `via` (pass the transaction handle when
-   * inside one), else from the database the keyring was opened on.
+   * Opens a value sealed for `place` with the data key it names; a value sealed for
+   * another place, altered, or of the first format is refused (DecryptionError). A key
+   * made by another instance since this keyring opened is read from `via` (pass the
+   * transaction handle when inside one), else from the database the keyring was opened on.
    */
-  decrypt(sealed: string, via?: DbHandle): Promise<string>;
+  decrypt(sealed: string, place: SealedPlace, via?: DbHandle): Promise<string>;
   /** Retires the active data key and makes a new one; returns its id. Not inside a transaction. */
   rotate(): Promise<string>;
-  /** Re-seals a value with the active data key (after a rotation). */
-  reencrypt(sealed: string, via?: DbHandle): Promise<string>;
+  /**
+   * Seals the value stored at `place` again with the active data key (after a rotation),
+   * bound to its place; a value of the first format, bound to its key alone, is opened
+   * once here to be bound (the re-seal step).
+   */
+  reseal(sealed: string, place: SealedPlace, via?: DbHandle): Promise<string>;
   /** The id of the data key a sealed value names. */
   keyIdOf(sealed: string): string;
 }
@@ -91,10 +122,20 @@ export function isSealed(value: string): boolean {
   return value.startsWith(`${VERSION}.`) && value.split('.').length === 5;
 }
 
-function parse(sealed: string) {
+/** A value of the first format, bound to its data key alone, which the re-seal step binds to its place. */
+export function isLegacySealed(value: string): boolean {
+  return value.startsWith(`${LEGACY_VERSION}.`) && value.split('.').length === 5;
+}
+
+function parse(sealed: string, versions: readonly string[] = [VERSION]) {
   const [version, id, iv, ciphertext, tag] = sealed.split('.');
-  if (version !== VERSION || !id || !iv || !ciphertext || !tag) throw new DecryptionError('not a sealed value');
-  return { id, iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) };
+  if (version === LEGACY_VERSION && !versions.includes(version)) {
+    throw new DecryptionError('the value is sealed in the first format, bound to no place: re-seal it first');
+  }
+  if (!version || !versions.includes(version) || !id || !iv || !ciphertext || !tag) {
+    throw new DecryptionError('not a sealed value');
+  }
+  return { version, id, iv: unb64(iv), ciphertext: unb64(ciphertext), tag: unb64(tag) };
 }
 
 /**
@@ -136,13 +177,13 @@ export async function openKeyring(db: DbHandle, masterKey: Buffer): Promise<Keyr
   }
 
   const keyring: Keyring = {
-    encrypt(plaintext) {
-      const { iv, ciphertext, tag } = seal(active.key, Buffer.from(plaintext, 'utf8'), active.id);
+    encrypt(plaintext, place) {
+      const { iv, ciphertext, tag } = seal(active.key, Buffer.from(plaintext, 'utf8'), placeData(active.id, place));
       return [VERSION, active.id, b64(iv), b64(ciphertext), b64(tag)].join('.');
     },
-    async decrypt(sealed, via = db) {
+    async decrypt(sealed, place, via = db) {
       const parts = parse(sealed);
-      return open(await load(parts.id, via), parts, parts.id).toString('utf8');
+      return open(await load(parts.id, via), parts, placeData(parts.id, place)).toString('utf8');
     },
     async rotate() {
       const previous = active;
@@ -155,11 +196,13 @@ export async function openKeyring(db: DbHandle, masterKey: Buffer): Promise<Keyr
       active = next;
       return next.id;
     },
-    async reencrypt(sealed, via) {
-      return keyring.encrypt(await keyring.decrypt(sealed, via));
+    async reseal(sealed, place, via = db) {
+      const parts = parse(sealed, [VERSION, LEGACY_VERSION]);
+      const data = parts.version === LEGACY_VERSION ? parts.id : placeData(parts.id, place);
+      return keyring.encrypt(open(await load(parts.id, via), parts, data).toString('utf8'), place);
     },
     keyIdOf(sealed) {
-      return parse(sealed).id;
+      return parse(sealed, [VERSION, LEGACY_VERSION]).id;
     },
   };
   return keyring;

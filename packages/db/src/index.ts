@@ -27,12 +27,15 @@ export { tables, type TableName, type TenantTableName, type PlatformTableName, t
 export {
   openKeyring,
   DecryptionError,
+  isLegacySealed,
   isSealed,
   masterKeyId,
   parseMasterKey,
   rewrapDataKeys,
   type Keyring,
+  type SealedPlace,
 } from './crypto.js';
+export { resealValues, SEALED_COLUMNS, sealedAt, type SealedColumn, type SealedTable } from './sealed.js';
 // The query operators for `where` and `orderBy` callbacks, from the same Drizzle the layer uses.
 export {
   and,

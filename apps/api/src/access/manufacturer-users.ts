@@ -4,7 +4,7 @@
  * enabled, disabled and reset as operator users are (`changeAccount`).
  */
 import { randomInt } from 'node:crypto';
-import { eq, sql, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { eq, newId, sealedAt, sql, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { describeUsers, loadUser, type AccountWriter, type UserRow } from './users.js';
 
@@ -53,12 +53,14 @@ export async function createManufacturerUser(
     throw conflict('username: is taken');
   }
   const roles = await manufacturerRoles(w.scope, input.roleIds);
+  const place = { id: newId(), tenantId: w.scope.tenantId };
   const user = await w.scope.users.insert({
+    id: place.id,
     username,
     displayName: input.displayName,
     passwordHash: input.passwordHash,
-    phone: input.phone ? deps.keyring.encrypt(input.phone) : null,
-    email: input.email ? deps.keyring.encrypt(input.email) : null,
+    phone: input.phone ? deps.keyring.encrypt(input.phone, sealedAt('users', 'phone', place)) : null,
+    email: input.email ? deps.keyring.encrypt(input.email, sealedAt('users', 'email', place)) : null,
     mustChangePassword: true,
     createdBy: deps.by,
   });

@@ -1,4 +1,4 @@
-import { and, eq } from '@vmcloud/db';
+import { and, eq, sealedAt } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrincipalCache } from '../auth/principal.js';
@@ -102,7 +102,12 @@ for (const { dialect, skip } of testDialects()) {
       });
       const row = await scope().users.get(created?.id as string);
       expect(row?.phone).not.toContain('13800138009');
-      expect(await api.keyring.decrypt(row?.phone as string)).toBe('13800138009');
+      expect(
+        await api.keyring.decrypt(
+          row?.phone as string,
+          sealedAt('users', 'phone', row as { id: string; tenantId: string }),
+        ),
+      ).toBe('13800138009');
       const caller = await api.signIn(DEMO_CODE, 'staff3', 'Staff3_pass');
       const me = await caller.auth.me();
       expect(me.permissions).toEqual([P.transfer, P.myTurnover, P.myMachines, P.myInventory]);

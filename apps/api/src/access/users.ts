@@ -9,13 +9,15 @@ import {
   eq,
   gt,
   inArray,
+  newId,
   or,
-  type DbHandle,
+  sealedAt,
   type Keyring,
   type Row,
   type Tables,
   type TenantScope,
 } from '@vmcloud/db';
+import { openOrNull } from '../shared/sealed.js';
 import type { Principal } from '../auth/principal.js';
 import { P } from './catalog.js';
 import { plain } from '../shared/plain.js';
@@ -39,10 +41,6 @@ export async function loadUser(scope: TenantScope, userId: string): Promise<User
   const user = await scope.users.get(userId);
   if (!user) throw notFound('User');
   return user;
-}
-
-async function decrypt(keyring: Keyring, value: string | null, via?: DbHandle): Promise<string | null> {
-  return value === null ? null : keyring.decrypt(value, via);
 }
 
 /** A user `principal` may see: a group admin sees only the staff of its own group. */
@@ -74,8 +72,8 @@ export async function describeUsers(scope: TenantScope, keyring: Keyring, rows: 
         id: u.id,
         username: u.username,
         displayName: u.displayName,
-        phone: await decrypt(keyring, u.phone),
-        email: await decrypt(keyring, u.email),
+        phone: await openOrNull(keyring, u.phone, sealedAt('users', 'phone', u)),
+        email: await openOrNull(keyring, u.email, sealedAt('users', 'email', u)),
         groupId: u.groupId,
         groupName: u.groupId ? (groupName.get(u.groupId) ?? null) : null,
         groupAdmin: u.groupAdmin,
@@ -247,12 +245,14 @@ export async function createUser(
   if (await w.scope.users.findOne((u) => eq(u.username, input.username))) {
     throw conflict('username: is taken');
   }
+  const place = { id: newId(), tenantId: w.scope.tenantId };
   const user = await w.scope.users.insert({
+    id: place.id,
     username: input.username,
     displayName: input.displayName,
     passwordHash: input.passwordHash,
-    phone: input.phone ? deps.keyring.encrypt(input.phone) : null,
-    email: input.email ? deps.keyring.encrypt(input.email) : null,
+    phone: input.phone ? deps.keyring.encrypt(input.phone, sealedAt('users', 'phone', place)) : null,
+    email: input.email ? deps.keyring.encrypt(input.email, sealedAt('users', 'email', place)) : null,
     groupId,
     groupAdmin: input.groupAdmin,
     mustChangePassword: input.mustChangePassword,
@@ -287,8 +287,18 @@ export async function updateUser(
   }
   await w.scope.users.update(before.id, {
     displayName: input.displayName,
-    phone: input.phone === undefined ? undefined : input.phone ? deps.keyring.encrypt(input.phone) : null,
-    email: input.email === undefined ? undefined : input.email ? deps.keyring.encrypt(input.email) : null,
+    phone:
+      input.phone === undefined
+        ? undefined
+        : input.phone
+          ? deps.keyring.encrypt(input.phone, sealedAt('users', 'phone', before))
+          : null,
+    email:
+      input.email === undefined
+        ? undefined
+        : input.email
+          ? deps.keyring.encrypt(input.email, sealedAt('users', 'email', before))
+          : null,
     groupId: input.groupId,
     groupAdmin: input.groupAdmin,
     updatedBy: principal.userId,

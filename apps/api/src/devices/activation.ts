@@ -6,7 +6,7 @@
  * new board id, and the key of the terminal before is revoked.
  */
 import { createPublicKey, randomInt } from 'node:crypto';
-import { eq, type DbHandle, type Keyring } from '@vmcloud/db';
+import { eq, sealedAt, type DbHandle, type Keyring } from '@vmcloud/db';
 import { keyIdOf, type ActivateResponse } from '@vmcloud/protocol/device';
 import { z } from 'zod';
 import { hashActivationCode } from '../machines/activation.js';
@@ -134,7 +134,7 @@ export async function activate(
     await scope.machines.update(machine.id, {
       boardId: input.boardId,
       status: machine.status === 'in_stock' ? 'active' : machine.status,
-      servicePin: machine.servicePin ?? keyring.encrypt(newServicePin()),
+      servicePin: machine.servicePin ?? keyring.encrypt(newServicePin(), sealedAt('machines', 'servicePin', machine)),
     });
     const laidOut = await layOutChannels(scope, machine, type, null);
     if (!(await scope.machineStatus.findOneBy({ machineId: machine.id }))) {

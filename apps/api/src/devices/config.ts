@@ -10,9 +10,10 @@ import {
   eq,
   inArray,
   isNotNull,
+  sealedAt,
   type Keyring,
-  type TenantScope,
   type PlatformScope,
+  type TenantScope,
 } from '@vmcloud/db';
 import { seal, type DeviceConfig, type SealedBox } from '@vmcloud/protocol/device';
 import { notFound } from '../shared/errors.js';
@@ -63,7 +64,11 @@ export async function deviceConfig(
     limit: 1,
   });
   const secrets: Record<string, SealedBox> = {};
-  if (machine.servicePin) secrets.servicePin = seal(await keyring.decrypt(machine.servicePin), sealingKey);
+  if (machine.servicePin)
+    secrets.servicePin = seal(
+      await keyring.decrypt(machine.servicePin, sealedAt('machines', 'servicePin', machine)),
+      sealingKey,
+    );
   return {
     version: machine.configVersion,
     machine: {

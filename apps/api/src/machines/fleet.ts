@@ -328,7 +328,15 @@ export async function sellMachine(
   await w.scope.channels.deleteWhere((c) => eq(c.machineId, machine.id));
   const { tenantId: _from, ...fields } = machine;
   await w.scope.machines.delete(machine.id);
-  const moved = await target.machines.insert({ ...fields, status: 'active', updatedAt: now, updatedBy: by });
+  // The kiosk's service PIN is sealed for the holder's row and known to the holder: the
+  // new operator's terminal gets a new one at activation.
+  const moved = await target.machines.insert({
+    ...fields,
+    servicePin: null,
+    status: 'active',
+    updatedAt: now,
+    updatedBy: by,
+  });
   await target.channels.insertMany(channels.map(({ tenantId: _channelFrom, ...channel }) => channel));
   const laidOut = await layOutChannels(target, moved, await loadMachineType(w, machine.typeId), by);
   const price = input.price ?? machine.price;

@@ -3,7 +3,7 @@
  * sealed with the keyring when entered and never leave in full: the console sees the last
  * four characters of the API key and which credentials are present.
  */
-import { and, asc, eq, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
+import { and, asc, eq, newId, sealedAt, type Keyring, type Row, type Tables, type TenantScope } from '@vmcloud/db';
 import { PAYMENT_PROVIDERS } from '@vmcloud/db/schema';
 import { z } from 'zod';
 import type { Writer } from '../shared/writer.js';
@@ -70,7 +70,9 @@ async function describe(keyring: Keyring, account: PaymentAccount) {
   let present: Record<'apiKey' | 'apiSecret' | 'privateKey' | 'certificate', boolean> | null = null;
   let apiKey = account.secretHint ? `${MASK}${account.secretHint}` : MASK;
   try {
-    const credentials = JSON.parse(await keyring.decrypt(account.secrets)) as Credentials;
+    const credentials = JSON.parse(
+      await keyring.decrypt(account.secrets, sealedAt('paymentAccounts', 'secrets', account)),
+    ) as Credentials;
     apiKey = mask(credentials.apiKey);
     present = {
       apiKey: Boolean(credentials.apiKey),
@@ -79,21 +81,29 @@ async function describe(keyring: Keyring, account: PaymentAccount) {
       certificate: Boolean(credentials.certificate),
     };
   } catch {
-    // Sealed with a key this instance cannot open: the hint still tells the account apart.
+    // Sealed with a key this instance cannot open, or for another place (copied from
+    // another account): the hint still tells the account apart.
   }
   const { secretHint: _hint, ...rest } = publicFields(account);
   return plain({ ...rest, apiKey, credentials: present });
 }
 
-/** Seals the credentials; the hint is the API key's last four characters. */
-function seal(keyring: Keyring, credentials: z.output<typeof CredentialsInput>) {
+/** Seals the credentials for the account `place`; the hint is the API key's last four characters. */
+function seal(
+  keyring: Keyring,
+  credentials: z.output<typeof CredentialsInput>,
+  place: { id: string; tenantId: string },
+) {
   const sealed: Credentials = {
     apiKey: credentials.apiKey,
     apiSecret: credentials.apiSecret,
     privateKey: credentials.privateKey,
     certificate: credentials.certificate,
   };
-  return { secrets: keyring.encrypt(JSON.stringify(sealed)), secretHint: credentials.apiKey.slice(-4) };
+  return {
+    secrets: keyring.encrypt(JSON.stringify(sealed), sealedAt('paymentAccounts', 'secrets', place)),
+    secretHint: credentials.apiKey.slice(-4),
+  };
 }
 
 async function loadAccount(scope: TenantScope, accountId: string): Promise<PaymentAccount> {
@@ -137,12 +147,14 @@ export async function createPaymentAccount(
     and(eq(a.provider, input.provider), eq(a.merchantId, input.merchantId)),
   );
   if (existing) throw duplicate();
+  const place = { id: newId(), tenantId: w.scope.tenantId };
   const account = await w.scope.paymentAccounts.insert({
+    id: place.id,
     provider: input.provider,
     name: input.name,
     merchantId: input.merchantId,
     appId: input.appId,
-    ...seal(keyring, input.credentials),
+    ...seal(keyring, input.credentials, place),
     enabled: input.enabled,
     createdBy: by.userId,
     updatedBy: by.userId,
@@ -179,7 +191,7 @@ export async function updatePaymentAccount(
     name: input.name ?? before.name,
     merchantId,
     appId: input.appId ?? before.appId,
-    ...(input.credentials ? seal(keyring, input.credentials) : {}),
+    ...(input.credentials ? seal(keyring, input.credentials, before) : {}),
     updatedAt: now,
     updatedBy: by.userId,
   };

@@ -1,4 +1,4 @@
-import { eq, isSealed, type TenantScope } from '@vmcloud/db';
+import { eq, isSealed, sealedAt, type TenantScope } from '@vmcloud/db';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, DEMO_CODE, tenantIdOf, type Caller, type TestApi, failure } from '../testing.js';
@@ -51,7 +51,14 @@ for (const { dialect, skip } of testDialects()) {
       expect(isSealed(row?.secrets as string)).toBe(true);
       expect(row?.secrets).not.toContain(API_KEY);
       expect(row?.secretHint).toBe('cdef');
-      expect(JSON.parse(await api.keyring.decrypt(row?.secrets as string))).toEqual({
+      expect(
+        JSON.parse(
+          await api.keyring.decrypt(
+            row?.secrets as string,
+            sealedAt('paymentAccounts', 'secrets', { id: created.id, tenantId: a.tenantId }),
+          ),
+        ),
+      ).toEqual({
         apiKey: API_KEY,
         apiSecret: API_SECRET,
         privateKey: PRIVATE_KEY,
@@ -122,7 +129,14 @@ for (const { dialect, skip } of testDialects()) {
       expect(updated).toMatchObject({ apiKey: '••••wxyz', credentials: { apiSecret: false, privateKey: false } });
       const resealed = await a.paymentAccounts.get(accountId);
       expect(resealed?.secrets).not.toBe(sealedBefore);
-      expect(JSON.parse(await api.keyring.decrypt(resealed?.secrets as string)).apiKey).toBe('new-key-for-2027-wxyz');
+      expect(
+        JSON.parse(
+          await api.keyring.decrypt(
+            resealed?.secrets as string,
+            sealedAt('paymentAccounts', 'secrets', { id: accountId, tenantId: a.tenantId }),
+          ),
+        ).apiKey,
+      ).toBe('new-key-for-2027-wxyz');
       const audits = await a.auditLog.find({ where: (l) => eq(l.action, 'paymentAccounts.update') });
       expect(audits.map((l) => (l.after as { credentialsReentered: boolean }).credentialsReentered)).toEqual([
         false,

@@ -5,7 +5,7 @@
  * Deterministic: the same date gives the same data.
  */
 
-import { eq, newId, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
+import { eq, newId, sealedAt, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
 import { MODULES } from '../access/catalog.js';
 import { channelCountOf } from '../channels/layout.js';
 import { quoteLease } from '../tenants/fee.js';
@@ -134,11 +134,13 @@ export async function seedDemo(
     tiers,
   });
 
+  const operatorId = newId();
   const operator = await tx.platform.tenants.insert({
+    id: operatorId,
     kind: 'operator',
     ...DEMO_OPERATOR,
     contactName: '王经理',
-    contactPhone: keyring.encrypt('13800138000'),
+    contactPhone: keyring.encrypt('13800138000', sealedAt('tenants', 'contactPhone', { id: operatorId })),
     leaseStartsAt: leaseStart,
     leaseEndsAt: leaseEnd,
     machineQuota: quote.machines,
@@ -386,12 +388,17 @@ export async function seedDemo(
   }
 
   // --- Payment account, gift codes ---------------------------------------------------------
+  const accountId = newId();
   const account = await op.paymentAccounts.insert({
+    id: accountId,
     provider: 'sandbox',
     name: '演示收款账户',
     merchantId: '1900000109',
     appId: 'wxd678efh567hg6787',
-    secrets: keyring.encrypt(JSON.stringify({ apiKey: 'demo-api-key-7f3a9c2e', certificate: null })),
+    secrets: keyring.encrypt(
+      JSON.stringify({ apiKey: 'demo-api-key-7f3a9c2e', certificate: null }),
+      sealedAt('paymentAccounts', 'secrets', { id: accountId, tenantId: op.tenantId }),
+    ),
     secretHint: '9c2e',
   });
   const rule = await op.giftCodeRules.insert({

@@ -4,7 +4,7 @@
  * Idempotent: running it again changes nothing.
  */
 
-import { eq, isNotNull, type DbHandle, type Keyring } from '@vmcloud/db';
+import { eq, isNotNull, newId, sealedAt, type DbHandle, type Keyring } from '@vmcloud/db';
 import { MODULES, PERMISSIONS, ROLE_TEMPLATES, type PermissionCode, type PermissionKind } from '../access/catalog.js';
 import { hashPassword } from '../auth/password.js';
 
@@ -130,12 +130,14 @@ export async function createUser(
   options: SeedOptions,
 ) {
   const scope = tx.forTenant(tenantId);
+  const place = { id: newId(), tenantId };
   const row = await scope.users.insert({
+    id: place.id,
     username: user.username,
     displayName: user.displayName,
     passwordHash: await hashPassword(options.password, options.passwordCost),
-    phone: user.phone ? keyring.encrypt(user.phone) : null,
-    email: user.email ? keyring.encrypt(user.email) : null,
+    phone: user.phone ? keyring.encrypt(user.phone, sealedAt('users', 'phone', place)) : null,
+    email: user.email ? keyring.encrypt(user.email, sealedAt('users', 'email', place)) : null,
     groupId: user.groupId ?? null,
     groupAdmin: user.groupAdmin ?? false,
     mustChangePassword: options.mustChangePassword ?? false,

@@ -1,4 +1,4 @@
-import { and, eq, openKeyring, type Keyring } from '@vmcloud/db';
+import { and, eq, openKeyring, sealedAt, type Keyring } from '@vmcloud/db';
 import { openTestDatabase, testDialects, type TestDatabase } from '@vmcloud/db/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ for (const { dialect, skip } of testDialects()) {
       if (!staff?.phone) throw new Error('staff1 has no phone');
       expect(await verifyPassword(DEMO_PASSWORD, staff.passwordHash)).toBe(true);
       expect(staff.phone).not.toContain('13800138002');
-      expect(await keyring.decrypt(staff.phone)).toBe('13800138002');
+      expect(await keyring.decrypt(staff.phone, sealedAt('users', 'phone', staff))).toBe('13800138002');
     });
 
     it('fills every table an admin page lists', async () => {
@@ -158,7 +158,9 @@ for (const { dialect, skip } of testDialects()) {
       const operator = tenants.find((x) => x.code === DEMO_OPERATOR.code);
       const scope = t.db.forTenant(operator?.id ?? '');
       const adminRole = await scope.roles.findOne((r) => eq(r.key, 'operator_admin'));
-      await scope.rolePermissions.deleteWhere((rp) => and(eq(rp.roleId, adminRole?.id ?? ''), eq(rp.permissionId, ads.id)));
+      await scope.rolePermissions.deleteWhere((rp) =>
+        and(eq(rp.roleId, adminRole?.id ?? ''), eq(rp.permissionId, ads.id)),
+      );
 
       const start = { command: 'start', seed: 'auto', production: false, adminPassword: null } as const;
       expect(await seedOnStart(t.db, keyring, start)).toBeNull();

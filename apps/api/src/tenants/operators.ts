@@ -13,6 +13,7 @@ import {
   lte,
   ne,
   or,
+  sealedAt,
   sql,
   tables,
   tenantTableNames,
@@ -24,6 +25,7 @@ import {
   type TenantScope,
   type TenantTableName,
 } from '@vmcloud/db';
+import { openOrNull } from '../shared/sealed.js';
 import { notFound, refused } from '../shared/errors.js';
 import type { ManufacturerWriter } from '../shared/writer.js';
 import { chosenModules } from './terms.js';
@@ -64,7 +66,7 @@ export async function describeTenant(
     name: tenant.name,
     status: tenant.status,
     contactName: tenant.contactName,
-    contactPhone: tenant.contactPhone ? await deps.keyring.decrypt(tenant.contactPhone) : null,
+    contactPhone: await openOrNull(deps.keyring, tenant.contactPhone, sealedAt('tenants', 'contactPhone', tenant)),
     leaseStartsAt: tenant.leaseStartsAt,
     leaseEndsAt: tenant.leaseEndsAt,
     leaseEnded: !tenant.leaseEndsAt || tenant.leaseEndsAt.getTime() <= deps.now.getTime(),
@@ -275,7 +277,9 @@ export async function setTenantContact(
   const tenant = await loadOperator(w.platform, input.tenantId);
   const patch = {
     contactName: input.contactName,
-    contactPhone: input.contactPhone ? deps.keyring.encrypt(input.contactPhone) : null,
+    contactPhone: input.contactPhone
+      ? deps.keyring.encrypt(input.contactPhone, sealedAt('tenants', 'contactPhone', tenant))
+      : null,
   };
   await w.platform.tenants.update(tenant.id, { ...patch, updatedBy: deps.by });
   await w.audit({

@@ -1,4 +1,4 @@
-import { eq, like } from '@vmcloud/db';
+import { eq, like, sealedAt } from '@vmcloud/db';
 import { REGISTRATIONS } from '../auth/throttle.js';
 import { testDialects } from '@vmcloud/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,7 +133,9 @@ for (const { dialect, skip } of testDialects()) {
       const tenantId = await tenantIdOf(api.db, '200001');
       const tenant = await api.db.platform.tenants.get(tenantId);
       expect(tenant?.contactPhone).not.toContain('13900139000');
-      expect(await api.keyring.decrypt(tenant?.contactPhone ?? '')).toBe('13900139000');
+      expect(
+        await api.keyring.decrypt(tenant?.contactPhone ?? '', sealedAt('tenants', 'contactPhone', { id: tenantId })),
+      ).toBe('13900139000');
       const scope = api.db.forTenant(tenantId);
       expect((await scope.roles.find()).map((r) => r.key).sort()).toEqual(
         ['operator_admin', 'group_admin', 'field_staff', 'inventory_admin', 'finance_admin'].sort(),

@@ -5,7 +5,18 @@
  * manufacturer adding a tenant; the caller runs it inside its transaction.
  */
 import { DEFAULT_TIME_ZONE, TimeZone } from '../shared/business-day.js';
-import { and, eq, inArray, sql, type DbHandle, type Keyring, type Row, type Tables } from '@vmcloud/db';
+import {
+  and,
+  eq,
+  inArray,
+  newId,
+  sealedAt,
+  sql,
+  type DbHandle,
+  type Keyring,
+  type Row,
+  type Tables,
+} from '@vmcloud/db';
 import { z } from 'zod';
 import { hashPassword, type PasswordCost } from '../auth/password.js';
 import { OptionalText, Password, Phone, TenantCode, TenantName, Username } from '../shared/input.js';
@@ -139,13 +150,17 @@ export async function openTenant(
   // a registration's fee waits for payment or the manufacturer's confirmation.
   const paid = input.trial || deps.paid !== false;
 
+  const tenantId = newId();
   const tenant = await tx.platform.tenants.insert({
+    id: tenantId,
     kind: 'operator',
     code: input.code,
     name: input.name,
     status: 'active',
     contactName: input.contactName ?? null,
-    contactPhone: input.contactPhone ? deps.keyring.encrypt(input.contactPhone) : null,
+    contactPhone: input.contactPhone
+      ? deps.keyring.encrypt(input.contactPhone, sealedAt('tenants', 'contactPhone', { id: tenantId }))
+      : null,
     // A paid lease runs from now; one waiting for payment starts when it is confirmed.
     leaseStartsAt: paid ? now : null,
     leaseEndsAt: paid ? periodEnd : null,
