@@ -1,7 +1,7 @@
 /**
  * The operator's lease: its state and orders, what renewing costs (the API's quote),
- * renewing, and what other terms would cost (the platform's public quote), so that a
- * change of modules or machine count shows its fee difference. Fees are the API's.
+ * renewing, what changing the modules or machine count costs for the rest of the lease
+ * (the API's quote of the fee difference), and ordering that change. Fees are the API's.
  */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@vmcloud/api';
@@ -15,8 +15,8 @@ export type LeaseOrder = LeaseStatus['orders'][number];
 export type RenewalQuote = Outputs['lease']['quote'];
 export type LeaseMonths = Inputs['lease']['quote']['months'];
 export type Offer = Outputs['platform']['offer'];
-export type TermsQuote = Outputs['platform']['quote'];
-export type TermsInput = Inputs['platform']['quote'];
+export type ChangeQuote = Outputs['lease']['quoteChange'];
+export type TermsChange = Inputs['lease']['quoteChange'];
 
 /** The periods a lease is renewed for, in months (the API's LEASE_MONTHS). */
 export const LEASE_MONTHS: readonly LeaseMonths[] = [1, 3, 6, 12, 24, 36];
@@ -42,6 +42,12 @@ export function leaseOffer(client: ApiClient = api): Promise<Offer> {
   return client.platform.offer.query();
 }
 
-export function quoteTerms(input: TermsInput, client: ApiClient = api): Promise<TermsQuote> {
-  return client.platform.quote.query(input);
+/** What changing to `terms` costs for the rest of the lease. */
+export function quoteChange(terms: TermsChange, client: ApiClient = api): Promise<ChangeQuote> {
+  return client.lease.quoteChange.query(terms);
+}
+
+/** Orders the change to `terms`: a pending lease order of kind `change`. */
+export function changeLease(terms: TermsChange, client: ApiClient = api) {
+  return client.lease.change.mutate(terms);
 }

@@ -25,7 +25,7 @@ const status = {
   restricted: null,
 };
 
-/** The platform's quote as the API answers it: a fee that is not simply derivable here (a discount applies). */
+/** A quote as the API answers it: a fee that is not simply derivable here (a discount applies). */
 function quote(input: { modules: string[]; machines: number; months: number }) {
   const fee = input.modules.length * 10_000 + input.machines * 1_001 + input.months;
   return {
@@ -40,38 +40,81 @@ function quote(input: { modules: string[]; machines: number; months: number }) {
   };
 }
 
+/** The API's quote of a change for the rest of the lease (11 months). */
+function changeQuote(input: { modules: string[]; machines: number }) {
+  const current = quote({ modules: ['user', 'machine'], machines: 10, months: 11 });
+  const changed = quote({ ...input, months: 11 });
+  const difference = changed.fee - current.fee;
+  return {
+    months: 11,
+    periodStart: '2026-11-22T00:00:00.000Z',
+    periodEnd: '2027-10-08T00:00:00.000Z',
+    machinesHeld: 3,
+    current,
+    changed,
+    difference,
+    fee: Math.max(0, difference),
+    moduleCodes: input.modules,
+  };
+}
+
 describe('the lease store', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
     for (const key of Object.keys(fake.handlers)) delete fake.handlers[key];
     fake.calls.length = 0;
     fake.handlers['lease.status'] = () => status;
-    fake.handlers['platform.quote'] = (input) => quote(input as Parameters<typeof quote>[0]);
+    fake.handlers['lease.quoteChange'] = (input) => changeQuote(input as Parameters<typeof changeQuote>[0]);
   });
 
-  it('prices the current terms and the change with the API and shows the difference', async () => {
+  it('asks the API what a change costs for the rest of the lease and keeps its quote', async () => {
     const store = useLeaseStore();
     await store.load();
-    await store.compare({ modules: ['user', 'machine', 'order'], machines: 12, months: 12 });
-    const quotes = fake.calls.filter((c) => c.path === 'platform.quote').map((c) => c.input);
-    expect(quotes).toEqual([
-      { modules: ['user', 'machine'], machines: 10, months: 12 },
-      { modules: ['user', 'machine', 'order'], machines: 12, months: 12 },
+    await store.quoteChange({ modules: ['user', 'machine', 'order'], machines: 12 });
+    expect(fake.calls.filter((c) => c.path === 'lease.quoteChange').map((c) => c.input)).toEqual([
+      { modules: ['user', 'machine', 'order'], machines: 12 },
     ]);
-    expect(store.current?.fee).toBe(2 * 10_000 + 10 * 1_001 + 12);
-    expect(store.changed?.fee).toBe(3 * 10_000 + 12 * 1_001 + 12);
-    expect(store.difference).toBe(10_000 + 2 * 1_001);
+    expect(store.changeQuote?.difference).toBe(10_000 + 2 * 1_001);
+    expect(store.changeQuote?.fee).toBe(10_000 + 2 * 1_001);
+    store.clearChangeQuote();
+    expect(store.changeQuote).toBeNull();
   });
 
-  it("keeps the API's refusal of a quote and shows no difference", async () => {
-    fake.handlers['platform.quote'] = () => {
-      throw refuse('BAD_REQUEST', 'modules: profit_settlement is not offered');
+  it("keeps the API's refusal of a change quote and shows no quote", async () => {
+    fake.handlers['lease.quoteChange'] = () => {
+      throw refuse('BAD_REQUEST', 'machines: must not be below the 3 machines the tenant holds');
     };
     const store = useLeaseStore();
     await store.load();
-    await store.compare({ modules: ['profit_settlement'], machines: 1, months: 1 });
-    expect(store.difference).toBeNull();
-    expect((store.compareError as Error).message).toBe('modules: profit_settlement is not offered');
+    await store.quoteChange({ modules: ['user'], machines: 2 });
+    expect(store.changeQuote).toBeNull();
+    expect((store.changeQuoteError as Error).message).toBe(
+      'machines: must not be below the 3 machines the tenant holds',
+    );
+  });
+
+  it('keeps the change quote asked for last when answers cross', async () => {
+    const answers: (() => void)[] = [];
+    fake.handlers['lease.quoteChange'] = (input) =>
+      new Promise((resolve) => answers.push(() => resolve(changeQuote(input as Parameters<typeof changeQuote>[0]))));
+    const store = useLeaseStore();
+    const first = store.quoteChange({ modules: ['user'], machines: 10 });
+    const second = store.quoteChange({ modules: ['user'], machines: 20 });
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[1]?.();
+    await second;
+    answers[0]?.();
+    await first;
+    expect(store.changeQuote?.changed.machines).toBe(20);
+    expect(store.quotingChange).toBe(false);
+  });
+
+  it('orders a change and reloads the lease', async () => {
+    fake.handlers['lease.change'] = () => ({ orderNo: 'L20261207002', kind: 'change', status: 'pending' });
+    const store = useLeaseStore();
+    const order = await store.change({ modules: ['user'], machines: 10 });
+    expect(order.orderNo).toBe('L20261207002');
+    expect(fake.calls.map((c) => c.path)).toEqual(['lease.change', 'lease.status']);
   });
 
   it('keeps the quote of the months chosen last when answers cross', async () => {

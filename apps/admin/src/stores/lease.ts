@@ -1,27 +1,25 @@
 /**
  * The lease page: the lease's state and orders, the renewal quote for the chosen months,
- * and the quote of changed terms next to the current ones (both the API's).
+ * and the API's quote of a change of modules and machine count for the rest of the lease.
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { ref } from 'vue';
 import {
+  changeLease,
   leaseOffer,
   leaseStatus,
-  quoteTerms,
+  quoteChange as quoteChangeOf,
   renewalQuote,
   renewLease,
+  type ChangeQuote,
   type LeaseMonths,
   type LeaseStatus,
   type Offer,
   type RenewalQuote,
-  type TermsQuote,
+  type TermsChange,
 } from '../api/lease';
 
-export interface TermsChange {
-  modules: string[];
-  machines: number;
-  months: LeaseMonths;
-}
+export type { TermsChange };
 
 export const useLeaseStore = defineStore('lease', () => {
   const status = ref<LeaseStatus | null>(null);
@@ -33,13 +31,9 @@ export const useLeaseStore = defineStore('lease', () => {
   const quoteError = ref<unknown>(null);
 
   const offer = ref<Offer | null>(null);
-  const current = ref<TermsQuote | null>(null);
-  const changed = ref<TermsQuote | null>(null);
-  const comparing = ref(false);
-  const compareError = ref<unknown>(null);
-
-  /** What the change costs more (positive) or less (negative) than the current terms, for the same months. */
-  const difference = computed(() => (current.value && changed.value ? changed.value.fee - current.value.fee : null));
+  const changeQuote = ref<ChangeQuote | null>(null);
+  const quotingChange = ref(false);
+  const changeQuoteError = ref<unknown>(null);
 
   async function load(): Promise<void> {
     loading.value = true;
@@ -81,34 +75,38 @@ export const useLeaseStore = defineStore('lease', () => {
     if (!offer.value) offer.value = await leaseOffer();
   }
 
-  let compareCall = 0;
-  /** Quotes the current terms and `change` for the same months. */
-  async function compare(change: TermsChange): Promise<void> {
-    const lease = status.value;
-    if (!lease) return;
-    const call = ++compareCall;
-    comparing.value = true;
-    compareError.value = null;
+  let changeCall = 0;
+  /** Asks the API what changing to `terms` costs for the rest of the lease; the last call asked wins. */
+  async function quoteChange(terms: TermsChange): Promise<void> {
+    const call = ++changeCall;
+    quotingChange.value = true;
+    changeQuoteError.value = null;
     try {
-      const [now, next] = await Promise.all([
-        quoteTerms({
-          modules: lease.modules.map((m) => m.code),
-          machines: Math.max(1, lease.machineQuota),
-          months: change.months,
-        }),
-        quoteTerms(change),
-      ]);
-      if (call !== compareCall) return;
-      current.value = now;
-      changed.value = next;
+      const q = await quoteChangeOf(terms);
+      if (call === changeCall) changeQuote.value = q;
     } catch (e) {
-      if (call === compareCall) {
-        changed.value = null;
-        compareError.value = e;
+      if (call === changeCall) {
+        changeQuote.value = null;
+        changeQuoteError.value = e;
       }
     } finally {
-      if (call === compareCall) comparing.value = false;
+      if (call === changeCall) quotingChange.value = false;
     }
+  }
+
+  /** Forgets the change quote (the terms are the current ones again). */
+  function clearChangeQuote(): void {
+    changeCall++;
+    changeQuote.value = null;
+    changeQuoteError.value = null;
+    quotingChange.value = false;
+  }
+
+  /** Orders the change to `terms` (pending until paid) and reloads the lease. */
+  async function change(terms: TermsChange) {
+    const order = await changeLease(terms);
+    await load();
+    return order;
   }
 
   return {
@@ -119,15 +117,15 @@ export const useLeaseStore = defineStore('lease', () => {
     quoting,
     quoteError,
     offer,
-    current,
-    changed,
-    comparing,
-    compareError,
-    difference,
+    changeQuote,
+    quotingChange,
+    changeQuoteError,
     load,
     quoteRenewal,
     renew,
     loadOffer,
-    compare,
+    quoteChange,
+    clearChangeQuote,
+    change,
   };
 });

@@ -2,7 +2,7 @@ import { P } from '@vmcloud/api/catalog';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Handlers } from '../../api/fake-client.test-helpers';
+import { refuse, type Handlers } from '../../api/fake-client.test-helpers';
 import type { Me } from '../../api/auth';
 import { i18n } from '../../locales';
 import { useSessionStore } from '../../stores/session';
@@ -31,6 +31,7 @@ function status(fields: Record<string, unknown>) {
       {
         id: 'o1',
         orderNo: 'L202512010001',
+        kind: 'lease',
         months: 12,
         machines: 5,
         moduleCodes: ['machine'],
@@ -85,7 +86,10 @@ describe('the lease page', () => {
       periodEnd: new Date(Date.now() + 365 * DAY).toISOString(),
     });
     fake.handlers['platform.offer'] = () => ({
-      modules: [{ code: 'machine', name: '售货机管理', description: null, monthlyRent: 8000 }],
+      modules: [
+        { code: 'machine', name: '售货机管理', description: null, monthlyRent: 8000 },
+        { code: 'finance', name: '财务管理', description: null, monthlyRent: 5000 },
+      ],
       machineMonthlyRent: 5000,
       discountTiers: [],
       months: [1, 3, 6, 12, 24, 36],
@@ -105,6 +109,7 @@ describe('the lease page', () => {
     const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
     expect(order.text()).toContain('L202512010001');
     expect(order.text()).toContain('Pending');
+    expect(order.find('[data-test="order-kind"]').text()).toBe('Lease');
     expect(order.text()).toContain('¥1,234.56');
     expect(wrapper.find('[data-test="renew"]').attributes('disabled')).toBeUndefined();
   });
@@ -140,5 +145,138 @@ describe('the lease page', () => {
     const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
     expect(order.text()).toContain('Cancelled');
     expect(wrapper.find('[data-test="cancel-order"]').exists()).toBe(false);
+  });
+
+  describe('changing modules and machines', () => {
+    const RUNNING = { leaseEndsAt: new Date(Date.now() + 100 * DAY).toISOString(), restricted: null, orders: [] };
+
+    function changeQuote(input: { modules: string[]; machines: number }) {
+      return {
+        months: 4,
+        periodStart: new Date().toISOString(),
+        periodEnd: RUNNING.leaseEndsAt,
+        machinesHeld: 3,
+        current: {
+          months: 4,
+          machines: 5,
+          moduleMonthlyRent: 8000,
+          machineMonthlyRent: 5000,
+          discountBasisPoints: 0,
+          fee: 100_000,
+        },
+        changed: {
+          months: 4,
+          machines: input.machines,
+          moduleMonthlyRent: 13_000,
+          machineMonthlyRent: 5000,
+          discountBasisPoints: 0,
+          fee: input.machines >= 5 ? 150_001 : 90_000,
+        },
+        // The API's numbers, not computed here.
+        difference: input.machines >= 5 ? 50_001 : -10_000,
+        fee: input.machines >= 5 ? 50_001 : 0,
+        moduleCodes: input.modules,
+      };
+    }
+
+    beforeEach(() => {
+      fake.handlers['lease.status'] = () => status(RUNNING);
+      fake.handlers['lease.quoteChange'] = (input) => changeQuote(input as Parameters<typeof changeQuote>[0]);
+      fake.handlers['auth.me'] = () => ({ ...ME, restricted: null });
+    });
+
+    it('quotes the fee difference with the API as modules and machines change, and orders it after a confirmation', async () => {
+      let ordered = false;
+      fake.handlers['lease.status'] = () =>
+        status({
+          ...RUNNING,
+          orders: ordered
+            ? [{ ...status({}).orders[0], id: 'o2', orderNo: 'L202612070002', kind: 'change', machines: 6 }]
+            : [],
+        });
+      fake.handlers['lease.change'] = () => {
+        ordered = true;
+        return { id: 'o2', orderNo: 'L202612070002', kind: 'change', status: 'pending' };
+      };
+      const wrapper = await mountLease();
+      const card = () => wrapper.find('[data-test="lease-change"]');
+      expect(card().find('[data-test="change-submit"]').attributes('disabled')).toBeDefined();
+      expect(fake.calls.some((c) => c.path === 'lease.quoteChange')).toBe(false);
+
+      await card().find('[data-module="finance"] input').setValue(true);
+      await settle();
+      expect(fake.calls.filter((c) => c.path === 'lease.quoteChange').map((c) => c.input)).toEqual([
+        { modules: ['machine', 'finance'], machines: 5 },
+      ]);
+      expect(card().find('[data-test="fee-difference"]').text()).toBe('+¥500.01');
+      expect(card().find('[data-test="change-fee"]').text()).toBe('¥500.01');
+
+      await card().find('[data-test="change-machines"] input').setValue('6');
+      await card().find('[data-test="change-machines"] input').trigger('change');
+      await settle();
+      expect(fake.calls.filter((c) => c.path === 'lease.quoteChange').at(-1)?.input).toEqual({
+        modules: ['machine', 'finance'],
+        machines: 6,
+      });
+
+      await card().find('[data-test="change-submit"]').trigger('click');
+      await flushPromises();
+      expect(document.querySelector('.el-message-box')?.textContent).toContain('for ¥500.01');
+      (document.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement | null)?.click();
+      await settle();
+      expect(fake.calls.filter((c) => c.path === 'lease.change').map((c) => c.input)).toEqual([
+        { modules: ['machine', 'finance'], machines: 6 },
+      ]);
+      // The pending change order is listed with its kind and can be cancelled; no other change meanwhile.
+      const order = wrapper.find('[data-test="lease-orders"] .el-table__body tr');
+      expect(order.text()).toContain('L202612070002');
+      expect(order.find('[data-test="order-kind"]').text()).toBe('Change');
+      expect(order.find('[data-test="cancel-order"]').exists()).toBe(true);
+      expect(card().find('[data-test="change-blocked"]').text()).toContain('L202612070002 (Change)');
+    });
+
+    it('shows that a cheaper change costs nothing and is not refunded', async () => {
+      const wrapper = await mountLease();
+      const card = wrapper.find('[data-test="lease-change"]');
+      await card.find('[data-test="change-machines"] input').setValue('4');
+      await card.find('[data-test="change-machines"] input').trigger('change');
+      await settle();
+      expect(card.find('[data-test="fee-difference"]').text()).toBe('-¥100.00');
+      expect(card.find('[data-test="change-fee"]').text()).toBe('¥0.00');
+      expect(card.text()).toContain('not refunded');
+    });
+
+    it("keeps the form and shows the API's refusal at its field when the order fails", async () => {
+      fake.handlers['lease.change'] = () => {
+        throw refuse('BAD_REQUEST', 'machines: must not be below the 4 machines the tenant holds');
+      };
+      const wrapper = await mountLease();
+      const card = () => wrapper.find('[data-test="lease-change"]');
+      await card().find('[data-module="finance"] input').setValue(true);
+      await settle();
+      await card().find('[data-test="change-submit"]').trigger('click');
+      await flushPromises();
+      (document.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement | null)?.click();
+      await settle();
+      expect(fake.calls.filter((c) => c.path === 'lease.change')).toHaveLength(1);
+      const item = document.querySelector('[data-test="change-machines"]')?.closest('.el-form-item');
+      await vi.waitFor(() =>
+        expect(item?.querySelector('.el-form-item__error')?.textContent?.trim()).toBe(
+          'must not be below the 4 machines the tenant holds',
+        ),
+      );
+      expect((card().find('[data-module="finance"] input').element as HTMLInputElement).checked).toBe(true);
+    });
+
+    it('sends an ended lease to renewing first and asks for no change quote', async () => {
+      fake.handlers['lease.status'] = () => status({ orders: [] });
+      const wrapper = await mountLease();
+      const card = wrapper.find('[data-test="lease-change"]');
+      expect(card.find('[data-test="change-blocked"]').text()).toContain('renew it first');
+      await card.find('[data-module="finance"] input').setValue(true);
+      await settle();
+      expect(fake.calls.some((c) => c.path === 'lease.quoteChange')).toBe(false);
+      expect(card.find('[data-test="change-submit"]').attributes('disabled')).toBeDefined();
+    });
   });
 });
