@@ -25,6 +25,11 @@ export default {
   before: 'Before',
   after: 'After',
   change: 'Change',
+  trail: {
+    title: 'Audit trail',
+    empty: 'No change of this order is in the audit log',
+    more: 'The newest {n} changes are shown; open the audit log for the rest',
+  },
   changes: {
     added: 'Added',
     removed: 'Removed',

@@ -25,6 +25,11 @@ export default {
   before: '修改前',
   after: '修改后',
   change: '变化',
+  trail: {
+    title: '操作记录',
+    empty: '审计日志中没有这笔订单的改动',
+    more: '只显示最新的 {n} 条，其余请到审计日志查看',
+  },
   changes: {
     added: '新增',
     removed: '移除',
