@@ -1,6 +1,6 @@
 /**
  * Machines: the choices the fleet's filters and forms offer (machine groups, field staff,
- * products), one machine's page data refreshed in place, and the planogram edits of a
+ * machine types, products), one machine's page data refreshed in place, and the planogram edits of a
  * channel, each saved through its own procedure so that a refusal names the field it is about.
  */
 import { defineStore } from 'pinia';
@@ -12,6 +12,14 @@ import type { PageStateName } from '../components/page-state';
 export interface Option {
   id: string;
   name: string;
+}
+
+/** A machine type of the operator's machines: model, name and layout (trays of slots). */
+export interface MachineTypeOption extends Option {
+  model: string;
+  trays: number;
+  slotsPerTray: number;
+  machines: number;
 }
 
 export interface ProductOption extends Option {
@@ -54,6 +62,7 @@ async function orEmpty<T>(promise: Promise<T[]>): Promise<T[]> {
 export const useMachinesStore = defineStore('machines', () => {
   const groups = ref<Option[]>([]);
   const staff = ref<Option[]>([]);
+  const types = ref<MachineTypeOption[]>([]);
   const products = ref<ProductOption[]>([]);
 
   const machine = shallowRef<MachineDetail | null>(null);
@@ -65,15 +74,24 @@ export const useMachinesStore = defineStore('machines', () => {
     client.value = other;
   }
 
-  /** Machine groups and active users, for filters and the assignment form. */
+  /** Machine groups, active users and the types of the operator's machines, for filters and the assignment form. */
   async function loadOptions(): Promise<void> {
     const c = client.value;
-    const [g, u] = await Promise.all([
+    const [g, u, mt] = await Promise.all([
       orEmpty(c.groups.machine.list.query()),
       orEmpty(c.users.list.query({ status: 'active', limit: 200 }).then((page) => page.items)),
+      orEmpty(c.machines.types.query()),
     ]);
     groups.value = g.map((x) => ({ id: x.id, name: x.name }));
     staff.value = u.map((x) => ({ id: x.id, name: x.displayName || x.username }));
+    types.value = mt.map((x) => ({
+      id: x.id,
+      name: x.name,
+      model: x.model,
+      trays: x.trays,
+      slotsPerTray: x.slotsPerTray,
+      machines: x.machines,
+    }));
   }
 
   /** Active products, for the channel editor. */
@@ -193,6 +211,7 @@ export const useMachinesStore = defineStore('machines', () => {
     useClient,
     groups,
     staff,
+    types,
     products,
     machine,
     machineError,
