@@ -96,7 +96,12 @@ for (const { dialect, skip } of testDialects()) {
       const me = await admin.auth.me();
       const mine = await admin.audit.list({ userId: me.user.id, entity: 'machines', limit: 2 });
       expect(mine.items).toHaveLength(2);
-      const rest = await admin.audit.list({ userId: me.user.id, entity: 'machines', limit: 2, cursor: mine.nextCursor });
+      const rest = await admin.audit.list({
+        userId: me.user.id,
+        entity: 'machines',
+        limit: 2,
+        cursor: mine.nextCursor,
+      });
       expect(rest.items.map((a) => a.entityId)).toEqual([first]);
       expect(rest.nextCursor).toBeNull();
       const later = new Date(NOW + 60_000).toISOString();
@@ -109,15 +114,15 @@ for (const { dialect, skip } of testDialects()) {
 
     it('never shows another tenant’s rows, and is refused without the permission', async () => {
       const own = await admin.audit.list({ limit: 500 });
-      const tenantIds = new Set(
-        (await bed.api.db.forTenant(bed.demoId).auditLog.find()).map((a) => a.id),
-      );
+      const tenantIds = new Set((await bed.api.db.forTenant(bed.demoId).auditLog.find()).map((a) => a.id));
       expect(own.items.length).toBeGreaterThan(0);
       expect(own.items.every((a) => tenantIds.has(a.id) && a.tenantId === bed.demoId)).toBe(true);
       expect((await admin.audit.list({ entity: 'machineTypes' })).items).toHaveLength(0);
       // Another operator's rows (its registration) stay its own.
       const gammaId = await tenantIdOf(bed.api.db, GAMMA.code);
-      const registered = bed.api.db.forTenant(gammaId).auditLog.find({ where: (a) => eq(a.action, 'platform.register') });
+      const registered = bed.api.db
+        .forTenant(gammaId)
+        .auditLog.find({ where: (a) => eq(a.action, 'platform.register') });
       expect(await registered).toHaveLength(1);
       expect((await admin.audit.list({ action: 'platform.register' })).items).toHaveLength(0);
       // Neither the manufacturer nor an operator user without it may read it.

@@ -34,10 +34,7 @@ export type MachineFilter = z.infer<z.ZodObject<typeof MachineFilterFields>>;
  * The condition on `scope`'s machines that `filter` makes. Reads the online machines first
  * when the filter asks for online or offline ones.
  */
-export async function machineFilter(
-  scope: TenantScope,
-  filter: MachineFilter,
-): Promise<Where<Tables['machines']>> {
+export async function machineFilter(scope: TenantScope, filter: MachineFilter): Promise<Where<Tables['machines']>> {
   const onlineIds =
     filter.online === undefined
       ? []

@@ -28,12 +28,7 @@ import { customFieldsOf } from '../custom-fields/values.js';
 import { MachineFilterFields, machineFilter } from './filter.js';
 import type { MachineType, MachineTypeReader } from './types-reader.js';
 import { ACTIVATION_CODE_TTL_MS, hashActivationCode, newActivationCode } from './activation.js';
-import {
-  MachineNumber,
-  numberConflict,
-  numberTaken,
-  sameNumber,
-} from './numbers.js';
+import { MachineNumber, numberConflict, numberTaken, sameNumber } from './numbers.js';
 
 type Machine = Row<Tables['machines']>;
 type MachinePatch = Partial<
@@ -294,7 +289,10 @@ export async function heldMachineTypes(scope: TenantScope, readTypes: MachineTyp
     counts.set(m.typeId, (counts.get(m.typeId) ?? 0) + 1);
     byMaker.set(m.manufacturerId, counts);
   }
-  const types: (Pick<MachineType, 'id' | 'model' | 'name' | 'trays' | 'slotsPerTray' | 'defaultCapacity' | 'refrigerated'> & {
+  const types: (Pick<
+    MachineType,
+    'id' | 'model' | 'name' | 'trays' | 'slotsPerTray' | 'defaultCapacity' | 'refrigerated'
+  > & {
     machines: number;
   })[] = [];
   for (const [makerId, counts] of byMaker) {

@@ -104,7 +104,10 @@ for (const { dialect, skip } of testDialects()) {
       const [type] = await admin.machines.types();
       const ofType = await admin.dashboard.fleet({ typeId: type?.id });
       expect(ofType.items.map((m) => m.id).sort()).toEqual(
-        machines.filter((m) => m.typeId === type?.id).map((m) => m.id).sort(),
+        machines
+          .filter((m) => m.typeId === type?.id)
+          .map((m) => m.id)
+          .sort(),
       );
       expect(ofType.total).toBe(type?.machines);
       const paged = await admin.dashboard.fleet({ limit: 1, offset: 1 });

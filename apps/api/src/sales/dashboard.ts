@@ -8,18 +8,7 @@
  * Sales count as in sales/aggregate.ts (paid orders by their creation time, revenue less
  * refunds); days and hours are the tenant's (its time zone).
  */
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNull,
-  type Row,
-  type Tables,
-  type TenantScope,
-  type Where,
-} from '@vmcloud/db';
+import { and, asc, desc, eq, inArray, isNull, type Row, type Tables, type TenantScope, type Where } from '@vmcloud/db';
 import { z } from 'zod';
 import { daysOf, type BusinessCalendar } from '../shared/business-day.js';
 import { offsetPage } from '../shared/paging.js';
