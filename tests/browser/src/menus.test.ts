@@ -9,7 +9,8 @@
  * and module (apps/admin/src/router/routes/*.ts). It is NOT derived from the console's own
  * mapping: a page added to the menu fails this test until it is added here.
  *
- *   admin   operator_admin  every operator permission (of rented modules)
+ *   admin   operator_admin  every operator permission (of rented modules), and the two no
+ *                           module gates: renewing the lease and the audit log
  *   leader  group_admin     user, user_group, machine, machine_group, channel, channel_group,
  *                           order, transfer, staff_info, turnover_statistics
  *   staff1  field_staff     my_turnover, my_machines, my_inventory, transfer
@@ -48,7 +49,7 @@ const MENUS: Record<string, Menu> = {
     ],
     marketing: ['/ads', '/gift-codes'],
     people: ['/people/users', '/people/roles', '/people/groups'],
-    system: ['/lease', '/custom-fields'],
+    system: ['/lease', '/audit', '/custom-fields'],
   },
   leader: {
     dashboard: ['/dashboard'],
@@ -83,6 +84,8 @@ const MENUS: Record<string, Menu> = {
 const REFUSALS: { username: string; path: string; kind: string; reason: RegExp }[] = [
   { username: 'staff1', path: '/products', kind: 'permission', reason: /您没有「商品管理」权限（00108）/ },
   { username: 'finance', path: '/people/users', kind: 'permission', reason: /您没有「用户管理」权限（00101）/ },
+  // Only the operator admin reads the tenant's audit log.
+  { username: 'leader', path: '/audit', kind: 'permission', reason: /您没有「审计日志」权限（00129）/ },
   // The demo tenant does not rent list printing: not even its administrator may open it.
   { username: 'admin', path: '/stock/lists', kind: 'module', reason: /本租户未租用「清单打印」模块/ },
   { username: 'stock', path: '/stock/lists', kind: 'module', reason: /本租户未租用「清单打印」模块/ },
