@@ -190,7 +190,7 @@ for (const { dialect, skip } of testDialects()) {
 
       clock += 60_000;
       const again = await failure(admin.alarms.recordRepair({ alarmId, note: 'again' }));
-      expect(again.code).toBe('CONFLICT');
+      expect([again.code, again.message]).toEqual(['CONFLICT', 'A repair is already recorded for this alarm']);
       expect((await a.alarms.get(alarmId))?.repairNote).toBe('更换了 4G 模块');
     });
 

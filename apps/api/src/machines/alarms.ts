@@ -222,7 +222,7 @@ export async function recordRepair(
   if (authority === 'assignee' && before.assignedTo !== by.userId) {
     throw forbidden('Only the field worker the alarm is assigned to can record its repair');
   }
-  if (before.repairedAt) throw conflict('alarmId: a repair is already recorded for this alarm');
+  if (before.repairedAt) throw conflict('A repair is already recorded for this alarm');
   const patch = {
     repairedBy: by.userId,
     repairedAt: now,
