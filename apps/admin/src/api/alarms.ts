@@ -1,4 +1,4 @@
-/** Alarms the machines raised: the list, acknowledging one. */
+/** Alarms the machines raised: the list, acknowledging one, assigning it to a field worker, recording its repair. */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@vmcloud/api';
 import { api, type ApiClient } from './client';
@@ -12,6 +12,8 @@ export type Alarm = AlarmPage['items'][number];
 export type AlarmKind = NonNullable<AlarmFilter['kind']>;
 export type AlarmState = NonNullable<AlarmFilter['state']>;
 export type AlarmSeverity = NonNullable<AlarmFilter['severity']>;
+/** A field worker an alarm can be assigned to. */
+export type FieldWorker = Outputs['alarms']['fieldStaff'][number];
 
 export const ALARM_KINDS = [
   'offline',
@@ -38,6 +40,21 @@ export function fetchAlarms(
 
 export function acknowledgeAlarm(alarmId: string, client: ApiClient = api) {
   return client.alarms.acknowledge.mutate({ alarmId });
+}
+
+/** The active field staff an alarm can be assigned to. */
+export function fetchFieldStaff(client: ApiClient = api): Promise<FieldWorker[]> {
+  return client.alarms.fieldStaff.query();
+}
+
+/** Assigns the alarm to a field worker, or (null) to nobody. */
+export function assignAlarm(alarmId: string, userId: string | null, client: ApiClient = api) {
+  return client.alarms.assign.mutate({ alarmId, userId });
+}
+
+/** Records the repair made for the alarm, which resolves it. */
+export function recordAlarmRepair(alarmId: string, note: string, client: ApiClient = api) {
+  return client.alarms.recordRepair.mutate({ alarmId, note });
 }
 
 /** The ElTag type of an alarm's severity. */

@@ -1,4 +1,4 @@
-/** Alarms the machines raised: the list, acknowledging, assigning the machine's field worker. */
+/** Alarms the machines raised: the list, acknowledging, assigning a field worker, recording the repair. */
 export default {
   menu: { list: 'Alarms' },
   title: 'Alarms',
@@ -34,6 +34,13 @@ export default {
     time: 'Raised',
     from: 'From',
     to: 'To',
+    assignee: 'Assigned to',
+    assignedToMe: 'Assigned to me',
+    repair: 'Repair',
+  },
+  repairStates: {
+    repaired: 'Repaired',
+    unrepaired: 'Not repaired',
   },
   columns: {
     raisedAt: 'Raised',
@@ -45,15 +52,27 @@ export default {
     state: 'State',
     acknowledged: 'Acknowledged by',
     resolvedAt: 'Resolved',
+    assignee: 'Assigned to',
+    repair: 'Repair',
   },
   channel: 'Channel {n}',
   acknowledge: 'Acknowledge',
   acknowledgedDone: 'Alarm acknowledged',
   assign: 'Assign',
   assignTitle: 'Assign to field staff',
-  assignHint: 'The alarms of "{machine}" go to the field worker responsible for it.',
+  assignHint: 'Send a field worker to see to this alarm of "{machine}".',
   staff: 'Field staff',
+  nobody: 'Nobody',
+  noFieldStaff: 'No active field staff',
   assigned: 'Assigned to {name}',
+  unassigned: 'The alarm is assigned to nobody now',
+  recordRepair: 'Record repair',
+  repairTitle: 'Record the repair',
+  repairHint: '{machine}: {kind}, "{message}"',
+  repairResolves: 'Recording the repair resolves the alarm. An alarm has one repair record.',
+  repairNote: 'Repair',
+  repairNotePlaceholder: 'What was found and what was done',
+  repairRecorded: 'Repair recorded; the alarm is resolved',
   empty: 'No alarm matches the filter',
   live: 'Refreshes every {s} s',
 };

@@ -1,4 +1,4 @@
-/** Alarms the machines raised: the list, acknowledging, assigning the machine's field worker. */
+/** Alarms the machines raised: the list, acknowledging, assigning a field worker, recording the repair. */
 export default {
   menu: { list: '告警' },
   title: '告警',
@@ -34,6 +34,13 @@ export default {
     time: '发生时间',
     from: '开始',
     to: '结束',
+    assignee: '处理人',
+    assignedToMe: '派给我的',
+    repair: '维修',
+  },
+  repairStates: {
+    repaired: '已维修',
+    unrepaired: '未维修',
   },
   columns: {
     raisedAt: '发生时间',
@@ -45,15 +52,27 @@ export default {
     state: '状态',
     acknowledged: '确认人',
     resolvedAt: '恢复时间',
+    assignee: '处理人',
+    repair: '维修记录',
   },
   channel: '货道 {n}',
   acknowledge: '确认',
   acknowledgedDone: '已确认告警',
   assign: '派单',
   assignTitle: '派给营业员处理',
-  assignHint: '售货机「{machine}」的告警由负责它的营业员处理。',
+  assignHint: '派一名营业员处理售货机「{machine}」的这条告警。',
   staff: '营业员',
+  nobody: '不指派',
+  noFieldStaff: '没有可派的营业员',
   assigned: '已派给 {name}',
+  unassigned: '已取消派单',
+  recordRepair: '登记维修',
+  repairTitle: '登记维修',
+  repairHint: '{machine}：{kind}，「{message}」',
+  repairResolves: '登记维修后告警即恢复；每条告警只登记一次维修。',
+  repairNote: '维修内容',
+  repairNotePlaceholder: '发现了什么问题，做了什么处理',
+  repairRecorded: '已登记维修，告警已恢复',
   empty: '没有符合条件的告警',
   live: '每 {s} 秒自动刷新',
 };
