@@ -117,7 +117,7 @@ describe('people', () => {
     h.errors(user).assertClean([/403|Forbidden/i]);
   });
 
-  it('shows the fee difference of a change of the lease, as the API quotes it', async () => {
+  it('shows the fee difference of a change of the lease for the rest of it, as the API quotes it', async () => {
     const page = await h.newPage();
     await signInAs(page, DEMO_OPERATOR, 'admin');
     await h.open(page, '/lease');
@@ -127,15 +127,16 @@ describe('people', () => {
     const admin = await signIn(h.url, DEMO_OPERATOR, 'admin');
     const lease = await query<{ machineQuota: number; modules: { code: string }[] }>(admin, 'lease.status');
     const modules = lease.modules.map((m) => m.code);
-    const quote = (machines: number) =>
-      query<{ fee: number }>(admin, 'platform.quote', { modules, machines, months: 12 });
-    const [now, after] = await Promise.all([quote(lease.machineQuota), quote(lease.machineQuota + 10)]);
+    const quote = await query<{ difference: number }>(admin, 'lease.quoteChange', {
+      modules,
+      machines: lease.machineQuota + 10,
+    });
 
     const machines = page.locator('[data-test="change-machines"] input');
     await machines.fill(String(lease.machineQuota + 10));
     await machines.press('Tab');
     const difference = page.locator('[data-test="fee-difference"]');
-    await expect.poll(() => difference.innerText()).toBe(money(after.fee - now.fee));
+    await expect.poll(() => difference.innerText()).toBe(money(quote.difference));
     await page.locator('[data-test="lease-change"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'lease');
     h.errors(page).assertClean();
