@@ -17,6 +17,10 @@ describe('procedure contexts', () => {
       void ctx.db.forTenant('0199f1c2-0000-7000-8000-000000000000');
       // @ts-expect-error nor the manufacturer's cross-tenant handle
       void ctx.tenants;
+      // Its one read of another tenant's rows gives machine types and nothing else.
+      expectTypeOf(ctx.machineTypes).returns.resolves.items.toHaveProperty('slotsPerTray');
+      // @ts-expect-error it reaches no table but machine types
+      void ctx.machineTypes.forTenant;
       return ctx.write(async (w) => {
         // @ts-expect-error an operator's writer has no transaction over every tenant
         void w.tx.forTenant('0199f1c2-0000-7000-8000-000000000000');
