@@ -211,5 +211,29 @@ for (const { dialect, skip } of testDialects()) {
       const staff = await api.signIn(DEMO_CODE, 'staff1');
       expect((await failure(staff.lease.change({ modules: ['user'], machines: 10 }))).code).toBe('FORBIDDEN');
     });
+
+    it('refuses to confirm a change below the machines the tenant has come to hold since it was ordered', async () => {
+      const admin = await api.signIn('300001', 'operator_admin');
+      const order = await admin.lease.change({ modules: ['user'], machines: 1 });
+      const demoId = await tenantIdOf(api.db, DEMO_CODE);
+      const [model] = await api.db.forTenant(demoId).machines.find({ limit: 1 });
+      if (!model) throw new Error('the demo has no machine');
+      const scope = api.db.forTenant(tenantId);
+      for (const boardId of ['CHG000001', 'CHG000002']) {
+        await scope.machines.insert({
+          boardId,
+          typeId: model.typeId,
+          manufacturerId: model.manufacturerId,
+          status: 'active',
+        });
+      }
+      const maker = await api.signIn('000001', 'maker');
+      const error = await failure(maker.factory.leaseOrders.confirm({ tenantId, id: order.id }));
+      expect(error.code).toBe('CONFLICT');
+      expect(error.message).toMatch(/holds 2 machines, more than the 1/);
+      expect((await api.db.platform.tenants.get(tenantId))?.machineQuota).toBe(10);
+      expect((await scope.leaseOrders.get(order.id))?.status).toBe('pending');
+      await admin.lease.cancel({ id: order.id });
+    });
   });
 }
