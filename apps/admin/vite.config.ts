@@ -5,6 +5,7 @@ import { defineConfig } from 'vite';
 const apiProxy = {
   '/trpc': { target: 'http://127.0.0.1:3000' },
   '/media': { target: 'http://127.0.0.1:3000' },
+  '/export': { target: 'http://127.0.0.1:3000' },
 };
 
 /** vue-i18n's build flags: composition API only (the legacy API is left out of the bundle). */

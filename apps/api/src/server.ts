@@ -13,6 +13,7 @@ import { appRouter } from './app-router.js';
 import { createContext, type Context, type Services, type SignedRequest } from './trpc/context.js';
 import { SIGNATURE_HEADERS, sha256Hex } from '@vmcloud/protocol/device';
 import { createPaymentPages } from './http/payment-pages.js';
+import { createExportRoutes } from './http/export.js';
 import { logUnexpected, type Meta } from './trpc/init.js';
 import { allowedOriginsOf } from './config.js';
 import { createCsrfCheck } from './http/csrf.js';
@@ -133,19 +134,20 @@ export function createApiServer({ services, adminDir, allowedOrigins, trustedPro
     return own ? [...configured, new URL(own).origin] : configured;
   });
   const securityHeaders = createSecurityHeaders({ https: services.secureCookies });
+  const contextOf = (req: IncomingMessage, body?: string) => {
+    const ids = (req as WithIds)[IDS];
+    return createContext(services, {
+      requestId: ids?.requestId,
+      clientRequestId: ids?.clientRequestId,
+      ip: sourceAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies),
+      userAgent: req.headers['user-agent'] ?? null,
+      sessionToken: sessionTokenOf(req),
+      signed: signedRequestOf(req, body),
+    });
+  };
   const trpc = createTrpcHandler({
     router: appRouter,
-    createContext: (req, body) => {
-      const ids = (req as WithIds)[IDS];
-      return createContext(services, {
-        requestId: ids?.requestId,
-        clientRequestId: ids?.clientRequestId,
-        ip: sourceAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies),
-        userAgent: req.headers['user-agent'] ?? null,
-        sessionToken: sessionTokenOf(req),
-        signed: signedRequestOf(req, body),
-      });
-    },
+    createContext: contextOf,
     responseHeaders: (ctx) => responseHeaders(ctx, services.secureCookies),
     maxBatchSize: MAX_BATCH_CALLS,
     maxBodyBytes: DEFAULT_BODY_BYTES,
@@ -170,6 +172,7 @@ export function createApiServer({ services, adminDir, allowedOrigins, trustedPro
   // Product images and ads: public, under unguessable names, shown on the machines' screens.
   const uploads = createStaticHandler(uploadDir());
   const payments = createPaymentPages(services);
+  const exports = createExportRoutes({ context: (req) => contextOf(req), now: services.now, sendJson });
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const ids = requestIdsOf(req);
@@ -211,6 +214,7 @@ export function createApiServer({ services, adminDir, allowedOrigins, trustedPro
       });
       return;
     }
+    if (pathname.startsWith('/export/') && exports(req, res, pathname, q < 0 ? '' : raw.slice(q + 1))) return;
     if (pathname === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void health(db).then(({ status, body, reason }) => {
         if (status !== 200) log.warn('health check failed', { requestId, ...body, reason });

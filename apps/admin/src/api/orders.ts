@@ -9,7 +9,6 @@ export type OrderListInput = Inputs['orders']['list'];
 export type OrderPage = Outputs['orders']['list'];
 export type Order = OrderPage['items'][number];
 export type OrderDetail = Outputs['orders']['get'];
-export type OrderExport = Outputs['orders']['exportCsv'];
 export type OrderStatus = NonNullable<OrderListInput['status']>;
 export type PaymentMethod = NonNullable<OrderListInput['paymentMethod']>;
 
@@ -47,9 +46,77 @@ export const STATUS_TAG: Readonly<Record<OrderStatus, 'success' | 'warning' | 'i
   expired: 'info',
 };
 
-/** Saves text as a file in the browser (a Blob behind a temporary link). */
-export function downloadText(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Where the API serves the CSV file of the orders of `filter`. */
+export function exportUrl(filter: OrderFilter & { amountUnit: 'yuan' | 'fen' }): string {
+  return `/export/orders.csv?input=${encodeURIComponent(JSON.stringify(filter))}`;
+}
+
+/** An export the API refused, with its message (which names the field for bad input). */
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+
+/**
+ * Counts the records of CSV bytes as they arrive: an LF outside quotes ends one (a
+ * quoted field may hold line breaks; a doubled quote inside it toggles twice).
+ */
+export function recordCounter() {
+  let quoted = false;
+  let records = 0;
+  return {
+    add(bytes: Uint8Array) {
+      for (const b of bytes) {
+        if (b === QUOTE) quoted = !quoted;
+        else if (b === LF && !quoted) records += 1;
+      }
+    },
+    get records() {
+      return records;
+    },
+  };
+}
+
+/**
+ * Downloads the export at `url` and saves it as the file the API names: read as it streams
+ * (the API writes it a batch of orders at a time), then handed to the browser's downloads.
+ * A refusal is thrown as an ExportError before anything is saved. Resolves to the file's
+ * name and how many orders it holds.
+ */
+export async function downloadExport(url: string): Promise<{ filename: string; rows: number }> {
+  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/csv' } });
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    throw new ExportError(body?.error?.message ?? response.statusText, response.status, body?.error?.code);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'orders.csv';
+  const counter = recordCounter();
+  const parts: Uint8Array[] = [];
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    counter.add(value);
+    parts.push(value);
+  }
+  saveFile(filename, new Blob(parts as BlobPart[], { type: response.headers.get('content-type') ?? 'text/csv' }));
+  // The header is a record too.
+  return { filename, rows: Math.max(0, counter.records - 1) };
+}
+
+/** Saves a Blob as a file in the browser (behind a temporary link). */
+export function saveFile(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

@@ -1,6 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi, Refusal } from '../api/fake-api.test-helpers';
+import { ExportError } from '../api/orders';
 import { useOrdersStore } from './orders';
 
 /** 45 orders, newest first, served 20 at a time by cursor as the API does. */
@@ -20,6 +21,10 @@ function serve(input: unknown) {
 
 describe('the orders store', () => {
   beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
   it('pages forward by the cursor each page names and back to the pages it has seen', async () => {
     const fake = fakeApi({ 'orders.list': serve });
@@ -53,13 +58,6 @@ describe('the orders store', () => {
   it('searches with the form as it is, from the first page, and exports the filter of the rows shown', async () => {
     const fake = fakeApi({
       'orders.list': serve,
-      'orders.exportCsv': () => ({
-        filename: 'orders.csv',
-        contentType: 'text/csv',
-        rows: 0,
-        truncated: false,
-        csv: '',
-      }),
     });
     const store = useOrdersStore();
     store.useClient(fake.client);
@@ -81,17 +79,53 @@ describe('the orders store', () => {
     });
     // Changed but not searched: the export still names the rows on screen.
     store.form.status = 'completed';
-    await store.exportCsv();
-    expect(fake.inputsOf('orders.exportCsv')).toEqual([
-      {
-        machineId: 'machine-1',
-        status: 'refunded',
-        paymentMethod: 'qr',
-        from: from.toISOString(),
-        to: to.toISOString(),
-        amountUnit: 'yuan',
-      },
-    ]);
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return new Response('\uFEFForderNo,machine\r\nN1,"A\r\nB"\r\nN2,C\r\n', {
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="o.csv"' },
+      });
+    });
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:o');
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    // A line break inside a quoted field is not a record's end.
+    expect(await store.exportCsv()).toEqual({ filename: 'o.csv', rows: 2 });
+    expect(click).toHaveBeenCalledTimes(1);
+    const url = new URL(asked[0] ?? '', 'http://console');
+    expect(url.pathname).toBe('/export/orders.csv');
+    expect(JSON.parse(url.searchParams.get('input') ?? '')).toEqual({
+      machineId: 'machine-1',
+      status: 'refunded',
+      paymentMethod: 'qr',
+      from: from.toISOString(),
+      to: to.toISOString(),
+      amountUnit: 'yuan',
+    });
+  });
+
+  it("throws the refusal of an export with the API's message, and saves nothing", async () => {
+    const store = useOrdersStore();
+    store.useClient(fakeApi({ 'orders.list': serve }).client);
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(
+          JSON.stringify({ error: { code: 'FORBIDDEN', message: 'This needs permission 00109 (订单管理)' } }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          },
+        ),
+    );
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const refusal = await store.exportCsv().catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ExportError);
+    expect(refusal).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+      message: 'This needs permission 00109 (订单管理)',
+    });
+    expect(click).not.toHaveBeenCalled();
   });
 
   it('says refused for a FORBIDDEN answer and error for another failure', async () => {

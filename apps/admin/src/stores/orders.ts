@@ -6,7 +6,15 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import { api, failureCode, type ApiClient } from '../api/client';
-import type { Order, OrderFilter, OrderListInput, OrderStatus, PaymentMethod } from '../api/orders';
+import {
+  downloadExport,
+  exportUrl,
+  type Order,
+  type OrderFilter,
+  type OrderListInput,
+  type OrderStatus,
+  type PaymentMethod,
+} from '../api/orders';
 
 export interface OrderFilterForm {
   machineId: string;
@@ -112,9 +120,9 @@ export const useOrdersStore = defineStore('orders', () => {
     return page.items.map((m) => ({ id: m.id, label: m.name ? `${m.name} (${m.boardId})` : m.boardId }));
   }
 
-  /** The orders of the filter shown, as CSV (amounts in yuan). */
+  /** Downloads the orders of the filter shown as a CSV file (amounts in yuan). */
   function exportCsv() {
-    return client.orders.exportCsv.query({ ...applied.value, amountUnit: 'yuan' });
+    return downloadExport(exportUrl({ ...applied.value, amountUnit: 'yuan' }));
   }
 
   return {

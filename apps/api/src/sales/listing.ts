@@ -19,8 +19,7 @@ import {
   type OrderRow,
 } from './orders.js';
 
-/** The most rows one export holds; a longer list is cut there and says so (`truncated`). */
-export const MAX_EXPORT_ROWS = 100_000;
+/** Orders read per query while an export streams; one batch is written before the next is read. */
 const EXPORT_BATCH = 1_000;
 
 function withLabels(order: OrderRow, labels: OrderLabels) {
@@ -97,23 +96,42 @@ export async function orderDetail(scope: TenantScope, orderId: string) {
 
 export const OrderExportInput = z.object({ ...orderFilterShape, amountUnit: z.enum(['yuan', 'fen']).default('yuan') });
 
+/** The name of an export's file made at `now`: `orders-20261207T231500.csv`. */
+export function exportFilename(now: Date): string {
+  return `orders-${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}.csv`;
+}
+
 /**
- * The orders of a filter as CSV text (RFC 4180: header row, comma-separated, CRLF, quoted
- * where needed), newest first, at most MAX_EXPORT_ROWS rows (`truncated` says when more
- * matched). Amounts (`price`, `amount`, `refunded`) are in yuan with two decimals, or in
- * fen with `amountUnit: 'fen'`; times are ISO 8601 UTC.
+ * The orders of a filter as CSV (RFC 4180: header row, comma-separated, CRLF, quoted where
+ * needed), newest first, every order that matches: the header, then one chunk of records
+ * per batch of EXPORT_BATCH orders, each read when the previous one has been taken, so an
+ * export holds one batch in memory however many orders it writes. Amounts (`price`,
+ * `amount`, `refunded`) are in yuan with two decimals, or in fen with `amountUnit: 'fen'`;
+ * times are ISO 8601 UTC. The filter's ids are checked first (another tenant's machine is
+ * refused before anything is written).
  */
-export async function exportOrders(scope: TenantScope, input: z.infer<typeof OrderExportInput>, now: Date) {
+export async function exportOrders(
+  scope: TenantScope,
+  input: z.infer<typeof OrderExportInput>,
+  now: Date,
+): Promise<AsyncGenerator<string, void>> {
   await checkFilterIds(scope, input);
+  return orderRecords(scope, input, now);
+}
+
+async function* orderRecords(
+  scope: TenantScope,
+  input: z.infer<typeof OrderExportInput>,
+  now: Date,
+): AsyncGenerator<string, void> {
   const filter: OrderFilter = input;
   const money = (fen: number) => (input.amountUnit === 'yuan' ? yuan(fen) : fen);
-  const parts = [csvRecord(EXPORT_COLUMNS)];
-  let rows = 0;
-  let truncated = false;
+  yield csvRecord(EXPORT_COLUMNS);
   let position: Position | undefined;
   for (;;) {
     const batch = await findOrderPage(scope, filter, EXPORT_BATCH, position, now);
     const page = batch.slice(0, EXPORT_BATCH);
+    if (page.length === 0) return;
     const [labels, refunded] = await Promise.all([
       labelsOf(scope, page),
       refundedBy(
@@ -121,51 +139,33 @@ export async function exportOrders(scope: TenantScope, input: z.infer<typeof Ord
         page.map((o) => o.id),
       ),
     ]);
+    let chunk = '';
     for (const o of page) {
-      if (rows === MAX_EXPORT_ROWS) {
-        truncated = true;
-        break;
-      }
       const machine = labels.machines.get(o.machineId);
       const product = labels.products.get(o.productId);
-      parts.push(
-        csvRecord([
-          o.orderNo,
-          iso(o.createdAt),
-          userText(machine?.name),
-          machine?.boardId,
-          o.channelNumber,
-          userText(product?.code),
-          userText(product?.name),
-          o.quantity,
-          money(o.price),
-          money(o.amount),
-          money(refunded.get(o.id) ?? 0),
-          o.paymentMethod,
-          o.status,
-          iso(o.paidAt),
-          iso(o.completedAt),
-          iso(o.refundedAt),
-          o.offline ? 'yes' : 'no',
-        ]),
-      );
-      rows += 1;
+      chunk += csvRecord([
+        o.orderNo,
+        iso(o.createdAt),
+        userText(machine?.name),
+        machine?.boardId,
+        o.channelNumber,
+        userText(product?.code),
+        userText(product?.name),
+        o.quantity,
+        money(o.price),
+        money(o.amount),
+        money(refunded.get(o.id) ?? 0),
+        o.paymentMethod,
+        o.status,
+        iso(o.paidAt),
+        iso(o.completedAt),
+        iso(o.refundedAt),
+        o.offline ? 'yes' : 'no',
+      ]);
     }
+    yield chunk;
     const last = page[page.length - 1];
-    if (truncated || batch.length <= EXPORT_BATCH || !last) break;
-    if (rows === MAX_EXPORT_ROWS) {
-      truncated = true;
-      break;
-    }
+    if (batch.length <= EXPORT_BATCH || !last) return;
     position = { at: last.createdAt, id: last.id };
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return {
-    filename: `orders-${stamp}.csv`,
-    contentType: 'text/csv; charset=utf-8',
-    amountUnit: input.amountUnit,
-    rows,
-    truncated,
-    csv: parts.join(''),
-  };
 }

@@ -48,6 +48,13 @@ type Order = Row<Tables['orders']>;
 const newestFirst = (a: Order, b: Order) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
+/** The whole text of a streamed export. */
+async function textOf(chunks: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
 for (const { dialect, skip } of testDialects()) {
   describe.skipIf(skip !== undefined)(`[${dialect}] orders`, () => {
     let api: TestApi;
@@ -182,10 +189,9 @@ for (const { dialect, skip } of testDialects()) {
       const refunded = new Map((await scope.refunds.find()).map((r) => [r.orderId, r.amount]));
       const expected = seeded.filter((o) => o.machineId === machine.id);
 
-      const result = await admin.orders.exportCsv({ machineId: machine.id });
-      expect(result.contentType).toBe('text/csv; charset=utf-8');
-      expect(result.csv).toContain('"图书馆, ""一楼"""');
-      const [header, ...records] = parseCsv(result.csv);
+      const csv = await textOf(await admin.orders.exportCsv({ machineId: machine.id }));
+      expect(csv).toContain('"图书馆, ""一楼"""');
+      const [header, ...records] = parseCsv(csv);
       expect(header).toEqual([
         'orderNo',
         'createdAt',
@@ -205,8 +211,6 @@ for (const { dialect, skip } of testDialects()) {
         'refundedAt',
         'offline',
       ]);
-      expect(result.rows).toBe(expected.length);
-      expect(result.truncated).toBe(false);
       expect(records.map((r) => r[0])).toEqual(expected.map((o) => o.orderNo));
       const yuanText = (fen: number) => (fen / 100).toFixed(2);
       for (const [i, o] of expected.entries()) {
@@ -223,7 +227,7 @@ for (const { dialect, skip } of testDialects()) {
 
       await scope.machines.update(machine.id, { name: '=HYPERLINK("x")' });
       const fen = await admin.orders.exportCsv({ machineId: machine.id, status: 'completed', amountUnit: 'fen' });
-      const [, ...fenRecords] = parseCsv(fen.csv);
+      const [, ...fenRecords] = parseCsv(await textOf(fen));
       const completed = expected.filter((o) => o.status === 'completed');
       expect(fenRecords).toHaveLength(completed.length);
       expect(fenRecords.map((r) => Number(r[9]))).toEqual(completed.map((o) => o.amount));

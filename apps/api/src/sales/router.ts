@@ -24,10 +24,10 @@ export const ordersRouter = router({
     .query(({ ctx, input }) => orderDetail(ctx.scope, input.id)),
 
   /**
-   * The orders of a filter as CSV text (RFC 4180: header row, comma-separated, CRLF,
-   * quoted where needed), newest first, at most MAX_EXPORT_ROWS rows (`truncated` says
-   * when more matched). Amounts (`price`, `amount`, `refunded`) are in yuan with two
-   * decimals, or in fen with `amountUnit: 'fen'`; times are ISO 8601 UTC.
+   * The orders of a filter as CSV, streamed: the header, then the records a batch at a
+   * time (see `exportOrders`). Downloaded as a file from `GET /export/orders.csv`
+   * (http/export.ts), which calls this procedure; over `/trpc` it answers only a
+   * streaming request (`httpBatchStreamLink`), as a stream of text chunks.
    */
   exportCsv: operatorProcedure(P.order)
     .input(OrderExportInput)

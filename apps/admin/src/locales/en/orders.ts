@@ -53,7 +53,6 @@ export default {
   export: {
     button: 'Export CSV',
     done: '{n} orders exported',
-    truncated: 'Only the newest {n} orders were exported; narrow the filter for the rest',
   },
   empty: 'No orders',
   emptyFiltered: 'No order matches the filter',

@@ -53,7 +53,6 @@ export default {
   export: {
     button: '导出 CSV',
     done: '已导出 {n} 条订单',
-    truncated: '只导出了最新的 {n} 条订单，请缩小筛选范围导出其余订单',
   },
   empty: '暂无订单',
   emptyFiltered: '没有符合条件的订单',

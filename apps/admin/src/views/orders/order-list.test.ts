@@ -91,14 +91,6 @@ describe('the orders list', () => {
     const fake = fakeApi({
       'orders.list': () => ({ items: [order(1)], nextCursor: null }),
       'machines.list': () => ({ items: [], total: 0 }),
-      'orders.exportCsv': () => ({
-        filename: 'orders-20261201T000000.csv',
-        contentType: 'text/csv; charset=utf-8',
-        amountUnit: 'yuan',
-        rows: 1,
-        truncated: false,
-        csv: 'orderNo\r\nN1\r\n',
-      }),
     });
     const pinia = createPinia();
     setActivePinia(pinia);
@@ -115,6 +107,16 @@ describe('the orders list', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       saved.push({ name: this.download, text: this.href });
     });
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return new Response('\uFEFForderNo\r\nN1\r\n', {
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="orders-20261201T000000.csv"',
+        },
+      });
+    });
     const blobs: Blob[] = [];
     vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
       blobs.push(blob as Blob);
@@ -124,10 +126,12 @@ describe('the orders list', () => {
     await settle();
     await wrapper.find('[data-test="orders-export"]').trigger('click');
     await settle();
-    expect(fake.inputsOf('orders.exportCsv')).toEqual([{ amountUnit: 'yuan' }]);
+    expect(asked).toEqual([`/export/orders.csv?input=${encodeURIComponent('{"amountUnit":"yuan"}')}`]);
     expect(saved).toEqual([{ name: 'orders-20261201T000000.csv', text: 'blob:orders' }]);
     expect(await blobs[0]?.text()).toBe('\uFEFForderNo\r\nN1\r\n');
+    expect(document.body.textContent).toContain('1 orders exported');
     click.mockRestore();
+    vi.unstubAllGlobals();
     wrapper.unmount();
   });
 });
