@@ -2,7 +2,8 @@
  * The fleet pages on the demo data, at 1440 px: the dashboard, the machines list and a
  * machine's page, each screenshotted after asserting its own content; and a planogram edit
  * the API refuses (a channel's capacity below its stock), whose message shows at the field
- * while the form keeps what was typed.
+ * while the form keeps what was typed; and an alarm assigned to a field worker, then its
+ * repair recorded.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +121,32 @@ describe('the fleet pages on the demo data', () => {
     const after = await query<Channel[]>(admin, 'channels.list', { machineId: first().id });
     expect(after.find((c) => c.id === stocked.id)?.capacity).toBe(stocked.capacity);
     h.errors(page).assertClean([/400|Bad Request/]);
+  });
+
+  it('the alarms page: an alarm assigned to a field worker, then its repair recorded', async () => {
+    // A page of its own: the one above saw the planogram's refusal.
+    const page = await h.newPage();
+    await signInAs(page, DEMO_OPERATOR, 'admin');
+    await h.open(page, '/alarms');
+    const offline = page.locator('[data-test="alarms-table"] tbody tr').filter({ hasText: '离线' }).first();
+    await offline.waitFor();
+    await offline.getByRole('button', { name: '派单' }).click();
+    await page.locator('[data-test="assign-user"]').click();
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '张伟' }).click();
+    await page.locator('[data-test="assign-save"]').click();
+    await offline.locator('[data-test="alarm-assignee"]').getByText('张伟').waitFor();
+
+    await offline.getByRole('button', { name: '登记维修' }).click();
+    await page.locator('textarea[data-test="repair-note"]').fill('重启了 4G 模块，心跳恢复');
+    await page.locator('[data-test="repair-save"]').click();
+    await offline.locator('[data-test="alarm-repair"]').getByText('重启了 4G 模块，心跳恢复').waitFor();
+    await expect(offline.innerText()).resolves.toContain('已恢复');
+    await expect(offline.getByRole('button', { name: '登记维修' }).count()).resolves.toBe(0);
+    // The table is wider than the page: the screenshot shows its right end, the state, assignee and repair.
+    await page
+      .locator('[data-test="alarms-table"] .el-table__body-wrapper .el-scrollbar__wrap')
+      .evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await screenshot(page, 'alarms');
+    h.errors(page).assertClean();
   });
 });
