@@ -142,7 +142,7 @@ export async function listFieldStaff(scope: TenantScope, platform: PlatformScope
     where: (u) => and(inArray(u.id, [...ids]), eq(u.status, 'active')),
     orderBy: (u) => [asc(u.displayName), asc(u.username)],
   });
-  return users.map((u) => ({ id: u.id, name: u.displayName || u.username, username: u.username, phone: u.phone }));
+  return users.map((u) => ({ id: u.id, name: u.displayName || u.username, username: u.username }));
 }
 
 export const AssignAlarmInput = z.object({

@@ -32,8 +32,8 @@ export function alarmRow(fields: Record<string, unknown> = {}) {
 
 /** Two field workers, as `alarms.fieldStaff` answers. */
 export const FIELD_STAFF = [
-  { id: 'u1', name: '张伟', username: 'staff1', phone: null },
-  { id: 'u2', name: '刘洋', username: 'staff2', phone: null },
+  { id: 'u1', name: '张伟', username: 'staff1' },
+  { id: 'u2', name: '刘洋', username: 'staff2' },
 ];
 
 /** Signs in an operator user holding the alarms permission (call after setActivePinia). */
