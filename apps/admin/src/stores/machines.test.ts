@@ -81,12 +81,39 @@ describe('the machines store', () => {
     const fake = fakeApi({
       'groups.machine.list': forbidden,
       'users.list': () => ({ items: [{ id: 'u1', username: 'staff1', displayName: '李娜' }], total: 1 }),
+      'machines.types': forbidden,
     });
     const store = useMachinesStore();
     store.useClient(fake.client);
     await store.loadOptions();
     expect(store.groups).toEqual([]);
     expect(store.staff).toEqual([{ id: 'u1', name: '李娜' }]);
+    expect(store.types).toEqual([]);
+  });
+
+  it('offers the types of the operator’s machines with their layout', async () => {
+    const fake = fakeApi({
+      'groups.machine.list': () => [],
+      'users.list': () => ({ items: [], total: 0 }),
+      'machines.types': () => [
+        {
+          id: 't1',
+          model: 'VMC-S12',
+          name: '零食机',
+          trays: 3,
+          slotsPerTray: 4,
+          defaultCapacity: 8,
+          refrigerated: false,
+          machines: 2,
+        },
+      ],
+    });
+    const store = useMachinesStore();
+    store.useClient(fake.client);
+    await store.loadOptions();
+    expect(store.types).toEqual([
+      { id: 't1', name: '零食机', model: 'VMC-S12', trays: 3, slotsPerTray: 4, machines: 2 },
+    ]);
   });
 });
 

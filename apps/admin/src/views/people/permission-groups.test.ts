@@ -20,7 +20,7 @@ describe('the permission picker sections', () => {
       P.order,
       P.giftCodes,
     ]);
-    expect(sections.at(-1)?.permissions.map((p) => p.code)).toEqual([P.renewLease]);
+    expect(sections.at(-1)?.permissions.map((p) => p.code)).toEqual([P.renewLease, P.auditLog]);
   });
 
   it('shows only the modules the tenant rents', () => {
@@ -32,6 +32,7 @@ describe('the permission picker sections', () => {
       P.finance,
       P.paymentAccounts,
       P.renewLease,
+      P.auditLog,
     ]);
   });
 
