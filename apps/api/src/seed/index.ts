@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray, type Database, type Keyring } from '@vmcloud/db';
+import { isUniqueViolation } from '../shared/errors.js';
 import { DEMO_OPERATOR, seedDemo } from './demo.js';
 import { MANUFACTURER, seedPlatform, syncCatalog, type SeededUser, type SeedOptions } from './platform.js';
 
@@ -87,7 +88,14 @@ export async function seedOnStart(
   if (run.command === 'seed') return { demo: await seed(db, keyring) };
   if (run.command !== 'start') return null;
   if (!(await isEmpty(db))) {
-    await db.transaction((tx) => syncCatalog(tx));
+    try {
+      await db.transaction((tx) => syncCatalog(tx));
+    } catch (error) {
+      // Another instance starting at the same moment inserted the same rows first; what
+      // is left to do (nothing, or what it had not reached) is done again.
+      if (!isUniqueViolation(error)) throw error;
+      await db.transaction((tx) => syncCatalog(tx));
+    }
     return null;
   }
   if (run.seed === 'never') return null;

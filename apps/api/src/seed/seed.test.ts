@@ -183,6 +183,38 @@ for (const { dialect, skip } of testDialects()) {
       const held = await permissionsOfUser(scope, t.db.platform, admin?.id ?? '', new Set());
       expect([...held]).toEqual([P.renewLease, P.auditLog]);
     });
+
+    it('finishes a start whose catalogue another instance starting at once brought up to date first', async () => {
+      const permission = await t.db.platform.permissions.findOne((p) => eq(p.code, P.auditLog));
+      if (!permission) throw new Error('no permission');
+      for (const tenant of await t.db.platform.tenants.find()) {
+        await t.db.forTenant(tenant.id).rolePermissions.deleteWhere((rp) => eq(rp.permissionId, permission.id));
+      }
+      await t.db.platform.permissions.deleteWhere((p) => eq(p.code, P.auditLog));
+      const start = { command: 'start', seed: 'auto', production: false, adminPassword: null } as const;
+      // The other instance commits its insert between this one's read and its own insert,
+      // which then breaks the unique code.
+      let raced = false;
+      const racing = new Proxy(t.db, {
+        get(target, key, receiver) {
+          if (key !== 'transaction' || raced) return Reflect.get(target, key, receiver) as unknown;
+          return async () => {
+            raced = true;
+            await seedOnStart(target, keyring, start);
+            throw Object.assign(new Error('Duplicate entry for key permissions.code'), { code: 'ER_DUP_ENTRY' });
+          };
+        },
+      });
+      expect(await seedOnStart(racing, keyring, start)).toBeNull();
+      expect(raced).toBe(true);
+      const added = await t.db.platform.permissions.find({ where: (p) => eq(p.code, P.auditLog) });
+      expect(added).toHaveLength(1);
+      const operator = await t.db.platform.tenants.findOne((x) => eq(x.code, DEMO_OPERATOR.code));
+      const links = await t.db
+        .forTenant(operator?.id ?? '')
+        .rolePermissions.find({ where: (rp) => eq(rp.permissionId, added[0]?.id ?? '') });
+      expect(links).toHaveLength(1);
+    });
   });
 }
 
