@@ -223,6 +223,9 @@ for (const { dialect, skip } of testDialects()) {
         expect((await bed.audits('factory.machines.sell'))[0]?.after).toMatchObject({ channels: 24 });
         const sales = await bed.scope().machineSales.find({ where: (s) => eq(s.machineId, first.id) });
         expect(sales.map((s) => [s.operatorId, s.price])).toEqual([[operatorId, 1_800_000]]);
+        // Held since its machine sale, with no service PIN of the previous holder.
+        expect(held?.heldSince).toEqual(sales[0]?.soldAt);
+        expect(held?.servicePin).toBeNull();
         expect((await bed.audits('factory.machines.sell'))[0]?.after).toMatchObject({ holder: operatorId });
 
         const full = await failure(bed.maker.factory.machines.sell({ machineId: second.id, operatorId }));

@@ -334,6 +334,7 @@ export async function sellMachine(
     ...fields,
     servicePin: null,
     status: 'active',
+    heldSince: now,
     updatedAt: now,
     updatedBy: by,
   });

@@ -80,14 +80,13 @@ for (const { dialect, skip } of testDialects()) {
     it("refuses a sale dated outside the machine's life here or inside a settled period, and changes nothing", async () => {
       const { scope, channel } = await stocked();
       const before = await scope.orders.count();
-      const tenant = await api.db.platform.tenants.get(tenantId);
+      const machine = await scope.machines.get(channel.machineId);
+      if (!machine?.heldSince) throw new Error('the demo machine has no machine sale');
       const cases: [Date, RegExp][] = [
         [new Date(-8_640_000_000_000_000), /^soldAt: is before the machine came to this operator/],
         [new Date(0), /^soldAt: is before the machine came to this operator/],
-        [
-          new Date((tenant?.leaseStartsAt?.getTime() ?? 0) - 1000),
-          /^soldAt: is before the machine came to this operator/,
-        ],
+        // After the operator's lease began, but before this machine was sold to it.
+        [new Date(machine.heldSince.getTime() - 1000), /^soldAt: is before the machine came to this operator/],
         [new Date(Date.now() - 10 * 86_400_000), /^soldAt: falls in a period already settled$/],
         [new Date(Date.now() + 86_400_000), /^soldAt: is in the future$/],
       ];

@@ -6,7 +6,7 @@
  * channel's stock goes down to zero at most.
  *
  * A time entered by a person must lie within the machine's life with this operator (not
- * before the operator's lease began, not in the future) and outside
+ * before its machine sale to the operator, not in the future) and outside
  * every period already settled: a sale dated anywhere would reach into closed books.
  * Sales a terminal uploads go through the device channel (sales/lifecycle.ts), which
  * never refuses them and flags such times instead.
@@ -63,10 +63,10 @@ export async function recordSale(
   if (input.soldAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw refused('soldAt', 'is in the future');
   const machine = await w.scope.machines.get(input.machineId);
   if (!machine) throw notFound('Machine');
-  // The manufacturer's record of the machine's sale is not the operator's to read; the sale
-  // cannot precede the operator's lease (or, without one, its arrival on the platform).
-  const tenant = await w.platform.tenants.get(w.scope.tenantId);
-  const since = (tenant?.leaseStartsAt ?? tenant?.createdAt ?? new Date(0)).getTime();
+  // Since the machine came to this operator (its machine sale); the operator's lease, or its
+  // arrival on the platform, for a machine whose sale was not recorded.
+  const tenant = machine.heldSince ? undefined : await w.platform.tenants.get(w.scope.tenantId);
+  const since = (machine.heldSince ?? tenant?.leaseStartsAt ?? tenant?.createdAt ?? new Date(0)).getTime();
   if (input.soldAt.getTime() < since) {
     throw refused('soldAt', `is before the machine came to this operator (${new Date(since).toISOString()})`);
   }

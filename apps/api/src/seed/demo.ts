@@ -231,6 +231,7 @@ export async function seedDemo(
       nameplateNo: m.nameplateNo,
       typeId: type.id,
       manufacturerId: manufacturer.id,
+      heldSince: soldAt,
       price: type.refrigerated ? 1_880_000 : 1_280_000,
       name: m.name,
       address: m.address,

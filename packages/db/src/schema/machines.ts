@@ -62,6 +62,8 @@ export const machines = tenantTable(
     configVersion: c.int().notNull().default(1),
     /** The id of the last event queued for the machine's terminal (device_events.seq). */
     eventSeq: c.int().notNull().default(0),
+    /** When the tenant holding it got it (its machine sale); null while the manufacturer holds it. */
+    heldSince: c.time(),
   },
   {
     uniques: [['boardId'], ['tenantId', 'deviceNo'], ['nameplateNo']],
