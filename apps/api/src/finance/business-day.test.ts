@@ -5,7 +5,7 @@
  * day; in Asia/Shanghai and in America/New_York on both sides of each daylight-saving
  * change of 2026 (March 8, November 1).
  */
-import { and, eq, gt, newId, type Row, type Tables } from '@vmcloud/db';
+import { and, eq, gt, isNotNull, newId, type Row, type Tables } from '@vmcloud/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarOf } from '../shared/business-day.js';
 import { orderNumber } from '../shared/document-numbers.js';
@@ -64,9 +64,12 @@ describe('the business day', () => {
   beforeAll(async () => {
     api = await createTestApi('sqlite', { now: () => new Date(clock) });
     tenantId = await tenantIdOf(api.db, DEMO_CODE);
-    // The sales below are dated back to March 2026: the demo operator's lease began before (orders.record refuses earlier).
-    await api.db.platform.tenants.update(tenantId, { leaseStartsAt: new Date(Date.UTC(2025, 0, 1)) });
+    // The sales below are dated back to March 2026: the demo operator's lease began, and its
+    // machines came to it, before (orders.record refuses earlier).
+    const since = new Date(Date.UTC(2025, 0, 1));
+    await api.db.platform.tenants.update(tenantId, { leaseStartsAt: since });
     const scope = api.db.forTenant(tenantId);
+    await scope.machines.updateWhere((m) => isNotNull(m.heldSince), { heldSince: since });
     const user = async (username: string) => (await scope.users.findOne((u) => eq(u.username, username)))?.id ?? '';
     staff1Id = await user('staff1');
     staff2Id = await user('staff2');
