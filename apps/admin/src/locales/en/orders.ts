@@ -52,7 +52,7 @@ export default {
   },
   export: {
     button: 'Export CSV',
-    done: '{n} orders exported',
+    done: '{n} order exported | {n} orders exported',
   },
   empty: 'No orders',
   emptyFiltered: 'No order matches the filter',

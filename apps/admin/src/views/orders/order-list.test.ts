@@ -129,7 +129,7 @@ describe('the orders list', () => {
     expect(asked).toEqual([`/export/orders.csv?input=${encodeURIComponent('{"amountUnit":"yuan"}')}`]);
     expect(saved).toEqual([{ name: 'orders-20261201T000000.csv', text: 'blob:orders' }]);
     expect(await blobs[0]?.text()).toBe('\uFEFForderNo\r\nN1\r\n');
-    expect(document.body.textContent).toContain('1 orders exported');
+    expect(document.body.textContent).toContain('1 order exported');
     click.mockRestore();
     vi.unstubAllGlobals();
     wrapper.unmount();
