@@ -5,12 +5,12 @@
  *   and then sees exactly the menu of that role (the table below, written by hand from the
  *   routes' permissions: machine module = machine, ads, alarms; plus gift codes);
  * - the lease page shows the fee difference of a change, equal to the difference of the
- *   API's two quotes;
+ *   API's two quotes; a renewal is paid online, through its QR's payment page;
  * - a gift-code rule for a channel group is added;
  * - the audit log (the manufacturer's, the one the API reads) shows a change's before and
  *   after; the operator admin opening it by URL is refused with the reason;
- * - screenshots of the users, roles (and the permission picker), audit log, lease and gift-code
- *   pages at 1440 px.
+ * - screenshots of the users, roles (and the permission picker), audit log, lease (and its
+ *   payment) and gift-code pages at 1440 px.
  */
 import { P } from '@vmcloud/api/catalog';
 import type { Page } from 'playwright-core';
@@ -139,6 +139,35 @@ describe('people', () => {
     await expect.poll(() => difference.innerText()).toBe(money(quote.difference));
     await page.locator('[data-test="lease-change"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'lease');
+    h.errors(page).assertClean();
+  });
+
+  it("pays a renewal online: the QR's page paid on a phone, the order shows paid and the lease runs on", async () => {
+    const admin = await signIn(h.url, DEMO_OPERATOR, 'admin');
+    const before = await query<{ leaseEndsAt: string }>(admin, 'lease.status');
+    const renewal = await mutate<{ id: string; orderNo: string }>(admin, 'lease.renew', { months: 1 });
+    const page = await h.newPage();
+    await signInAs(page, DEMO_OPERATOR, 'admin');
+    await h.open(page, '/lease');
+    await page.locator('[data-test="pay-order"]').first().click();
+    const dialog = page.locator('[data-test="lease-pay-dialog"]');
+    await dialog.locator('[data-test="lease-pay-qr"]').waitFor();
+    await expect.poll(() => dialog.locator('[data-test="lease-pay-countdown"]').innerText()).toMatch(/\d\d:\d\d/);
+    expect(await dialog.innerText()).toContain(renewal.orderNo);
+    await screenshot(page, 'lease-pay');
+
+    // The phone that scanned the QR: the payment provider's page.
+    const payPage = await dialog.locator('[data-test="lease-pay-page"]').getAttribute('href');
+    const phone = await h.newPage();
+    await phone.goto(payPage ?? '');
+    await phone.locator('button[value="pay"]').click();
+    await phone.close();
+
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText(`订单 ${renewal.orderNo} 已支付，租期已更新`).waitFor();
+    const after = await query<{ leaseEndsAt: string; orders: { id: string; status: string }[] }>(admin, 'lease.status');
+    expect(after.orders.find((o) => o.id === renewal.id)?.status).toBe('paid');
+    expect(Date.parse(after.leaseEndsAt)).toBeGreaterThan(Date.parse(before.leaseEndsAt));
     h.errors(page).assertClean();
   });
 

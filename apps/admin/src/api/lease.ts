@@ -38,6 +38,13 @@ export function cancelLeaseOrder(id: string, client: ApiClient = api) {
   return client.lease.cancel.mutate({ id });
 }
 
+export type LeasePaymentOffer = Outputs['lease']['pay'];
+
+/** A QR to pay a pending lease order online (the one made before while it can be paid, else a new one). */
+export function payLeaseOrder(id: string, client: ApiClient = api): Promise<LeasePaymentOffer> {
+  return client.lease.pay.mutate({ id });
+}
+
 export function leaseOffer(client: ApiClient = api): Promise<Offer> {
   return client.platform.offer.query();
 }

@@ -26,6 +26,7 @@ import {
   type Refund,
 } from '../sales/lifecycle.js';
 import type { PaymentProvider, PaymentProviders, ProviderName, ProviderPayment } from './provider.js';
+import { isLeasePayment, settleLeasePayment, watchLeasePayments } from '../tenants/lease-payment.js';
 
 export interface CheckoutDeps {
   db: Database;
@@ -108,7 +109,11 @@ export async function receiveNotification(
   if (!provider) throw notFound('Payment provider');
   const notice = provider.verifyNotification(headers, body);
   if (!(await deps.db.platform.tenants.get(tenantId))) throw notFound('Tenant');
-  await settlePayment(deps, tenantId, notice, 'payments.notify');
+  if (isLeasePayment(notice.merchantOrderNo)) {
+    await settleLeasePayment({ provider, now: deps.now }, systemWrite(deps, tenantId, 'lease.payment'), notice);
+  } else {
+    await settlePayment(deps, tenantId, notice, 'payments.notify');
+  }
   return provider.acknowledgement;
 }
 
@@ -127,7 +132,8 @@ async function settlePayment(
  * The payments watch, run often by a job: asks the provider about QR payments that have
  * waited `paymentQueryAfterSeconds` without a notification, closes those past their
  * expiry (recording a payment the provider had taken after all), and sends again the
- * refunds a provider has not settled.
+ * refunds a provider has not settled; and asks about lease orders' payments the same way
+ * (tenants/lease-payment.ts).
  */
 export async function watchPayments(deps: CheckoutDeps) {
   const now = deps.now();
@@ -136,8 +142,18 @@ export async function watchPayments(deps: CheckoutDeps) {
   let expired = 0;
   let paid = 0;
   let refunds = 0;
+  let leaseOrders = 0;
+  const leaseProvider = deps.providers[QR_PROVIDER];
   for (const tenant of await deps.db.platform.tenants.find()) {
     const scope = deps.db.forTenant(tenant.id);
+    if (leaseProvider) {
+      leaseOrders += await watchLeasePayments(
+        { provider: leaseProvider, now: deps.now },
+        scope,
+        systemWrite(deps, tenant.id, 'lease.payment'),
+        askBefore,
+      );
+    }
     const waiting = await scope.payments.find({
       where: (p) => and(eq(p.status, 'pending'), lte(p.createdAt, askBefore)),
       orderBy: (p) => [asc(p.createdAt)],
@@ -168,5 +184,5 @@ export async function watchPayments(deps: CheckoutDeps) {
       refunds++;
     }
   }
-  return { asked, paid, expired, refunds };
+  return { asked, paid, expired, refunds, leaseOrders };
 }

@@ -13,6 +13,9 @@ import { changeLease, quoteLeaseChange } from './lease-change.js';
 import { cancelLeaseOrder, leaseStatus, leaseTerms, renewalQuote, renewLease } from './lease.js';
 import { id } from '../shared/input.js';
 import { P } from '../access/catalog.js';
+import { QR_PROVIDER } from '../payments/checkout.js';
+import { refused } from '../shared/errors.js';
+import { offerLeasePayment } from './lease-payment.js';
 
 const leaseProcedure = operatorProcedure(P.renewLease).meta({ allowRestricted: true });
 
@@ -63,6 +66,24 @@ export const leaseRouter = router({
     const now = ctx.now();
     const order = await ctx.write((w) => changeLease(w, w.scope, ctx.principal.userId, input, now));
     return plain(order);
+  }),
+
+  /**
+   * A QR to pay one of the tenant's pending lease orders online (tenants/lease-payment.ts):
+   * the one made before while it can be paid, else a new one; the provider's notification
+   * then pays the order. Answers `status: 'paid'` when a payment had arrived meanwhile.
+   */
+  pay: leaseProcedure.input(z.object({ id: id('leaseOrders') })).mutation(async ({ ctx, input }) => {
+    const provider = ctx.devices.providers[QR_PROVIDER];
+    if (!provider) throw refused('id', `${QR_PROVIDER} payments are not configured on this platform`);
+    const offer = await offerLeasePayment(
+      { provider, publicUrl: ctx.devices.settings.publicUrl, now: ctx.now },
+      ctx.scope,
+      ctx.write,
+      input.id,
+    );
+    if (offer.status === 'paid') ctx.principals.invalidate({ tenantId: ctx.tenantId });
+    return offer;
   }),
 
   /** Cancels one of the tenant's own pending lease orders. */

@@ -148,9 +148,11 @@ export async function renewLease(
 export async function confirmLeaseOrder(
   w: LeaseWriter,
   scope: TenantScope,
-  by: string,
+  by: string | null,
   orderId: string,
   now: Date,
+  /** Paid online: the provider's trade, kept on the order (`by` is then null). */
+  paidWith?: { tradeNo: string | null },
 ): Promise<LeaseOrder> {
   const order = await scope.leaseOrders.get(orderId);
   if (!order) throw notFound('Lease order');
@@ -161,7 +163,14 @@ export async function confirmLeaseOrder(
     const periodEnd = tenant.leaseEndsAt ?? order.periodEnd;
     const periodStart = now.getTime() < periodEnd.getTime() ? now : periodEnd;
     const terms = await applyLeaseChange(w, scope, by, tenant, order);
-    await scope.leaseOrders.update(order.id, { status: 'paid', paidAt: now, periodStart, periodEnd, updatedBy: by });
+    await scope.leaseOrders.update(order.id, {
+      status: 'paid',
+      paidAt: now,
+      periodStart,
+      periodEnd,
+      tradeNo: paidWith?.tradeNo ?? order.tradeNo,
+      updatedBy: by,
+    });
     await w.audit({
       entity: 'lease_orders',
       entityId: order.id,
@@ -169,7 +178,7 @@ export async function confirmLeaseOrder(
       after: {
         status: 'paid',
         kind: order.kind,
-        confirmedBy: by,
+        ...(paidWith ? { paidOnline: paidWith } : { confirmedBy: by }),
         orderNo: order.orderNo,
         fee: order.fee,
         ...terms.after,
@@ -179,7 +188,14 @@ export async function confirmLeaseOrder(
     return { ...order, status: 'paid', paidAt: now, periodStart, periodEnd };
   }
   const { periodStart, periodEnd } = renewalPeriod(tenant.leaseEndsAt, now, order.months);
-  await scope.leaseOrders.update(order.id, { status: 'paid', paidAt: now, periodStart, periodEnd, updatedBy: by });
+  await scope.leaseOrders.update(order.id, {
+    status: 'paid',
+    paidAt: now,
+    periodStart,
+    periodEnd,
+    tradeNo: paidWith?.tradeNo ?? order.tradeNo,
+    updatedBy: by,
+  });
   await w.platform.tenants.update(tenant.id, {
     leaseEndsAt: periodEnd,
     leaseStartsAt: tenant.leaseStartsAt ?? periodStart,
@@ -192,7 +208,7 @@ export async function confirmLeaseOrder(
     after: {
       status: 'paid',
       kind: order.kind,
-      confirmedBy: by,
+      ...(paidWith ? { paidOnline: paidWith } : { confirmedBy: by }),
       orderNo: order.orderNo,
       fee: order.fee,
       periodStart,
@@ -208,7 +224,13 @@ export async function confirmLeaseOrder(
  * tenant has come to hold more machines than the order's count since it was placed.
  * Returns the terms before and after, for the audit entry.
  */
-async function applyLeaseChange(w: LeaseWriter, scope: TenantScope, by: string, tenant: Tenant, order: LeaseOrder) {
+async function applyLeaseChange(
+  w: LeaseWriter,
+  scope: TenantScope,
+  by: string | null,
+  tenant: Tenant,
+  order: LeaseOrder,
+) {
   const held = await scope.machines.count();
   if (order.machines < held) {
     throw conflict(

@@ -140,6 +140,15 @@ export const leaseOrders = tenantTable(
     periodStart: c.time().notNull(),
     periodEnd: c.time().notNull(),
     paidAt: c.time(),
+    /**
+     * Paying online: the number the payment provider knows the current QR by (the order
+     * number and the attempt, `L...-2`), the provider's trade once paid, and the QR with its
+     * expiry. Null when the order was never offered for payment online.
+     */
+    merchantOrderNo: c.string(40),
+    tradeNo: c.string(64),
+    qrContent: c.text(),
+    qrExpiresAt: c.time(),
   },
   { uniques: [['orderNo']], indexes: [['tenantId', 'createdAt']] },
 );

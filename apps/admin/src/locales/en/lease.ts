@@ -66,6 +66,18 @@ export default {
     ended: 'The lease has ended: renew it first, then change its terms.',
     pending: 'Lease order {orderNo} ({kind}) is waiting for payment: pay or cancel it before ordering a change.',
   },
+  pay: {
+    button: 'Pay online',
+    title: 'Pay the lease order online',
+    order: 'Order {orderNo}',
+    scan: 'Scan with WeChat or Alipay to pay',
+    expiresIn: 'The QR code expires in {time}',
+    openPage: 'Open the payment page here',
+    expired: 'The QR code has expired',
+    again: 'Get a new QR code',
+    failed: 'Could not get a payment QR code',
+    paid: 'Order {orderNo} is paid; the lease is updated',
+  },
   orders: {
     title: 'Lease orders',
     none: 'No lease orders yet',

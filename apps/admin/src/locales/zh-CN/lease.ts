@@ -66,6 +66,18 @@ export default {
     ended: '租期已结束：请先续费，再变更租赁条件。',
     pending: '租赁订单 {orderNo}（{kind}）待支付：请先支付或取消，再提交变更。',
   },
+  pay: {
+    button: '在线支付',
+    title: '在线支付租赁订单',
+    order: '订单号 {orderNo}',
+    scan: '请用微信或支付宝扫码支付',
+    expiresIn: '二维码 {time} 后失效',
+    openPage: '在本机打开支付页',
+    expired: '二维码已失效',
+    again: '重新获取二维码',
+    failed: '无法获取支付二维码',
+    paid: '订单 {orderNo} 已支付，租期已更新',
+  },
   orders: {
     title: '租赁订单',
     none: '暂无租赁订单',

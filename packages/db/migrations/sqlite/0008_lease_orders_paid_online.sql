@@ -1,0 +1,7 @@
+ALTER TABLE `lease_orders` ADD `merchant_order_no` text(40);
+--> statement-breakpoint
+ALTER TABLE `lease_orders` ADD `trade_no` text(64);
+--> statement-breakpoint
+ALTER TABLE `lease_orders` ADD `qr_content` text;
+--> statement-breakpoint
+ALTER TABLE `lease_orders` ADD `qr_expires_at` integer;
