@@ -45,3 +45,22 @@ describe('DeferredMount', () => {
     vi.unstubAllGlobals();
   });
 });
+
+describe('DeferredMount after a condition', () => {
+  it('waits for `after` before it waits for the browser to be idle', async () => {
+    const idle: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (fn: () => void) => idle.push(fn));
+    vi.stubGlobal('cancelIdleCallback', () => undefined);
+    const wrapper = mount(DeferredMount, {
+      props: { after: false },
+      slots: { default: () => h('div', { class: 'widget' }), placeholder: () => h('span', { class: 'stand-in' }) },
+    });
+    expect(idle).toHaveLength(0);
+    await wrapper.setProps({ after: true });
+    expect(idle).toHaveLength(1);
+    idle[0]?.();
+    await nextTick();
+    expect(wrapper.find('.widget').exists()).toBe(true);
+    vi.unstubAllGlobals();
+  });
+});
