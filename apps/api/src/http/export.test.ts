@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq, newId, type TenantScope } from '@vmcloud/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,14 +167,20 @@ describe('streamFile', () => {
         ended = true;
       }
     }
-    const server = createServer((_req, res) => void streamFile(res, endless(), 'endless.csv', () => undefined));
+    let answer: ServerResponse | undefined;
+    const server = createServer((_req, res) => {
+      answer = res;
+      void streamFile(res, endless(), 'endless.csv', () => undefined);
+    });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
       const client = await get(`http://127.0.0.1:${port}/`, undefined, false);
-      await new Promise((r) => setTimeout(r, 300));
+      // The socket's buffers are full: the export waits for them to drain.
+      await expect.poll(() => answer?.writableNeedDrain, { timeout: 10_000 }).toBe(true);
       const whilePaused = pulled;
+      // A while later, nothing more was pulled.
       await new Promise((r) => setTimeout(r, 300));
       // Held by the socket's buffers (a few MB on loopback), not the 40 GB a fast source could make in the time.
       expect(pulled).toBe(whilePaused);
